@@ -1,0 +1,85 @@
+# herd — build, test and install the suite.  See README.md.
+O ?= build
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+PKG_CONFIG ?= pkg-config
+
+CFLAGS ?= -O2 -g
+WARNINGS = -Wall -Wextra -Werror -Wno-unused-parameter
+CPPFLAGS += -D_GNU_SOURCE -Ilib -DHERD_EXEC_DIR='"$(BINDIR)"'
+
+PROGRAMS = herd herd-select
+TOOLS = rec-roundtrip
+
+LIB_PKGS = yaml-0.1 libpcre2-8 jansson libbsd-overlay
+pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
+pkg_libs = $(shell $(PKG_CONFIG) --libs $(1))
+
+PKGS_herd = $(LIB_PKGS)
+PKGS_herd-select = $(LIB_PKGS)
+
+LIB_SRC = $(wildcard lib/*.c)
+LIB_OBJ = $(LIB_SRC:%.c=$(O)/obj/%.o)
+LIB = $(O)/libherd.a
+
+ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(call pkg_cflags,$(LIB_PKGS) libssh libcurl sqlite3)
+
+.PHONY: all asan check check-asan bench demo deps install clean man-check
+.SUFFIXES:
+.SECONDEXPANSION:
+.SECONDARY:
+
+all: $(PROGRAMS:%=$(O)/%) $(TOOLS:%=$(O)/tests/%)
+
+$(O)/obj/%.o: %.c lib/herd.h lib/conf.h $$(wildcard $$(dir $$*)*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+objs = $(patsubst %.c,$(O)/obj/%.o,$(wildcard $(1)/*.c))
+$(PROGRAMS:%=$(O)/%): $(O)/%: $$(call objs,$$*) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(PKGS_$*))
+
+$(O)/tests/%: $(O)/obj/tests/tools/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(LIB_PKGS))
+
+SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+asan:
+	$(MAKE) O=build-asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all
+
+deps:
+	@scripts/deps.sh
+
+check: deps
+	$(MAKE) all
+	scripts/run-tests $(O)
+
+check-asan: deps
+	$(MAKE) asan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	    scripts/run-tests build-asan
+
+demo: deps
+	$(MAKE) all
+	scripts/demo $(O)
+
+bench: deps
+	$(MAKE) all
+	bench/run $(O)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man7
+	install -m 755 $(PROGRAMS:%=$(O)/%) $(DESTDIR)$(BINDIR)
+	install -m 644 $(foreach p,$(PROGRAMS),$(p)/$(p).1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5
+	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,330 @@
+/* herd-select: configured groups, tags and host patterns to H records. */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "conf.h"
+
+static const char usage[] =
+    "usage: herd-select [-a] [-c FILE] [-g GROUP]... [-t TAGS]... [-f FILE]... [--json] [HOST...]\n"
+    "       herd-select [-c FILE] list [--tags | --tag TAGS] [-g GROUP]... [--json]\n"
+    "       herd-select [-c FILE] config validate | export\n"
+    "\n"
+    "  -a, --all          every configured host\n"
+    "  -c, --config FILE  configuration file (default $HERD_CONFIG, then\n"
+    "                     $XDG_CONFIG_HOME/herd/config.yaml)\n"
+    "  -f, --file FILE    read hosts from FILE, one per line, # comments; - is stdin\n"
+    "  -g, --group NAME   hosts of group NAME (repeatable, or a comma list)\n"
+    "  -t, --tag TAGS     hosts with all of TAGS, comma separated; !tag excludes\n"
+    "                     (repeated -t: any of the expressions)\n"
+    "      --json         JSON Lines instead of H records\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "HOST is [user@]name[:port], [user@][v6addr]:port, a glob over configured\n"
+    "hosts (web-*) or a range (web-[01-20], db[1-3,7]). See herd-select(1).\n";
+
+static int json;
+static int all;
+static int list_tags;
+static const char *list_tag;
+
+static void
+print_host(const struct herd_host *h)
+{
+	if (json)
+		herd_json_print(stdout, herd_host_json(h));
+	else
+		herd_host_write(stdout, h);
+}
+
+static int
+cmd_select(struct herd_config *cfg, struct herd_selector *sel)
+{
+	struct herd_hostlist hosts = { 0 }, inv = { 0 };
+	char *err;
+	size_t i;
+
+	if (!all && !sel->groups.n && !sel->tags.n && !sel->patterns.n && !sel->files.n) {
+		warnx("no hosts selected: give hosts, -g GROUP, -t TAGS, -f FILE or -a");
+		return HERD_EXIT_USAGE;
+	}
+	if (all) {
+		herd_inventory(cfg, &inv);
+		for (i = 0; i < inv.n; i++)
+			herd_host_copy(herd_hostlist_add(&hosts), &inv.h[i]);
+		herd_hostlist_free(&inv);
+	}
+	if (herd_select(cfg, sel, &hosts, &err) < 0) {
+		warnx("%s", err);
+		free(err);
+		herd_hostlist_free(&hosts);
+		return HERD_EXIT_USAGE;
+	}
+	if (hosts.n == 0) {
+		warnx("no hosts selected: the selection matches no host");
+		return HERD_EXIT_USAGE;
+	}
+	if (!json)
+		herd_rec_header(stdout);
+	for (i = 0; i < hosts.n; i++)
+		print_host(&hosts.h[i]);
+	herd_hostlist_free(&hosts);
+	return HERD_EXIT_OK;
+}
+
+static void
+print_member(const struct herd_host *h, int width)
+{
+	char *tags = herd_strv_join(&h->tags, ", ");
+
+	printf("  %-*s%s%s%s\n", width, h->name, *tags ? "  [" : "", tags,
+	    *tags ? "]" : "");
+	free(tags);
+}
+
+static int
+name_width(const struct herd_hostlist *l)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < l->n; i++)
+		if (strlen(l->h[i].name) > w)
+			w = strlen(l->h[i].name);
+	return (int)w;
+}
+
+static int
+list_groups(const struct herd_config *cfg, const struct herd_selector *sel)
+{
+	struct herd_strv want = { 0 };
+	const struct herd_group *g;
+	json_t *o, *a;
+	size_t i, j;
+
+	for (i = 0; i < sel->groups.n; i++)
+		herd_strv_split(&want, sel->groups.v[i], ',');
+	for (i = 0; i < want.n; i++)
+		if (!herd_conf_group(cfg, want.v[i]))
+			errx(HERD_EXIT_USAGE, "unknown group \"%s\"", want.v[i]);
+	for (i = 0; i < cfg->ngroups; i++) {
+		g = &cfg->groups[i];
+		if (want.n && !herd_strv_has(&want, g->name))
+			continue;
+		if (json) {
+			o = json_object();
+			a = json_array();
+			for (j = 0; j < g->hosts.n; j++)
+				json_array_append_new(a, herd_host_json(&g->hosts.h[j]));
+			json_object_set_new(o, "group", json_string(g->name));
+			json_object_set_new(o, "hosts", a);
+			herd_json_print(stdout, o);
+			continue;
+		}
+		printf("%s (%zu host%s)\n", g->name, g->hosts.n,
+		    g->hosts.n == 1 ? "" : "s");
+		for (j = 0; j < g->hosts.n; j++)
+			print_member(&g->hosts.h[j], name_width(&g->hosts));
+	}
+	if (!cfg->ngroups && !json)
+		printf("no groups configured%s%s\n", cfg->path ? " in " : "",
+		    cfg->path ? cfg->path : "");
+	herd_strv_free(&want);
+	return HERD_EXIT_OK;
+}
+
+static int
+by_string(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+list_tag_counts(const struct herd_config *cfg)
+{
+	struct herd_hostlist inv = { 0 };
+	struct herd_strv tags = { 0 };
+	size_t i, j, count, width = 3;
+	json_t *o;
+
+	herd_inventory(cfg, &inv);
+	for (i = 0; i < inv.n; i++)
+		for (j = 0; j < inv.h[i].tags.n; j++)
+			if (!herd_strv_has(&tags, inv.h[i].tags.v[j]))
+				herd_strv_add(&tags, inv.h[i].tags.v[j]);
+	qsort(tags.v, tags.n, sizeof *tags.v, by_string);
+	for (i = 0; i < tags.n; i++)
+		if (strlen(tags.v[i]) > width)
+			width = strlen(tags.v[i]);
+	if (!json && tags.n)
+		printf("%-*s  HOSTS\n", (int)width, "TAG");
+	for (i = 0; i < tags.n; i++) {
+		for (count = j = 0; j < inv.n; j++)
+			count += herd_host_has_tag(&inv.h[j], tags.v[i]);
+		if (json) {
+			o = json_object();
+			json_object_set_new(o, "tag", json_string(tags.v[i]));
+			json_object_set_new(o, "hosts", json_integer((json_int_t)count));
+			herd_json_print(stdout, o);
+		} else {
+			printf("%-*s  %zu\n", (int)width, tags.v[i], count);
+		}
+	}
+	if (!tags.n && !json)
+		printf("no tags configured\n");
+	herd_strv_free(&tags);
+	herd_hostlist_free(&inv);
+	return HERD_EXIT_OK;
+}
+
+static int
+list_by_tag(const struct herd_config *cfg, struct herd_selector *sel)
+{
+	struct herd_hostlist hosts = { 0 };
+	char *err, *groups;
+	size_t i;
+
+	herd_strv_add(&sel->tags, list_tag);
+	if (herd_select(cfg, sel, &hosts, &err) < 0) {
+		warnx("%s", err);
+		free(err);
+		return HERD_EXIT_USAGE;
+	}
+	for (i = 0; i < hosts.n; i++) {
+		if (json) {
+			herd_json_print(stdout, herd_host_json(&hosts.h[i]));
+			continue;
+		}
+		groups = herd_strv_join(&hosts.h[i].groups, ",");
+		printf("%-*s  (%s)", name_width(&hosts), hosts.h[i].name, groups);
+		free(groups);
+		groups = herd_strv_join(&hosts.h[i].tags, ", ");
+		printf("  [%s]\n", groups);
+		free(groups);
+	}
+	if (!hosts.n && !json)
+		printf("no host matches %s\n", list_tag);
+	herd_hostlist_free(&hosts);
+	return HERD_EXIT_OK;
+}
+
+static int
+cmd_list(const struct herd_config *cfg, struct herd_selector *sel, int argc)
+{
+	if (argc)
+		errx(HERD_EXIT_USAGE, "list takes no host arguments");
+	if (list_tags && list_tag)
+		errx(HERD_EXIT_USAGE, "list: use one of --tags and --tag");
+	if (list_tags)
+		return list_tag_counts(cfg);
+	if (list_tag)
+		return list_by_tag(cfg, sel);
+	return list_groups(cfg, sel);
+}
+
+static int
+cmd_config(const char *opt_config, int argc, char **argv)
+{
+	struct herd_config cfg;
+	char *path;
+	size_t i, nhosts = 0;
+	int must;
+
+	if (argc != 1 || (strcmp(argv[0], "validate") && strcmp(argv[0], "export")))
+		herd_usage_exit(usage);
+	path = herd_conf_locate(opt_config, &must);
+	if (herd_conf_load(&cfg, path, must) < 0) {
+		for (i = 0; i < cfg.errors.n; i++)
+			fprintf(stderr, "%s\n", cfg.errors.v[i]);
+		fprintf(stderr, "herd-select: %zu error%s in the configuration\n",
+		    cfg.errors.n, cfg.errors.n == 1 ? "" : "s");
+		herd_conf_free(&cfg);
+		free(path);
+		return HERD_EXIT_USAGE;
+	}
+	if (!strcmp(argv[0], "export")) {
+		if (herd_conf_export(&cfg, stdout) < 0)
+			errx(HERD_EXIT_USAGE, "cannot write the configuration");
+	} else {
+		for (i = 0; i < cfg.ngroups; i++)
+			nhosts += cfg.groups[i].hosts.n;
+		printf("%s: ok (%zu group%s, %zu host entr%s, %zu recipe%s, %zu parser%s, "
+		    "%zu notification%s)\n", cfg.path ? cfg.path : path ? path : "(none)",
+		    cfg.ngroups, cfg.ngroups == 1 ? "" : "s", nhosts, nhosts == 1 ? "y" : "ies",
+		    cfg.nrecipes, cfg.nrecipes == 1 ? "" : "s", cfg.nparsers,
+		    cfg.nparsers == 1 ? "" : "s", cfg.nnotifiers,
+		    cfg.nnotifiers == 1 ? "" : "s");
+	}
+	herd_conf_free(&cfg);
+	free(path);
+	return HERD_EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { OPT_JSON = 256, OPT_TAGS, OPT_TAG };
+	static const struct option longopts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "group", required_argument, NULL, 'g' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "tag", required_argument, NULL, 't' },
+		{ "tags", no_argument, NULL, OPT_TAGS },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct herd_selector sel = { 0 };
+	struct herd_config cfg;
+	const char *opt_config = NULL, *sub = NULL;
+	int c, rc, i;
+
+	herd_init(argv[0]);
+	if (argc > 1 && (!strcmp(argv[1], "list") || !strcmp(argv[1], "config"))) {
+		sub = argv[1];
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
+	while ((c = getopt_long(argc, argv, "ac:f:g:ht:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a': all = 1; break;
+		case 'c': opt_config = optarg; break;
+		case 'f': herd_strv_add(&sel.files, optarg); break;
+		case 'g': herd_strv_add(&sel.groups, optarg); break;
+		case 'h':
+			fputs(usage, stdout);
+			return HERD_EXIT_OK;
+		case 't':
+			if (sub && !strcmp(sub, "list"))
+				list_tag = optarg;
+			else
+				herd_strv_add(&sel.tags, optarg);
+			break;
+		case OPT_JSON: json = 1; break;
+		case OPT_TAGS: list_tags = 1; break;
+		default: herd_usage_exit(usage);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (list_tags && (!sub || strcmp(sub, "list")))
+		herd_usage_exit(usage);
+	if (sub && !strcmp(sub, "config"))
+		return cmd_config(opt_config, argc, argv);
+	herd_conf_load_or_die(&cfg, opt_config);
+	if (sub) {
+		rc = cmd_list(&cfg, &sel, argc);
+	} else {
+		for (i = 0; i < argc; i++)
+			herd_strv_add(&sel.patterns, argv[i]);
+		rc = cmd_select(&cfg, &sel);
+	}
+	herd_selector_free(&sel);
+	herd_conf_free(&cfg);
+	return rc;
+}

@@ -1,0 +1,199 @@
+#include <err.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pipeline.h"
+
+struct stage *
+pipeline_add(struct pipeline *pl, const char *prog)
+{
+	if (pl->n == PIPELINE_MAX)
+		errx(HERD_EXIT_USAGE, "pipeline too long");
+	pl->stage[pl->n].prog = prog;
+	return &pl->stage[pl->n++];
+}
+
+static void
+free_stages(struct pipeline *pl)
+{
+	int i;
+
+	for (i = 0; i < pl->n; i++)
+		herd_strv_free(&pl->stage[i].argv);
+}
+
+static void
+shell_quote(FILE *out, const char *s)
+{
+	const char *p;
+
+	if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-_./=:,@+%") == strlen(s)) {
+		fputs(s, out);
+		return;
+	}
+	putc('\'', out);
+	for (p = s; *p; p++)
+		if (*p == '\'')
+			fputs("'\\''", out);
+		else
+			putc(*p, out);
+	putc('\'', out);
+}
+
+int
+pipeline_explain(struct pipeline *pl)
+{
+	size_t j;
+	int i;
+
+	for (i = 0; i < pl->n; i++) {
+		if (i)
+			fputs(" | ", stdout);
+		fputs(pl->stage[i].prog, stdout);
+		for (j = 0; j < pl->stage[i].argv.n; j++) {
+			putc(' ', stdout);
+			shell_quote(stdout, pl->stage[i].argv.v[j]);
+		}
+	}
+	putc('\n', stdout);
+	free_stages(pl);
+	return HERD_EXIT_OK;
+}
+
+static volatile sig_atomic_t interrupted;
+static pid_t pids[PIPELINE_MAX];
+static int npids;
+
+/* Ctrl-C at a terminal reaches every stage itself; a kill(1) is passed on. */
+static void
+on_signal(int sig)
+{
+	int i;
+
+	interrupted = sig;
+	for (i = 0; i < npids; i++)
+		if (pids[i] > 0)
+			kill(pids[i], sig);
+}
+
+static void
+exec_stage(struct stage *s)
+{
+	char **argv = xcalloc(s->argv.n + 2, sizeof *argv);
+	char *path = herd_find_program(s->prog);
+	size_t i;
+
+	if (!path) {
+		warnx("%s: not found in the exec path (see herd --exec-path)", s->prog);
+		_exit(127);
+	}
+	argv[0] = (char *)s->prog;
+	for (i = 0; i < s->argv.n; i++)
+		argv[i + 1] = s->argv.v[i];
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	execv(path, argv);
+	warn("%s", path);
+	_exit(127);
+}
+
+/*
+ * The pipeline's status: 130 when interrupted; else the first stage that
+ * failed hard (a status of 2 or more, or a signal other than SIGPIPE) —
+ * the cause, not its consequences downstream; else the worst of 0 and 1.
+ */
+static int
+pipeline_status(struct pipeline *pl, const int *status)
+{
+	int i, code, worst = HERD_EXIT_OK;
+
+	if (interrupted == SIGINT)
+		return HERD_EXIT_INTERRUPT;
+	for (i = 0; i < pl->n; i++) {
+		if (WIFSIGNALED(status[i])) {
+			if (WTERMSIG(status[i]) == SIGPIPE)
+				continue;
+			if (WTERMSIG(status[i]) == SIGINT)
+				return HERD_EXIT_INTERRUPT;
+			warnx("%s was killed by signal %d", pl->stage[i].prog,
+			    WTERMSIG(status[i]));
+			return 128 + WTERMSIG(status[i]);
+		}
+		code = WEXITSTATUS(status[i]);
+		if (code == HERD_EXIT_INTERRUPT || code == 128 + SIGPIPE)
+			continue;
+		if (code >= HERD_EXIT_USAGE) {
+			warnx("%s failed (exit status %d)", pl->stage[i].prog, code);
+			return code;
+		}
+		if (code > worst)
+			worst = code;
+	}
+	for (i = 0; i < pl->n; i++)
+		if (!WIFSIGNALED(status[i]) && WEXITSTATUS(status[i]) == HERD_EXIT_INTERRUPT)
+			return HERD_EXIT_INTERRUPT;
+	return worst;
+}
+
+int
+pipeline_run(struct pipeline *pl)
+{
+	int status[PIPELINE_MAX], in = -1, fd[2], i, left, st, rc;
+	struct sigaction sa = { 0 };
+	pid_t pid;
+
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	fflush(stdout);
+	for (i = 0; i < pl->n; i++) {
+		if (i + 1 < pl->n && pipe(fd) < 0)
+			err(HERD_EXIT_USAGE, "pipe");
+		if ((pid = fork()) < 0)
+			err(HERD_EXIT_USAGE, "fork");
+		if (pid == 0) {
+			if (in >= 0) {
+				dup2(in, STDIN_FILENO);
+				close(in);
+			}
+			if (i + 1 < pl->n) {
+				dup2(fd[1], STDOUT_FILENO);
+				close(fd[0]);
+				close(fd[1]);
+			}
+			exec_stage(&pl->stage[i]);
+		}
+		pids[npids++] = pid;
+		if (in >= 0)
+			close(in);
+		if (i + 1 < pl->n) {
+			close(fd[1]);
+			in = fd[0];
+		}
+	}
+	for (left = pl->n; left > 0;) {
+		pid = waitpid(-1, &st, 0);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < npids; i++)
+			if (pids[i] == pid) {
+				status[i] = st;
+				pids[i] = -1;
+				left--;
+			}
+	}
+	rc = pipeline_status(pl, status);
+	free_stages(pl);
+	return rc;
+}

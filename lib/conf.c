@@ -1,0 +1,890 @@
+#include <err.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <yaml.h>
+
+#include "conf.h"
+
+/* A walk over one loaded YAML document, collecting errors with positions. */
+struct walk {
+	struct herd_config *cfg;
+	yaml_document_t *doc;
+	const char *file;
+};
+
+#define LENGTH(a) (sizeof(a) / sizeof((a)[0]))
+
+static void __attribute__((format(printf, 3, 4)))
+fail(struct walk *w, yaml_node_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg, *full;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	full = xasprintf("%s:%zu:%zu: %s", w->file, n->start_mark.line + 1,
+	    n->start_mark.column + 1, msg ? msg : "error");
+	herd_strv_add(&w->cfg->errors, full);
+	free(full);
+	free(msg);
+}
+
+static const char *
+kind(yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_MAPPING_NODE: return "a mapping";
+	case YAML_SEQUENCE_NODE: return "a list";
+	case YAML_SCALAR_NODE:
+		return n->data.scalar.length ? "a scalar" : "an empty value";
+	default: return "nothing";
+	}
+}
+
+static yaml_node_t *
+node(struct walk *w, int i)
+{
+	return yaml_document_get_node(w->doc, i);
+}
+
+static const char *
+scalar(yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static int
+is_null(yaml_node_t *n)
+{
+	const char *s;
+
+	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	s = scalar(n);
+	return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
+	    !strcmp(s, "NULL");
+}
+
+static int
+expect(struct walk *w, yaml_node_t *n, yaml_node_type_t t, const char *what,
+    const char *where)
+{
+	if (n->type == t)
+		return 0;
+	fail(w, n, "%s: expected %s, got %s", where, what, kind(n));
+	return -1;
+}
+
+/* A string scalar; NULL (with an error) otherwise. */
+static const char *
+string(struct walk *w, yaml_node_t *n, const char *where)
+{
+	if (n->type != YAML_SCALAR_NODE || is_null(n)) {
+		fail(w, n, "%s: expected a string, got %s", where, kind(n));
+		return NULL;
+	}
+	return scalar(n);
+}
+
+static int
+integer(struct walk *w, yaml_node_t *n, const char *where, long long min,
+    long long max, long long *out)
+{
+	if (n->type != YAML_SCALAR_NODE ||
+	    herd_parse_int(scalar(n), min, max, out) < 0) {
+		fail(w, n, "%s: expected a whole number from %lld to %lld, got %s%s%s",
+		    where, min, max, n->type == YAML_SCALAR_NODE ? "\"" : kind(n),
+		    n->type == YAML_SCALAR_NODE ? scalar(n) : "",
+		    n->type == YAML_SCALAR_NODE ? "\"" : "");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+duration(struct walk *w, yaml_node_t *n, const char *where, long long *out)
+{
+	if (n->type != YAML_SCALAR_NODE || herd_parse_duration(scalar(n), out) < 0) {
+		fail(w, n, "%s: expected a duration such as 250ms, 30s, 5m, 2h or "
+		    "30d, got %s%s%s", where,
+		    n->type == YAML_SCALAR_NODE ? "\"" : kind(n),
+		    n->type == YAML_SCALAR_NODE ? scalar(n) : "",
+		    n->type == YAML_SCALAR_NODE ? "\"" : "");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+boolean(struct walk *w, yaml_node_t *n, const char *where, int *out)
+{
+	static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes", "on" };
+	static const char *const no[] = { "false", "False", "FALSE", "no", "No", "off" };
+	size_t i;
+
+	if (n->type == YAML_SCALAR_NODE)
+		for (i = 0; i < LENGTH(yes); i++) {
+			if (!strcmp(scalar(n), yes[i]))
+				return *out = 1, 0;
+			if (!strcmp(scalar(n), no[i]))
+				return *out = 0, 0;
+		}
+	fail(w, n, "%s: expected true or false, got %s", where, kind(n));
+	return -1;
+}
+
+static int
+name_ok(struct walk *w, yaml_node_t *n, const char *what, const char *s)
+{
+	if (herd_valid_name(s))
+		return 1;
+	fail(w, n, "%s name \"%s\": use letters, digits, '_' and '-' only", what, s);
+	return 0;
+}
+
+/*
+ * Check a mapping's keys against the allowed ones: each key a string, no
+ * duplicates, unknown keys reported with the closest allowed one.
+ */
+static int
+check_keys(struct walk *w, yaml_node_t *map, const char *const *allowed,
+    size_t nallowed, const char *where)
+{
+	yaml_node_pair_t *p, *q;
+	yaml_node_t *k;
+	const char *hint;
+	int ok = 1;
+
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		k = node(w, p->key);
+		if (k->type != YAML_SCALAR_NODE) {
+			fail(w, k, "%s: expected a key, got %s", where, kind(k));
+			ok = 0;
+			continue;
+		}
+		for (q = map->data.mapping.pairs.start; q < p; q++)
+			if (node(w, q->key)->type == YAML_SCALAR_NODE &&
+			    !strcmp(scalar(node(w, q->key)), scalar(k))) {
+				fail(w, k, "%s: duplicate key \"%s\"", where, scalar(k));
+				ok = 0;
+			}
+		if (!allowed)
+			continue;
+		for (size_t i = 0; i < nallowed; i++)
+			if (!strcmp(scalar(k), allowed[i]))
+				goto next;
+		hint = herd_suggest(scalar(k), allowed, nallowed);
+		if (hint)
+			fail(w, k, "%s: unknown key \"%s\"; did you mean \"%s\"?", where,
+			    scalar(k), hint);
+		else
+			fail(w, k, "%s: unknown key \"%s\"", where, scalar(k));
+		ok = 0;
+next:;
+	}
+	return ok ? 0 : -1;
+}
+
+/* The value node of key in a mapping, or NULL. */
+static yaml_node_t *
+get(struct walk *w, yaml_node_t *map, const char *key)
+{
+	yaml_node_pair_t *p;
+	yaml_node_t *k;
+
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		k = node(w, p->key);
+		if (k->type == YAML_SCALAR_NODE && !strcmp(scalar(k), key))
+			return node(w, p->value);
+	}
+	return NULL;
+}
+
+static void
+set_string(struct walk *w, yaml_node_t *map, const char *key, const char *where,
+    char **out)
+{
+	yaml_node_t *v = get(w, map, key);
+	const char *s;
+
+	if (v && !is_null(v) && (s = string(w, v, where)))
+		*out = xstrdup(s);
+}
+
+static void
+tags_list(struct walk *w, yaml_node_t *n, struct herd_strv *tags, const char *where)
+{
+	yaml_node_item_t *it;
+	yaml_node_t *t;
+	const char *s;
+
+	if (expect(w, n, YAML_SEQUENCE_NODE, "a list of tags such as [prod, debian12]",
+	    where) < 0)
+		return;
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		t = node(w, *it);
+		if (!(s = string(w, t, where)) || !name_ok(w, t, "tag", s))
+			continue;
+		if (!herd_strv_has(tags, s))
+			herd_strv_add(tags, s);
+	}
+}
+
+static void named_map(struct walk *, yaml_node_t *, const char *, const char *,
+    void (*)(struct walk *, const char *, yaml_node_t *, size_t *));
+
+static const char *const host_keys[] = { "host", "tags", "user", "port" };
+
+static void
+host_entry(struct walk *w, yaml_node_t *n, struct herd_group *g, const char *where)
+{
+	struct herd_host h;
+	yaml_node_t *v;
+	const char *s, *err;
+	long long port;
+	size_t i;
+
+	if (n->type == YAML_SCALAR_NODE && !is_null(n)) {
+		s = scalar(n);
+	} else if (n->type == YAML_MAPPING_NODE) {
+		check_keys(w, n, host_keys, LENGTH(host_keys), where);
+		v = get(w, n, "host");
+		if (!v) {
+			fail(w, n, "%s: a host mapping needs a \"host\" key", where);
+			return;
+		}
+		if (!(s = string(w, v, where)))
+			return;
+	} else {
+		fail(w, n, "%s: expected a host name or a mapping with \"host\", got %s",
+		    where, kind(n));
+		return;
+	}
+	if (herd_host_parse(s, &h, &err) < 0) {
+		fail(w, n, "%s: host \"%s\": %s", where, s, err);
+		return;
+	}
+	if (n->type == YAML_MAPPING_NODE) {
+		if ((v = get(w, n, "tags")))
+			tags_list(w, v, &h.tags, where);
+		if ((v = get(w, n, "user")) && (s = string(w, v, where))) {
+			free(h.user);
+			h.user = xstrdup(s);
+		}
+		if ((v = get(w, n, "port")) && integer(w, v, where, 1, 65535, &port) == 0)
+			h.port = (int)port;
+	}
+	for (i = 0; i < g->hosts.n; i++)
+		if (!strcmp(g->hosts.h[i].name, h.name)) {
+			fail(w, n, "%s: host \"%s\" is listed twice in group \"%s\"",
+			    where, h.name, g->name);
+			herd_host_free(&h);
+			return;
+		}
+	herd_strv_add(&h.groups, g->name);
+	*herd_hostlist_add(&g->hosts) = h;
+}
+
+static const char *const group_keys[] = { "hosts", "user", "port", "timeout" };
+
+static void
+group(struct walk *w, const char *name, yaml_node_t *n, size_t *cap)
+{
+	struct herd_group *g;
+	yaml_node_item_t *it;
+	yaml_node_t *v;
+	long long port;
+	char *where = xasprintf("group \"%s\"", name);
+
+	herd_grow(&w->cfg->groups, cap, w->cfg->ngroups, sizeof *w->cfg->groups);
+	g = &w->cfg->groups[w->cfg->ngroups++];
+	g->name = xstrdup(name);
+	g->timeout_ms = -1;
+	if (is_null(n))
+		goto out;
+	if (expect(w, n, YAML_MAPPING_NODE, "a mapping with \"hosts\"", where) < 0)
+		goto out;
+	check_keys(w, n, group_keys, LENGTH(group_keys), where);
+	set_string(w, n, "user", where, &g->user);
+	if ((v = get(w, n, "port")) && integer(w, v, where, 1, 65535, &port) == 0)
+		g->port = (int)port;
+	if ((v = get(w, n, "timeout")))
+		duration(w, v, where, &g->timeout_ms);
+	v = get(w, n, "hosts");
+	if (!v || is_null(v))
+		goto out;
+	if (expect(w, v, YAML_SEQUENCE_NODE, "a list of hosts", where) < 0)
+		goto out;
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
+		host_entry(w, node(w, *it), g, where);
+out:
+	free(where);
+}
+
+static const char *const defaults_keys[] = {
+	"concurrency", "connect_timeout", "history_retention", "output", "timeout",
+};
+
+static void
+defaults(struct walk *w, yaml_node_t *n)
+{
+	struct herd_defaults *d = &w->cfg->defaults;
+	yaml_node_t *v;
+
+	if (is_null(n) || expect(w, n, YAML_MAPPING_NODE, "a mapping", "defaults") < 0)
+		return;
+	check_keys(w, n, defaults_keys, LENGTH(defaults_keys), "defaults");
+	if ((v = get(w, n, "concurrency")))
+		integer(w, v, "defaults.concurrency", 1, 100000, &d->concurrency);
+	if ((v = get(w, n, "timeout")))
+		duration(w, v, "defaults.timeout", &d->timeout_ms);
+	if ((v = get(w, n, "connect_timeout")))
+		duration(w, v, "defaults.connect_timeout", &d->connect_timeout_ms);
+	if ((v = get(w, n, "history_retention")))
+		duration(w, v, "defaults.history_retention", &d->history_retention_ms);
+	set_string(w, n, "output", "defaults.output", &d->output);
+	if (d->output && strcmp(d->output, "grouped") && strcmp(d->output, "json")) {
+		fail(w, get(w, n, "output"),
+		    "defaults.output: expected \"grouped\" or \"json\", got \"%s\"",
+		    d->output);
+		free(d->output);
+		d->output = NULL;
+	}
+}
+
+static const char *const param_keys[] = { "default", "description", "required" };
+
+static void
+params(struct walk *w, struct herd_recipe *r, yaml_node_t *n, const char *where)
+{
+	yaml_node_pair_t *p;
+	yaml_node_t *k, *v, *f;
+	struct herd_param *pa;
+	size_t cap = 0;
+
+	if (is_null(n) || expect(w, n, YAML_MAPPING_NODE, "a mapping of parameters",
+	    where) < 0)
+		return;
+	check_keys(w, n, NULL, 0, where);
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		k = node(w, p->key);
+		v = node(w, p->value);
+		if (k->type != YAML_SCALAR_NODE || !name_ok(w, k, "parameter", scalar(k)))
+			continue;
+		herd_grow(&r->params, &cap, r->nparams, sizeof *r->params);
+		pa = &r->params[r->nparams++];
+		pa->name = xstrdup(scalar(k));
+		if (is_null(v))
+			continue;
+		if (v->type == YAML_SCALAR_NODE) {	/* shorthand: name: default */
+			pa->def = xstrdup(scalar(v));
+			continue;
+		}
+		if (expect(w, v, YAML_MAPPING_NODE, "a mapping or a default value",
+		    where) < 0)
+			continue;
+		check_keys(w, v, param_keys, LENGTH(param_keys), where);
+		if ((f = get(w, v, "default")) && !is_null(f) &&
+		    f->type == YAML_SCALAR_NODE)
+			pa->def = xstrdup(scalar(f));
+		else if (f && !is_null(f))
+			fail(w, f, "%s: parameter \"%s\": default must be a scalar",
+			    where, pa->name);
+		set_string(w, v, "description", where, &pa->description);
+		if ((f = get(w, v, "required")))
+			boolean(w, f, where, &pa->required);
+	}
+}
+
+static const char *const recipe_keys[] = { "description", "params", "steps" };
+
+static void
+recipe(struct walk *w, const char *name, yaml_node_t *n, size_t *cap)
+{
+	struct herd_recipe *r;
+	yaml_node_item_t *it;
+	yaml_node_t *v;
+	const char *s;
+	char *where = xasprintf("recipe \"%s\"", name);
+
+	herd_grow(&w->cfg->recipes, cap, w->cfg->nrecipes, sizeof *w->cfg->recipes);
+	r = &w->cfg->recipes[w->cfg->nrecipes++];
+	r->name = xstrdup(name);
+	if (expect(w, n, YAML_MAPPING_NODE, "a mapping with \"steps\"", where) < 0)
+		goto out;
+	check_keys(w, n, recipe_keys, LENGTH(recipe_keys), where);
+	set_string(w, n, "description", where, &r->description);
+	if ((v = get(w, n, "params")))
+		params(w, r, v, where);
+	v = get(w, n, "steps");
+	if (!v) {
+		fail(w, n, "%s: needs \"steps\", a list of commands", where);
+		goto out;
+	}
+	if (expect(w, v, YAML_SEQUENCE_NODE, "a list of commands", where) < 0)
+		goto out;
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
+		if ((s = string(w, node(w, *it), where)))
+			herd_strv_add(&r->steps, s);
+	if (r->steps.n == 0)
+		fail(w, v, "%s: \"steps\" is empty", where);
+out:
+	free(where);
+}
+
+static const char *const extract_keys[] = { "column", "field", "pattern" };
+
+static void
+extract(struct walk *w, struct herd_parser *p, yaml_node_t *n, size_t *cap,
+    const char *where)
+{
+	struct herd_extract *e;
+	yaml_node_t *v, *pat, *col;
+	pcre2_code *re;
+	PCRE2_UCHAR msg[256];
+	PCRE2_SIZE off;
+	uint32_t ncap;
+	long long c;
+	int ec;
+
+	if (expect(w, n, YAML_MAPPING_NODE, "a mapping with \"field\" and "
+	    "\"pattern\" or \"column\"", where) < 0)
+		return;
+	check_keys(w, n, extract_keys, LENGTH(extract_keys), where);
+	herd_grow(&p->extract, cap, p->nextract, sizeof *p->extract);
+	e = &p->extract[p->nextract++];
+	if (!(v = get(w, n, "field")))
+		fail(w, n, "%s: an extract entry needs \"field\"", where);
+	else
+		set_string(w, n, "field", where, &e->field);
+	pat = get(w, n, "pattern");
+	col = get(w, n, "column");
+	if (!pat == !col) {
+		fail(w, n, "%s: an extract entry needs exactly one of \"pattern\" "
+		    "and \"column\"", where);
+		return;
+	}
+	if (col) {
+		if (integer(w, col, where, 1, 1000, &c) == 0)
+			e->column = (int)c;
+		return;
+	}
+	set_string(w, n, "pattern", where, &e->pattern);
+	if (!e->pattern)
+		return;
+	re = pcre2_compile((PCRE2_SPTR)e->pattern, PCRE2_ZERO_TERMINATED, 0, &ec,
+	    &off, NULL);
+	if (!re) {
+		pcre2_get_error_message(ec, msg, sizeof msg);
+		fail(w, pat, "%s: bad pattern at offset %zu: %s", where, (size_t)off,
+		    (char *)msg);
+		return;
+	}
+	pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &ncap);
+	pcre2_code_free(re);
+	if (ncap < 1)
+		fail(w, pat, "%s: pattern needs a capture group, e.g. (\\d+)", where);
+}
+
+static const char *const parser_keys[] = { "extract" };
+
+static void
+parser(struct walk *w, const char *name, yaml_node_t *n, size_t *cap)
+{
+	struct herd_parser *p;
+	yaml_node_item_t *it;
+	yaml_node_t *v;
+	size_t ecap = 0;
+	char *where = xasprintf("parser \"%s\"", name);
+
+	herd_grow(&w->cfg->parsers, cap, w->cfg->nparsers, sizeof *w->cfg->parsers);
+	p = &w->cfg->parsers[w->cfg->nparsers++];
+	p->name = xstrdup(name);
+	if (expect(w, n, YAML_MAPPING_NODE, "a mapping with \"extract\"", where) < 0)
+		goto out;
+	check_keys(w, n, parser_keys, LENGTH(parser_keys), where);
+	if (!(v = get(w, n, "extract"))) {
+		fail(w, n, "%s: needs \"extract\", a list of fields", where);
+		goto out;
+	}
+	if (expect(w, v, YAML_SEQUENCE_NODE, "a list of fields", where) < 0)
+		goto out;
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
+		extract(w, p, node(w, *it), &ecap, where);
+out:
+	free(where);
+}
+
+/* A mapping of NAME: value, each handed to fn. */
+static void
+named_map(struct walk *w, yaml_node_t *n, const char *section, const char *what,
+    void (*fn)(struct walk *, const char *, yaml_node_t *, size_t *))
+{
+	yaml_node_pair_t *p;
+	yaml_node_t *k;
+	size_t cap = 0;
+
+	if (is_null(n) || expect(w, n, YAML_MAPPING_NODE, "a mapping of names", section) < 0)
+		return;
+	check_keys(w, n, NULL, 0, section);
+	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		k = node(w, p->key);
+		if (k->type == YAML_SCALAR_NODE && name_ok(w, k, what, scalar(k)))
+			fn(w, scalar(k), node(w, p->value), &cap);
+	}
+}
+
+static const char *const events[] = { "failure", "change", "timeout", "resolve" };
+static const char *const notifier_keys[] = {
+	"body", "command", "cooldown", "headers", "method", "name", "on", "type",
+	"url", "webhook",
+};
+static const char *const notifier_types[] = { "webhook", "slack", "script" };
+
+static void
+notify_on(struct walk *w, struct herd_notifier *nt, yaml_node_t *n, const char *where)
+{
+	yaml_node_item_t *it;
+	yaml_node_t *e;
+	const char *s, *hint;
+	size_t i;
+
+	if (expect(w, n, YAML_SEQUENCE_NODE, "a list of events such as [failure, "
+	    "change]", where) < 0)
+		return;
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		e = node(w, *it);
+		if (!(s = string(w, e, where)))
+			continue;
+		for (i = 0; i < LENGTH(events); i++)
+			if (!strcmp(s, events[i]))
+				break;
+		if (i < LENGTH(events)) {
+			nt->on |= 1u << i;
+			continue;
+		}
+		hint = herd_suggest(s, events, LENGTH(events));
+		fail(w, e, "%s: unknown event \"%s\"%s%s%s (events: failure, change, "
+		    "timeout, resolve)", where, s, hint ? "; did you mean \"" : "",
+		    hint ? hint : "", hint ? "\"?" : "");
+	}
+}
+
+static void
+notifier(struct walk *w, yaml_node_t *n, size_t index, size_t *cap)
+{
+	struct herd_notifier *nt;
+	yaml_node_pair_t *p;
+	yaml_node_t *v;
+	const char *s;
+	char *where = xasprintf("notifications[%zu]", index);
+	size_t hcap = 0, i;
+
+	if (expect(w, n, YAML_MAPPING_NODE, "a mapping with \"name\" and \"type\"",
+	    where) < 0)
+		goto out;
+	herd_grow(&w->cfg->notifiers, cap, w->cfg->nnotifiers,
+	    sizeof *w->cfg->notifiers);
+	nt = &w->cfg->notifiers[w->cfg->nnotifiers++];
+	nt->cooldown_ms = -1;
+	check_keys(w, n, notifier_keys, LENGTH(notifier_keys), where);
+	set_string(w, n, "name", where, &nt->name);
+	if (!nt->name)
+		fail(w, n, "%s: needs \"name\"", where);
+	else if (name_ok(w, get(w, n, "name"), "notification", nt->name)) {
+		for (i = 0; i + 1 < w->cfg->nnotifiers; i++)
+			if (w->cfg->notifiers[i].name &&
+			    !strcmp(w->cfg->notifiers[i].name, nt->name))
+				fail(w, get(w, n, "name"), "%s: notification \"%s\" "
+				    "is defined twice", where, nt->name);
+		free(where);
+		where = xasprintf("notification \"%s\"", nt->name);
+	}
+	set_string(w, n, "type", where, &nt->type);
+	for (i = 0; nt->type && i < LENGTH(notifier_types); i++)
+		if (!strcmp(nt->type, notifier_types[i]))
+			break;
+	if (!nt->type) {
+		fail(w, n, "%s: needs \"type\" (webhook, slack or script)", where);
+		goto out;
+	}
+	if (i == LENGTH(notifier_types)) {
+		fail(w, get(w, n, "type"), "%s: unknown type \"%s\"; expected webhook, "
+		    "slack or script", where, nt->type);
+		goto out;
+	}
+	set_string(w, n, !strcmp(nt->type, "slack") ? "webhook" : "url", where, &nt->url);
+	set_string(w, n, "method", where, &nt->method);
+	set_string(w, n, "body", where, &nt->body);
+	set_string(w, n, "command", where, &nt->command);
+	if (!strcmp(nt->type, "script") ? !nt->command : !nt->url)
+		fail(w, n, "%s: type %s needs \"%s\"", where, nt->type,
+		    !strcmp(nt->type, "script") ? "command" :
+		    !strcmp(nt->type, "slack") ? "webhook" : "url");
+	if ((v = get(w, n, "on")))
+		notify_on(w, nt, v, where);
+	else
+		nt->on = HERD_ON_FAILURE;
+	if ((v = get(w, n, "cooldown")))
+		duration(w, v, where, &nt->cooldown_ms);
+	if ((v = get(w, n, "headers")) && !is_null(v) &&
+	    expect(w, v, YAML_MAPPING_NODE, "a mapping of header names to values",
+	    where) == 0) {
+		check_keys(w, v, NULL, 0, where);
+		for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
+			if (node(w, p->key)->type != YAML_SCALAR_NODE ||
+			    !(s = string(w, node(w, p->value), where)))
+				continue;
+			herd_grow(&nt->headers, &hcap, nt->nheaders, sizeof *nt->headers);
+			nt->headers[nt->nheaders].key = xstrdup(scalar(node(w, p->key)));
+			nt->headers[nt->nheaders++].value = xstrdup(s);
+		}
+	}
+out:
+	free(where);
+}
+
+static void
+notifications(struct walk *w, yaml_node_t *n)
+{
+	yaml_node_item_t *it;
+	size_t cap = 0;
+
+	if (is_null(n) || expect(w, n, YAML_SEQUENCE_NODE, "a list of notification "
+	    "targets", "notifications") < 0)
+		return;
+	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
+		notifier(w, node(w, *it), (size_t)(it - n->data.sequence.items.start), &cap);
+}
+
+static const char *const top_keys[] = {
+	"defaults", "groups", "notifications", "parsers", "recipes",
+};
+
+static void
+top(struct walk *w, yaml_node_t *root)
+{
+	yaml_node_t *v;
+
+	if (is_null(root))
+		return;
+	if (expect(w, root, YAML_MAPPING_NODE, "a mapping with groups, defaults, "
+	    "recipes, parsers or notifications", "top level") < 0)
+		return;
+	check_keys(w, root, top_keys, LENGTH(top_keys), "top level");
+	if ((v = get(w, root, "groups")))
+		named_map(w, v, "groups", "group", group);
+	if ((v = get(w, root, "defaults")))
+		defaults(w, v);
+	if ((v = get(w, root, "recipes")))
+		named_map(w, v, "recipes", "recipe", recipe);
+	if ((v = get(w, root, "parsers")))
+		named_map(w, v, "parsers", "parser", parser);
+	if ((v = get(w, root, "notifications")))
+		notifications(w, v);
+}
+
+static void __attribute__((format(printf, 2, 3)))
+add_error(struct herd_config *cfg, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) >= 0) {
+		herd_strv_add(&cfg->errors, msg);
+		free(msg);
+	}
+	va_end(ap);
+}
+
+static void
+syntax_error(struct herd_config *cfg, const char *file, yaml_parser_t *p)
+{
+	struct herd_buf b = { 0 };
+
+	herd_buf_addf(&b, "%s:%zu:%zu: YAML syntax error: %s", file,
+	    p->problem_mark.line + 1, p->problem_mark.column + 1,
+	    p->problem ? p->problem : "unknown");
+	if (p->context)
+		herd_buf_addf(&b, " (%s at line %zu)", p->context, p->context_mark.line + 1);
+	herd_strv_add(&cfg->errors, b.p);
+	herd_buf_free(&b);
+}
+
+char *
+herd_conf_locate(const char *opt, int *must_exist)
+{
+	const char *env = getenv("HERD_CONFIG");
+
+	*must_exist = 1;
+	if (opt)
+		return xstrdup(opt);
+	if (env && *env)
+		return xstrdup(env);
+	*must_exist = 0;
+	return herd_default_config_path();
+}
+
+int
+herd_conf_load(struct herd_config *cfg, const char *path, int must_exist)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	struct walk w = { cfg, &doc, path };
+	yaml_node_t *root;
+	FILE *f;
+
+	memset(cfg, 0, sizeof *cfg);
+	cfg->defaults = (struct herd_defaults){ -1, -1, -1, -1, NULL };
+	if (!path)
+		return 0;
+	if (!(f = fopen(path, "r"))) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		add_error(cfg, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	cfg->path = xstrdup(path);
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_file(&parser, f);
+	if (!yaml_parser_load(&parser, &doc)) {
+		syntax_error(cfg, path, &parser);
+	} else {
+		if ((root = yaml_document_get_root_node(&doc)))
+			top(&w, root);
+		yaml_document_delete(&doc);
+		/* A second document in the file is an error, not silently ignored. */
+		if (!cfg->errors.n && yaml_parser_load(&parser, &doc)) {
+			if (yaml_document_get_root_node(&doc))
+				add_error(cfg, "%s:%zu:1: only one YAML document is "
+				    "allowed", path, doc.start_mark.line + 1);
+			yaml_document_delete(&doc);
+		}
+	}
+	yaml_parser_delete(&parser);
+	fclose(f);
+	return cfg->errors.n ? -1 : 0;
+}
+
+void
+herd_conf_load_or_die(struct herd_config *cfg, const char *opt)
+{
+	int must;
+	char *path = herd_conf_locate(opt, &must);
+	size_t i;
+
+	if (herd_conf_load(cfg, path, must) < 0) {
+		for (i = 0; i < cfg->errors.n; i++)
+			fprintf(stderr, "%s\n", cfg->errors.v[i]);
+		fprintf(stderr, "%s: %zu error%s in the configuration\n", getprogname(),
+		    cfg->errors.n, cfg->errors.n == 1 ? "" : "s");
+		exit(HERD_EXIT_USAGE);
+	}
+	free(path);
+}
+
+const struct herd_group *
+herd_conf_group(const struct herd_config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->ngroups; i++)
+		if (!strcmp(cfg->groups[i].name, name))
+			return &cfg->groups[i];
+	return NULL;
+}
+
+static long long
+or_default(long long v, long long def)
+{
+	return v >= 0 ? v : def;
+}
+
+long long
+herd_conf_concurrency(const struct herd_config *cfg)
+{
+	return or_default(cfg->defaults.concurrency, HERD_DEFAULT_CONCURRENCY);
+}
+
+long long
+herd_conf_timeout_ms(const struct herd_config *cfg)
+{
+	return or_default(cfg->defaults.timeout_ms, HERD_DEFAULT_TIMEOUT_MS);
+}
+
+long long
+herd_conf_connect_timeout_ms(const struct herd_config *cfg)
+{
+	return or_default(cfg->defaults.connect_timeout_ms,
+	    HERD_DEFAULT_CONNECT_TIMEOUT_MS);
+}
+
+long long
+herd_conf_retention_ms(const struct herd_config *cfg)
+{
+	return or_default(cfg->defaults.history_retention_ms, HERD_DEFAULT_RETENTION_MS);
+}
+
+void
+herd_conf_free(struct herd_config *cfg)
+{
+	size_t i, j;
+
+	for (i = 0; i < cfg->ngroups; i++) {
+		free(cfg->groups[i].name);
+		free(cfg->groups[i].user);
+		herd_hostlist_free(&cfg->groups[i].hosts);
+	}
+	free(cfg->groups);
+	free(cfg->defaults.output);
+	for (i = 0; i < cfg->nrecipes; i++) {
+		struct herd_recipe *r = &cfg->recipes[i];
+
+		for (j = 0; j < r->nparams; j++) {
+			free(r->params[j].name);
+			free(r->params[j].def);
+			free(r->params[j].description);
+		}
+		free(r->params);
+		free(r->name);
+		free(r->description);
+		herd_strv_free(&r->steps);
+	}
+	free(cfg->recipes);
+	for (i = 0; i < cfg->nparsers; i++) {
+		for (j = 0; j < cfg->parsers[i].nextract; j++) {
+			free(cfg->parsers[i].extract[j].field);
+			free(cfg->parsers[i].extract[j].pattern);
+		}
+		free(cfg->parsers[i].extract);
+		free(cfg->parsers[i].name);
+	}
+	free(cfg->parsers);
+	for (i = 0; i < cfg->nnotifiers; i++) {
+		struct herd_notifier *n = &cfg->notifiers[i];
+
+		for (j = 0; j < n->nheaders; j++) {
+			free(n->headers[j].key);
+			free(n->headers[j].value);
+		}
+		free(n->headers);
+		free(n->name);
+		free(n->type);
+		free(n->url);
+		free(n->method);
+		free(n->body);
+		free(n->command);
+	}
+	free(cfg->notifiers);
+	free(cfg->path);
+	herd_strv_free(&cfg->errors);
+	memset(cfg, 0, sizeof *cfg);
+}

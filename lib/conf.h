@@ -1,0 +1,123 @@
+/* conf.h — the herd configuration (herd-config(5)). */
+#ifndef HERD_CONF_H
+#define HERD_CONF_H
+
+#include "herd.h"
+
+enum {
+	HERD_ON_FAILURE = 1 << 0,
+	HERD_ON_CHANGE = 1 << 1,
+	HERD_ON_TIMEOUT = 1 << 2,
+	HERD_ON_RESOLVE = 1 << 3,
+};
+
+/* Built-in defaults, used where the config says nothing. */
+#define HERD_DEFAULT_CONCURRENCY 64
+#define HERD_DEFAULT_TIMEOUT_MS 30000
+#define HERD_DEFAULT_CONNECT_TIMEOUT_MS 10000
+#define HERD_DEFAULT_RETENTION_MS (30LL * 86400000)
+#define HERD_DEFAULT_COOLDOWN_MS 300000
+
+struct herd_group {
+	char *name;
+	struct herd_hostlist hosts;	/* as written: user/port set only per host */
+	char *user;
+	int port;
+	long long timeout_ms;	/* -1: unset */
+};
+
+struct herd_defaults {		/* -1 / NULL: unset */
+	long long concurrency;
+	long long timeout_ms;
+	long long connect_timeout_ms;
+	long long history_retention_ms;
+	char *output;		/* grouped | json */
+};
+
+struct herd_param {
+	char *name, *def, *description;
+	int required;
+};
+
+struct herd_recipe {
+	char *name, *description;
+	struct herd_param *params;
+	size_t nparams;
+	struct herd_strv steps;
+};
+
+struct herd_extract {
+	char *field;
+	char *pattern;		/* PCRE2, capture group 1 */
+	int column;		/* 1-based whitespace column; 0 with a pattern */
+};
+
+struct herd_parser {
+	char *name;
+	struct herd_extract *extract;
+	size_t nextract;
+};
+
+struct herd_kv {
+	char *key, *value;
+};
+
+struct herd_notifier {
+	char *name;
+	char *type;		/* webhook | slack | script */
+	char *url;		/* webhook, and slack's "webhook" */
+	char *method;		/* webhook; NULL: POST */
+	char *body;		/* webhook body template */
+	char *command;		/* script */
+	struct herd_kv *headers;
+	size_t nheaders;
+	unsigned on;		/* HERD_ON_* */
+	long long cooldown_ms;	/* -1: unset */
+};
+
+struct herd_config {
+	char *path;		/* NULL: no config file */
+	struct herd_group *groups;
+	size_t ngroups;
+	struct herd_defaults defaults;
+	struct herd_recipe *recipes;
+	size_t nrecipes;
+	struct herd_parser *parsers;
+	size_t nparsers;
+	struct herd_notifier *notifiers;
+	size_t nnotifiers;
+	struct herd_strv errors;	/* "file:line:col: message" */
+};
+
+/* Which file to load: -c FILE, $HERD_CONFIG, XDG default; *must_exist set when named. */
+char *herd_conf_locate(const char *opt, int *must_exist);
+/* Load a config; on errors cfg->errors is non-empty. Returns 0 or -1. */
+int herd_conf_load(struct herd_config *, const char *path, int must_exist);
+/* Load as the programs do (-c FILE or the default); print errors and exit 2 on failure. */
+void herd_conf_load_or_die(struct herd_config *, const char *opt);
+void herd_conf_free(struct herd_config *);
+const struct herd_group *herd_conf_group(const struct herd_config *, const char *);
+
+long long herd_conf_concurrency(const struct herd_config *);
+long long herd_conf_timeout_ms(const struct herd_config *);
+long long herd_conf_connect_timeout_ms(const struct herd_config *);
+long long herd_conf_retention_ms(const struct herd_config *);
+
+/* select.c: host selection (herd-select(1)). */
+struct herd_selector {
+	struct herd_strv groups;	/* -g, each maybe a comma list */
+	struct herd_strv tags;		/* -t expressions, ORed */
+	struct herd_strv patterns;	/* positional hosts, ranges, globs */
+	struct herd_strv files;		/* -f host files, "-" = stdin */
+};
+/* Every configured host once, group settings applied, groups and tags merged. */
+void herd_inventory(const struct herd_config *, struct herd_hostlist *);
+/* Select hosts; -1 with a message in *err (to free) on a bad selection. */
+int herd_select(const struct herd_config *, const struct herd_selector *,
+    struct herd_hostlist *, char **err);
+void herd_selector_free(struct herd_selector *);
+
+/* conf_export.c: normalised YAML (sorted keys, stable, re-readable). */
+int herd_conf_export(const struct herd_config *, FILE *);
+
+#endif

@@ -1,0 +1,152 @@
+/* herd.h — the shared library of the herd suite (libherd.a). */
+#ifndef HERD_H
+#define HERD_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Exit-code policy, shared by every program (see herd(7)). */
+enum {
+	HERD_EXIT_OK = 0,	 /* every host ok */
+	HERD_EXIT_HOSTS = 1,	 /* some host non-zero, failed or timed out */
+	HERD_EXIT_USAGE = 2,	 /* usage or config error */
+	HERD_EXIT_INTERRUPT = 130 /* interrupted by SIGINT */
+};
+
+#define HERD_VERSION "0.1.0"
+#define HERD_RECORDS_VERSION 1
+
+/* alloc.c: allocation that cannot fail (the process dies on OOM). */
+void *xmalloc(size_t);
+void *xcalloc(size_t, size_t);
+void *xreallocarray(void *, size_t, size_t);
+char *xstrdup(const char *);
+char *xstrndup(const char *, size_t);
+char *xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/* Grow *arr (of *cap elements of size sz) so that index n is valid. */
+void herd_grow(void *arrp, size_t *cap, size_t n, size_t sz);
+
+/* buf.c: a growable byte buffer, always NUL-terminated. */
+struct herd_buf {
+	char *p;
+	size_t len, cap;
+};
+void herd_buf_add(struct herd_buf *, const void *, size_t);
+void herd_buf_addc(struct herd_buf *, int);
+void herd_buf_adds(struct herd_buf *, const char *);
+void herd_buf_addf(struct herd_buf *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+void herd_buf_reset(struct herd_buf *);
+void herd_buf_free(struct herd_buf *);
+char *herd_buf_steal(struct herd_buf *);
+
+/* out.c: standard output handling common to every program. */
+void herd_init(const char *argv0);	/* set up stdout checks and locale */
+void herd_usage_exit(const char *usage);	/* print usage, exit 2 */
+
+/* rec.c: records (herd-records(5)). */
+struct herd_field {
+	char *p;
+	size_t len;
+};
+struct herd_rec {
+	char type;		/* record type letter; '#' for a header */
+	size_t nf;		/* fields after the type */
+	struct herd_field *f;
+	char *raw;		/* the line as read, without its LF */
+	size_t rawlen;
+	/* internal */
+	size_t rawcap, fcap;
+	struct herd_buf data;
+};
+int herd_rec_read(FILE *, struct herd_rec *);
+const char *herd_rec_str(const struct herd_rec *, size_t i);
+int herd_rec_num(const struct herd_rec *, size_t i, long long *out);
+void herd_rec_free(struct herd_rec *);
+void herd_rec_passthrough(FILE *, const struct herd_rec *);
+
+void herd_rec_header(FILE *);
+void herd_rec_start(FILE *, char type);
+void herd_rec_field(FILE *, const void *, size_t);
+void herd_rec_fields(FILE *, const char *);
+void herd_rec_fieldnum(FILE *, long long);
+void herd_rec_end(FILE *);
+void herd_escape(struct herd_buf *, const void *, size_t);
+size_t herd_unescape(char *, size_t);
+
+/* dur.c: durations such as 250ms, 30s, 5m, 2h, 30d, 1h30m; a bare number is seconds. */
+int herd_parse_duration(const char *, long long *ms);
+const char *herd_format_duration(long long ms, char *buf, size_t len);
+long long herd_now_ms(void);	/* wall clock, milliseconds since the epoch */
+long long herd_mono_ms(void);	/* monotonic clock, milliseconds */
+
+/* num.c: strict number parsing. */
+int herd_parse_int(const char *, long long min, long long max, long long *out);
+
+/* xdg.c: paths. */
+char *herd_default_config_path(void);	/* NULL if no home */
+char *herd_data_dir(void);		/* $XDG_DATA_HOME/herd */
+
+/* suggest.c: the closest candidate to a misspelt word, or NULL. */
+const char *herd_suggest(const char *word, const char *const *cands, size_t n);
+
+/* strv.c: NULL-terminated string vectors and comma lists. */
+struct herd_strv {
+	char **v;
+	size_t n, cap;
+};
+void herd_strv_add(struct herd_strv *, const char *);
+void herd_strv_addn(struct herd_strv *, const char *, size_t);
+int herd_strv_has(const struct herd_strv *, const char *);
+void herd_strv_split(struct herd_strv *, const char *s, int sep);
+char *herd_strv_join(const struct herd_strv *, const char *sep);
+void herd_strv_free(struct herd_strv *);
+
+/* host.c: hosts. */
+struct herd_host {
+	char *name;		/* label, unique in a selection */
+	char *address;		/* what to connect to */
+	char *user;		/* NULL: ssh_config or the local user */
+	int port;		/* 0: ssh_config or 22 */
+	long long timeout_ms;	/* -1: the run's default */
+	struct herd_strv tags;
+	struct herd_strv groups;
+};
+void herd_host_init(struct herd_host *);
+void herd_host_free(struct herd_host *);
+void herd_host_copy(struct herd_host *dst, const struct herd_host *src);
+int herd_host_has_tag(const struct herd_host *, const char *);
+/* Parse [user@]host[:port] or [user@][v6addr]:port; 0 or -1 with *err. */
+int herd_host_parse(const char *spec, struct herd_host *, const char **err);
+void herd_host_write(FILE *, const struct herd_host *);
+int herd_host_from_rec(const struct herd_rec *, struct herd_host *);
+struct json_t;
+struct json_t *herd_host_json(const struct herd_host *);
+
+struct herd_hostlist {
+	struct herd_host *h;
+	size_t n, cap;
+};
+struct herd_host *herd_hostlist_add(struct herd_hostlist *);
+void herd_hostlist_free(struct herd_hostlist *);
+
+/* range.c: ClusterShell-style ranges: web-[01-20], db[1-3,7], r[1-2]-n[1-3]. */
+int herd_range_expand(const char *pattern, struct herd_strv *out, const char **err);
+int herd_is_glob(const char *);
+
+/* tagexpr.c: comma = AND, !tag = NOT. */
+struct herd_tagexpr {
+	struct herd_strv want, reject;
+};
+int herd_tagexpr_parse(const char *, struct herd_tagexpr *, const char **err);
+int herd_tagexpr_match(const struct herd_tagexpr *, const struct herd_host *);
+void herd_tagexpr_free(struct herd_tagexpr *);
+int herd_valid_name(const char *);	/* [A-Za-z0-9_-]+ */
+
+/* json.c */
+struct json_t *herd_json_bytes(const void *, size_t);
+void herd_json_print(FILE *, struct json_t *);	/* one line, then LF; steals the ref */
+
+#endif
