@@ -10,15 +10,16 @@ CFLAGS ?= -O2 -g
 WARNINGS = -Wall -Wextra -Werror -Wno-unused-parameter
 CPPFLAGS += -D_GNU_SOURCE -Ilib -DHERD_EXEC_DIR='"$(BINDIR)"'
 
-PROGRAMS = herd herd-select
+PROGRAMS = herd herd-select herd-run
 TOOLS = rec-roundtrip
 
-LIB_PKGS = yaml-0.1 libpcre2-8 jansson libbsd-overlay
+LIB_PKGS = yaml-0.1 libpcre2-8 jansson libbsd-overlay libmd
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
 pkg_libs = $(shell $(PKG_CONFIG) --libs $(1))
 
 PKGS_herd = $(LIB_PKGS)
 PKGS_herd-select = $(LIB_PKGS)
+PKGS_herd-run = $(LIB_PKGS) libssh
 
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/obj/%.o)

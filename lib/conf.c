@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -136,7 +137,10 @@ boolean(struct walk *w, yaml_node_t *n, const char *where, int *out)
 			if (!strcmp(scalar(n), no[i]))
 				return *out = 0, 0;
 		}
-	fail(w, n, "%s: expected true or false, got %s", where, kind(n));
+	fail(w, n, "%s: expected true or false, got %s%s%s", where,
+	    n->type == YAML_SCALAR_NODE ? "\"" : kind(n),
+	    n->type == YAML_SCALAR_NODE ? scalar(n) : "",
+	    n->type == YAML_SCALAR_NODE ? "\"" : "");
 	return -1;
 }
 
@@ -207,6 +211,28 @@ get(struct walk *w, yaml_node_t *map, const char *key)
 	return NULL;
 }
 
+/* The key node of key in a mapping, or NULL. */
+static yaml_node_t *
+get_key(struct walk *w, yaml_node_t *map, const char *key)
+{
+	yaml_node_pair_t *p;
+	yaml_node_t *k;
+
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		k = node(w, p->key);
+		if (k->type == YAML_SCALAR_NODE && !strcmp(scalar(k), key))
+			return k;
+	}
+	return NULL;
+}
+
+/* The later of two nodes in the file. */
+static yaml_node_t *
+later(yaml_node_t *a, yaml_node_t *b)
+{
+	return a->start_mark.index > b->start_mark.index ? a : b;
+}
+
 static void
 set_string(struct walk *w, yaml_node_t *map, const char *key, const char *where,
     char **out)
@@ -238,7 +264,7 @@ tags_list(struct walk *w, yaml_node_t *n, struct herd_strv *tags, const char *wh
 }
 
 static void named_map(struct walk *, yaml_node_t *, const char *, const char *,
-    void (*)(struct walk *, const char *, yaml_node_t *, size_t *));
+    void (*)(struct walk *, yaml_node_t *, yaml_node_t *, size_t *));
 
 static const char *const host_keys[] = { "host", "tags", "user", "port" };
 
@@ -247,6 +273,7 @@ host_entry(struct walk *w, yaml_node_t *n, struct herd_group *g, const char *whe
 {
 	struct herd_host h;
 	yaml_node_t *v;
+	yaml_node_t *at = n;
 	const char *s, *err;
 	long long port;
 	size_t i;
@@ -262,13 +289,14 @@ host_entry(struct walk *w, yaml_node_t *n, struct herd_group *g, const char *whe
 		}
 		if (!(s = string(w, v, where)))
 			return;
+		at = v;
 	} else {
 		fail(w, n, "%s: expected a host name or a mapping with \"host\", got %s",
 		    where, kind(n));
 		return;
 	}
 	if (herd_host_parse(s, &h, &err) < 0) {
-		fail(w, n, "%s: host \"%s\": %s", where, s, err);
+		fail(w, at, "%s: host \"%s\": %s", where, s, err);
 		return;
 	}
 	if (n->type == YAML_MAPPING_NODE) {
@@ -283,7 +311,7 @@ host_entry(struct walk *w, yaml_node_t *n, struct herd_group *g, const char *whe
 	}
 	for (i = 0; i < g->hosts.n; i++)
 		if (!strcmp(g->hosts.h[i].name, h.name)) {
-			fail(w, n, "%s: host \"%s\" is listed twice in group \"%s\"",
+			fail(w, at, "%s: host \"%s\" is listed twice in group \"%s\"",
 			    where, h.name, g->name);
 			herd_host_free(&h);
 			return;
@@ -295,11 +323,12 @@ host_entry(struct walk *w, yaml_node_t *n, struct herd_group *g, const char *whe
 static const char *const group_keys[] = { "hosts", "user", "port", "timeout" };
 
 static void
-group(struct walk *w, const char *name, yaml_node_t *n, size_t *cap)
+group(struct walk *w, yaml_node_t *k, yaml_node_t *n, size_t *cap)
 {
 	struct herd_group *g;
 	yaml_node_item_t *it;
 	yaml_node_t *v;
+	const char *name = scalar(k);
 	long long port;
 	char *where = xasprintf("group \"%s\"", name);
 
@@ -406,12 +435,12 @@ params(struct walk *w, struct herd_recipe *r, yaml_node_t *n, const char *where)
 static const char *const recipe_keys[] = { "description", "params", "steps" };
 
 static void
-recipe(struct walk *w, const char *name, yaml_node_t *n, size_t *cap)
+recipe(struct walk *w, yaml_node_t *k, yaml_node_t *n, size_t *cap)
 {
 	struct herd_recipe *r;
 	yaml_node_item_t *it;
 	yaml_node_t *v;
-	const char *s;
+	const char *s, *name = scalar(k);
 	char *where = xasprintf("recipe \"%s\"", name);
 
 	herd_grow(&w->cfg->recipes, cap, w->cfg->nrecipes, sizeof *w->cfg->recipes);
@@ -425,7 +454,7 @@ recipe(struct walk *w, const char *name, yaml_node_t *n, size_t *cap)
 		params(w, r, v, where);
 	v = get(w, n, "steps");
 	if (!v) {
-		fail(w, n, "%s: needs \"steps\", a list of commands", where);
+		fail(w, k, "%s: needs \"steps\", a list of commands", where);
 		goto out;
 	}
 	if (expect(w, v, YAML_SEQUENCE_NODE, "a list of commands", where) < 0)
@@ -466,9 +495,15 @@ extract(struct walk *w, struct herd_parser *p, yaml_node_t *n, size_t *cap,
 		set_string(w, n, "field", where, &e->field);
 	pat = get(w, n, "pattern");
 	col = get(w, n, "column");
-	if (!pat == !col) {
-		fail(w, n, "%s: an extract entry needs exactly one of \"pattern\" "
-		    "and \"column\"", where);
+	if (pat && col) {
+		fail(w, later(get_key(w, n, "pattern"), get_key(w, n, "column")),
+		    "%s: an extract entry takes one of \"pattern\" and \"column\", "
+		    "not both", where);
+		return;
+	}
+	if (!pat && !col) {
+		fail(w, n, "%s: an extract entry needs \"pattern\" or \"column\"",
+		    where);
 		return;
 	}
 	if (col) {
@@ -496,11 +531,12 @@ extract(struct walk *w, struct herd_parser *p, yaml_node_t *n, size_t *cap,
 static const char *const parser_keys[] = { "extract" };
 
 static void
-parser(struct walk *w, const char *name, yaml_node_t *n, size_t *cap)
+parser(struct walk *w, yaml_node_t *k, yaml_node_t *n, size_t *cap)
 {
 	struct herd_parser *p;
 	yaml_node_item_t *it;
 	yaml_node_t *v;
+	const char *name = scalar(k);
 	size_t ecap = 0;
 	char *where = xasprintf("parser \"%s\"", name);
 
@@ -511,7 +547,7 @@ parser(struct walk *w, const char *name, yaml_node_t *n, size_t *cap)
 		goto out;
 	check_keys(w, n, parser_keys, LENGTH(parser_keys), where);
 	if (!(v = get(w, n, "extract"))) {
-		fail(w, n, "%s: needs \"extract\", a list of fields", where);
+		fail(w, k, "%s: needs \"extract\", a list of fields", where);
 		goto out;
 	}
 	if (expect(w, v, YAML_SEQUENCE_NODE, "a list of fields", where) < 0)
@@ -525,7 +561,7 @@ out:
 /* A mapping of NAME: value, each handed to fn. */
 static void
 named_map(struct walk *w, yaml_node_t *n, const char *section, const char *what,
-    void (*fn)(struct walk *, const char *, yaml_node_t *, size_t *))
+    void (*fn)(struct walk *, yaml_node_t *, yaml_node_t *, size_t *))
 {
 	yaml_node_pair_t *p;
 	yaml_node_t *k;
@@ -537,7 +573,7 @@ named_map(struct walk *w, yaml_node_t *n, const char *section, const char *what,
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
 		k = node(w, p->key);
 		if (k->type == YAML_SCALAR_NODE && name_ok(w, k, what, scalar(k)))
-			fn(w, scalar(k), node(w, p->value), &cap);
+			fn(w, k, node(w, p->value), &cap);
 	}
 }
 
@@ -594,7 +630,6 @@ notifier(struct walk *w, yaml_node_t *n, size_t index, size_t *cap)
 	    sizeof *w->cfg->notifiers);
 	nt = &w->cfg->notifiers[w->cfg->nnotifiers++];
 	nt->cooldown_ms = -1;
-	check_keys(w, n, notifier_keys, LENGTH(notifier_keys), where);
 	set_string(w, n, "name", where, &nt->name);
 	if (!nt->name)
 		fail(w, n, "%s: needs \"name\"", where);
@@ -607,6 +642,7 @@ notifier(struct walk *w, yaml_node_t *n, size_t index, size_t *cap)
 		free(where);
 		where = xasprintf("notification \"%s\"", nt->name);
 	}
+	check_keys(w, n, notifier_keys, LENGTH(notifier_keys), where);
 	set_string(w, n, "type", where, &nt->type);
 	for (i = 0; nt->type && i < LENGTH(notifier_types); i++)
 		if (!strcmp(nt->type, notifier_types[i]))
@@ -705,18 +741,64 @@ add_error(struct herd_config *cfg, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The line and column of a byte offset in f, counting UTF-8 characters. */
+static yaml_mark_t
+offset_mark(FILE *f, size_t offset)
+{
+	yaml_mark_t m = { 0, 0, 0 };
+	int c;
+
+	rewind(f);
+	for (; m.index < offset && (c = getc(f)) != EOF; m.index++)
+		if (c == '\n') {
+			m.line++;
+			m.column = 0;
+		} else if ((c & 0xc0) != 0x80) {
+			m.column++;
+		}
+	return m;
+}
+
+/*
+ * A syntax error is placed where the parser noticed it, except at the end
+ * of the file (an unclosed quote or bracket): there, the position of what
+ * was left open says more than the end of the file.
+ */
 static void
-syntax_error(struct herd_config *cfg, const char *file, yaml_parser_t *p)
+syntax_error(struct herd_config *cfg, const char *file, FILE *f, yaml_parser_t *p)
 {
 	struct herd_buf b = { 0 };
+	yaml_mark_t m = p->problem_mark;
 
-	herd_buf_addf(&b, "%s:%zu:%zu: YAML syntax error: %s", file,
-	    p->problem_mark.line + 1, p->problem_mark.column + 1,
-	    p->problem ? p->problem : "unknown");
+	if (p->error == YAML_READER_ERROR)
+		m = offset_mark(f, p->problem_offset);
+	else if (p->context && p->eof && p->unread <= 1 && m.index == p->mark.index)
+		m = p->context_mark;
+	herd_buf_addf(&b, "%s:%zu:%zu: YAML syntax error: %s", file, m.line + 1,
+	    m.column + 1, p->problem ? p->problem : "unknown");
+	if (p->error == YAML_READER_ERROR && p->problem_value >= 0)
+		herd_buf_addf(&b, " (0x%02x)", (unsigned)p->problem_value);
 	if (p->context)
 		herd_buf_addf(&b, " (%s at line %zu)", p->context, p->context_mark.line + 1);
 	herd_strv_add(&cfg->errors, b.p);
 	herd_buf_free(&b);
+}
+
+/* A second document in the file is an error, not silently ignored. */
+static void
+second_document(struct herd_config *cfg, const char *file, FILE *f,
+    yaml_parser_t *p)
+{
+	yaml_document_t doc;
+
+	if (!yaml_parser_load(p, &doc)) {
+		syntax_error(cfg, file, f, p);
+		return;
+	}
+	if (yaml_document_get_root_node(&doc))
+		add_error(cfg, "%s:%zu:%zu: only one YAML document is allowed", file,
+		    doc.start_mark.line + 1, doc.start_mark.column + 1);
+	yaml_document_delete(&doc);
 }
 
 char *
@@ -740,6 +822,7 @@ herd_conf_load(struct herd_config *cfg, const char *path, int must_exist)
 	yaml_document_t doc;
 	struct walk w = { cfg, &doc, path };
 	yaml_node_t *root;
+	struct stat st;
 	FILE *f;
 
 	memset(cfg, 0, sizeof *cfg);
@@ -752,22 +835,23 @@ herd_conf_load(struct herd_config *cfg, const char *path, int must_exist)
 		add_error(cfg, "%s: %s", path, strerror(errno));
 		return -1;
 	}
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		add_error(cfg, "%s: %s", path, strerror(EISDIR));
+		fclose(f);
+		return -1;
+	}
 	cfg->path = xstrdup(path);
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_file(&parser, f);
 	if (!yaml_parser_load(&parser, &doc)) {
-		syntax_error(cfg, path, &parser);
+		syntax_error(cfg, path, f, &parser);
 	} else {
 		if ((root = yaml_document_get_root_node(&doc)))
 			top(&w, root);
 		yaml_document_delete(&doc);
 		/* A second document in the file is an error, not silently ignored. */
-		if (!cfg->errors.n && yaml_parser_load(&parser, &doc)) {
-			if (yaml_document_get_root_node(&doc))
-				add_error(cfg, "%s:%zu:1: only one YAML document is "
-				    "allowed", path, doc.start_mark.line + 1);
-			yaml_document_delete(&doc);
-		}
+		if (!cfg->errors.n)
+			second_document(cfg, path, f, &parser);
 	}
 	yaml_parser_delete(&parser);
 	fclose(f);

@@ -145,6 +145,10 @@ int herd_tagexpr_match(const struct herd_tagexpr *, const struct herd_host *);
 void herd_tagexpr_free(struct herd_tagexpr *);
 int herd_valid_name(const char *);	/* [A-Za-z0-9_-]+ */
 
+/* hash.c: the identity of a result (herd-records(5)). */
+void herd_result_hash(const char *status, long long exit_code, const void *out,
+    size_t outlen, const void *err, size_t errlen, char hex[65]);
+
 /* json.c */
 struct json_t *herd_json_bytes(const void *, size_t);
 void herd_json_print(FILE *, struct json_t *);	/* one line, then LF; steals the ref */

@@ -1,20 +1,92 @@
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
 
-static struct herd_host *
-find(struct herd_hostlist *l, const char *name)
+/* An index over a host list: open addressing, a slot holds position + 1. */
+struct index {
+	struct herd_hostlist *l;
+	size_t *slot, cap, n;
+	int byname;		/* the key is the name alone, else name, user, port */
+};
+
+#define FNV_PRIME 0x100000001b3ULL
+
+static uint64_t
+hash_str(uint64_t h, const char *s)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * FNV_PRIME;
+	return (h ^ 0xff) * FNV_PRIME;
+}
+
+static size_t *
+slot_of(const struct index *ix, const char *name, const char *user, int port)
+{
+	const struct herd_host *h;
+	uint64_t v = hash_str(0xcbf29ce484222325ULL, name);
+	size_t i;
+
+	if (!ix->byname)
+		v = (hash_str(v, user ? user : "") ^ (uint64_t)port) * FNV_PRIME;
+	for (i = v & (ix->cap - 1); ix->slot[i]; i = (i + 1) & (ix->cap - 1)) {
+		h = &ix->l->h[ix->slot[i] - 1];
+		if (!strcmp(h->name, name) && (ix->byname || (h->port == port &&
+		    !strcmp(h->user ? h->user : "", user ? user : ""))))
+			break;
+	}
+	return &ix->slot[i];
+}
+
+static void
+index_put(struct index *ix, size_t pos)
+{
+	const struct herd_host *h = &ix->l->h[pos];
+
+	*slot_of(ix, h->name, h->user, h->port) = pos + 1;
+	ix->n++;
+}
+
+/* Index host pos of the list; every host before it is indexed already. */
+static void
+index_add(struct index *ix, size_t pos)
 {
 	size_t i;
 
+	if ((ix->n + 1) * 2 > ix->cap) {
+		free(ix->slot);
+		ix->cap = ix->cap ? ix->cap * 2 : 64;
+		ix->slot = xcalloc(ix->cap, sizeof *ix->slot);
+		for (ix->n = i = 0; i < pos; i++)
+			index_put(ix, i);
+	}
+	index_put(ix, pos);
+}
+
+static void
+index_init(struct index *ix, struct herd_hostlist *l, int byname)
+{
+	size_t i;
+
+	memset(ix, 0, sizeof *ix);
+	ix->l = l;
+	ix->byname = byname;
+	ix->cap = 64;
+	ix->slot = xcalloc(ix->cap, sizeof *ix->slot);
 	for (i = 0; i < l->n; i++)
-		if (!strcmp(l->h[i].name, name))
-			return &l->h[i];
-	return NULL;
+		index_add(ix, i);
+}
+
+static struct herd_host *
+find(const struct index *ix, const char *name)
+{
+	size_t *s = slot_of(ix, name, NULL, 0);
+
+	return *s ? &ix->l->h[*s - 1] : NULL;
 }
 
 static void
@@ -28,8 +100,8 @@ merge(struct herd_strv *dst, const struct herd_strv *src)
 }
 
 /* Settings written on the host win over its group's; the first group wins. */
-void
-herd_inventory(const struct herd_config *cfg, struct herd_hostlist *inv)
+static void
+inventory(const struct herd_config *cfg, struct index *ix)
 {
 	const struct herd_group *g;
 	const struct herd_host *src;
@@ -40,10 +112,11 @@ herd_inventory(const struct herd_config *cfg, struct herd_hostlist *inv)
 		g = &cfg->groups[i];
 		for (j = 0; j < g->hosts.n; j++) {
 			src = &g->hosts.h[j];
-			if (!(h = find(inv, src->name))) {
-				h = herd_hostlist_add(inv);
+			if (!(h = find(ix, src->name))) {
+				h = herd_hostlist_add(ix->l);
 				herd_host_copy(h, src);
 				herd_strv_free(&h->groups);
+				index_add(ix, ix->l->n - 1);
 			}
 			merge(&h->tags, &src->tags);
 			herd_strv_add(&h->groups, g->name);
@@ -57,79 +130,98 @@ herd_inventory(const struct herd_config *cfg, struct herd_hostlist *inv)
 	}
 }
 
-static int
-in_groups(const struct herd_host *h, const struct herd_strv *groups)
+void
+herd_inventory(const struct herd_config *cfg, struct herd_hostlist *inv)
 {
-	size_t i;
+	struct index ix;
 
-	for (i = 0; i < groups->n; i++)
-		if (herd_strv_has(&h->groups, groups->v[i]))
-			return 1;
-	return 0;
+	index_init(&ix, inv, 1);
+	inventory(cfg, &ix);
+	free(ix.slot);
 }
+
+/* A selection in progress: the inventory and the hosts selected so far. */
+struct sel {
+	struct herd_hostlist inv;
+	struct index inv_ix, out_ix;
+};
 
 static int
 tags_match(const struct herd_host *h, const struct herd_tagexpr *e, size_t n)
 {
 	size_t i;
 
+	if (n == 0)
+		return 1;
 	for (i = 0; i < n; i++)
 		if (herd_tagexpr_match(&e[i], h))
 			return 1;
 	return 0;
 }
 
+/* Add h unless the same name, user and port is selected already. */
 static void
-add_unique(struct herd_hostlist *out, const struct herd_host *h)
+add_unique(struct sel *s, const struct herd_host *h)
 {
-	size_t i;
-	const struct herd_host *o;
+	if (*slot_of(&s->out_ix, h->name, h->user, h->port))
+		return;
+	herd_host_copy(herd_hostlist_add(s->out_ix.l), h);
+	index_add(&s->out_ix, s->out_ix.l->n - 1);
+}
 
-	for (i = 0; i < out->n; i++) {
-		o = &out->h[i];
-		if (!strcmp(o->name, h->name) && o->port == h->port &&
-		    !strcmp(o->user ? o->user : "", h->user ? h->user : ""))
-			return;
+/* [user@][v6addr][:port]: brackets around an address, not a glob's class. */
+static int
+bracketed_address(const char *spec)
+{
+	const char *at = strrchr(spec, '@'), *s = at ? at + 1 : spec, *close;
+
+	if (*s != '[' || !(close = strchr(s, ']')))
+		return 0;
+	return memchr(s, ':', (size_t)(close - s)) != NULL &&
+	    (!close[1] || close[1] == ':') && !strpbrk(close, "*?[");
+}
+
+static int
+add_glob(struct sel *s, const char *spec, char **err)
+{
+	const char *at = strrchr(spec, '@'), *pat = at ? at + 1 : spec;
+	struct herd_host h;
+	size_t i, matched = 0;
+
+	for (i = 0; i < s->inv.n; i++) {
+		if (fnmatch(pat, s->inv.h[i].name, 0) != 0)
+			continue;
+		herd_host_copy(&h, &s->inv.h[i]);
+		if (at) {
+			free(h.user);
+			h.user = xstrndup(spec, (size_t)(at - spec));
+		}
+		add_unique(s, &h);
+		herd_host_free(&h);
+		matched++;
 	}
-	herd_host_copy(herd_hostlist_add(out), h);
+	if (!matched) {
+		*err = xasprintf("%s: matches no configured host", spec);
+		return -1;
+	}
+	return 0;
 }
 
 /* One host spec: a configured host (maybe with user/port), a glob, or a new host. */
 static int
-add_spec(struct herd_hostlist *inv, const char *spec, struct herd_hostlist *out,
-    char **err)
+add_spec(struct sel *s, const char *spec, char **err)
 {
 	struct herd_host parsed, h;
 	const struct herd_host *known;
 	const char *why;
-	size_t i, matched = 0;
 
-	if (herd_is_glob(spec)) {
-		const char *at = strrchr(spec, '@'), *pat = at ? at + 1 : spec;
-
-		for (i = 0; i < inv->n; i++) {
-			if (fnmatch(pat, inv->h[i].name, 0) != 0)
-				continue;
-			herd_host_copy(&h, &inv->h[i]);
-			if (at) {
-				free(h.user);
-				h.user = xstrndup(spec, (size_t)(at - spec));
-			}
-			add_unique(out, &h);
-			herd_host_free(&h);
-			matched++;
-		}
-		if (!matched) {
-			*err = xasprintf("%s: matches no configured host", spec);
-			return -1;
-		}
-		return 0;
-	}
+	if (herd_is_glob(spec) && !bracketed_address(spec))
+		return add_glob(s, spec, err);
 	if (herd_host_parse(spec, &parsed, &why) < 0) {
 		*err = xasprintf("%s: %s", spec, why);
 		return -1;
 	}
-	known = find(inv, parsed.address);
+	known = find(&s->inv_ix, parsed.address);
 	if (known) {
 		herd_host_copy(&h, known);
 		free(h.name);
@@ -140,18 +232,17 @@ add_spec(struct herd_hostlist *inv, const char *spec, struct herd_hostlist *out,
 		}
 		if (parsed.port)
 			h.port = parsed.port;
-		add_unique(out, &h);
+		add_unique(s, &h);
 		herd_host_free(&h);
 	} else {
-		add_unique(out, &parsed);
+		add_unique(s, &parsed);
 	}
 	herd_host_free(&parsed);
 	return 0;
 }
 
 static int
-add_pattern(struct herd_hostlist *inv, const char *pattern, struct herd_hostlist *out,
-    char **err)
+add_pattern(struct sel *s, const char *pattern, char **err)
 {
 	struct herd_strv names = { 0 };
 	const char *why;
@@ -163,15 +254,14 @@ add_pattern(struct herd_hostlist *inv, const char *pattern, struct herd_hostlist
 		return -1;
 	}
 	for (i = 0; i < names.n && rc == 0; i++)
-		rc = add_spec(inv, names.v[i], out, err);
+		rc = add_spec(s, names.v[i], err);
 	herd_strv_free(&names);
 	return rc;
 }
 
 /* A pssh-style host file: one [user@]host[:port] per line, # comments. */
 static int
-add_file(struct herd_hostlist *inv, const char *path, struct herd_hostlist *out,
-    char **err)
+add_file(struct sel *sl, const char *path, char **err)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
 	char *line = NULL, *s, *e, *msg;
@@ -197,7 +287,7 @@ add_file(struct herd_hostlist *inv, const char *path, struct herd_hostlist *out,
 			*err = xasprintf("%s:%zu: expected one host per line, got \"%s\"",
 			    path, lineno, s);
 			rc = -1;
-		} else if ((rc = add_pattern(inv, s, out, &msg)) < 0) {
+		} else if ((rc = add_pattern(sl, s, &msg)) < 0) {
 			*err = xasprintf("%s:%zu: %s", path, lineno, msg);
 			free(msg);
 		}
@@ -208,46 +298,79 @@ add_file(struct herd_hostlist *inv, const char *path, struct herd_hostlist *out,
 	return rc;
 }
 
+/* Hosts of the groups, in the order the groups are given, that match the tags. */
+static void
+add_configured(struct sel *s, const struct herd_strv *groups,
+    const struct herd_tagexpr *tags, size_t ntags)
+{
+	const struct herd_host *h;
+	size_t g, i;
+
+	for (g = 0; g < (groups->n ? groups->n : 1); g++)
+		for (i = 0; i < s->inv.n; i++) {
+			h = &s->inv.h[i];
+			if ((!groups->n || herd_strv_has(&h->groups, groups->v[g])) &&
+			    tags_match(h, tags, ntags))
+				add_unique(s, h);
+		}
+}
+
+/* Every group named must exist; -1 with a message (and a suggestion) if not. */
+static int
+check_groups(const struct herd_config *cfg, const struct herd_strv *groups,
+    char **err)
+{
+	struct herd_strv names = { 0 };
+	const char *hint;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < cfg->ngroups; i++)
+		herd_strv_add(&names, cfg->groups[i].name);
+	for (i = 0; i < groups->n && rc == 0; i++)
+		if (!herd_conf_group(cfg, groups->v[i])) {
+			hint = herd_suggest(groups->v[i], (const char *const *)names.v,
+			    names.n);
+			*err = xasprintf("unknown group \"%s\"%s%s%s", groups->v[i],
+			    hint ? "; did you mean \"" : "", hint ? hint : "",
+			    hint ? "\"?" : "");
+			rc = -1;
+		}
+	herd_strv_free(&names);
+	return rc;
+}
+
 int
 herd_select(const struct herd_config *cfg, const struct herd_selector *sel,
     struct herd_hostlist *out, char **err)
 {
-	struct herd_hostlist inv = { 0 };
-	struct herd_strv groups = { 0 }, names = { 0 };
+	struct sel s = { 0 };
+	struct herd_strv groups = { 0 };
 	struct herd_tagexpr *tags = xcalloc(sel->tags.n, sizeof *tags);
-	const char *why, *hint;
+	const char *why;
 	size_t i, ntags = 0;
 	int rc = -1;
 
 	*err = NULL;
-	herd_inventory(cfg, &inv);
+	index_init(&s.inv_ix, &s.inv, 1);
+	inventory(cfg, &s.inv_ix);
+	index_init(&s.out_ix, out, 0);
 	for (i = 0; i < sel->groups.n; i++)
 		herd_strv_split(&groups, sel->groups.v[i], ',');
-	for (i = 0; i < cfg->ngroups; i++)
-		herd_strv_add(&names, cfg->groups[i].name);
-	for (i = 0; i < groups.n; i++)
-		if (!herd_conf_group(cfg, groups.v[i])) {
-			hint = herd_suggest(groups.v[i], (const char *const *)names.v, names.n);
-			*err = xasprintf("unknown group \"%s\"%s%s%s", groups.v[i],
-			    hint ? "; did you mean \"" : "", hint ? hint : "",
-			    hint ? "\"?" : "");
-			goto out;
-		}
+	if (check_groups(cfg, &groups, err) < 0)
+		goto out;
 	for (; ntags < sel->tags.n; ntags++)
 		if (herd_tagexpr_parse(sel->tags.v[ntags], &tags[ntags], &why) < 0) {
 			*err = xasprintf("tag expression \"%s\": %s", sel->tags.v[ntags], why);
 			goto out;
 		}
 	if (groups.n || ntags)
-		for (i = 0; i < inv.n; i++)
-			if ((!groups.n || in_groups(&inv.h[i], &groups)) &&
-			    (!ntags || tags_match(&inv.h[i], tags, ntags)))
-				add_unique(out, &inv.h[i]);
+		add_configured(&s, &groups, tags, ntags);
 	for (i = 0; i < sel->patterns.n; i++)
-		if (add_pattern(&inv, sel->patterns.v[i], out, err) < 0)
+		if (add_pattern(&s, sel->patterns.v[i], err) < 0)
 			goto out;
 	for (i = 0; i < sel->files.n; i++)
-		if (add_file(&inv, sel->files.v[i], out, err) < 0)
+		if (add_file(&s, sel->files.v[i], err) < 0)
 			goto out;
 	rc = 0;
 out:
@@ -255,8 +378,9 @@ out:
 		herd_tagexpr_free(&tags[i]);
 	free(tags);
 	herd_strv_free(&groups);
-	herd_strv_free(&names);
-	herd_hostlist_free(&inv);
+	free(s.inv_ix.slot);
+	free(s.out_ix.slot);
+	herd_hostlist_free(&s.inv);
 	return rc;
 }
 

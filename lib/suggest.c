@@ -2,29 +2,48 @@
 
 #include "herd.h"
 
+#define MAXLEN 64
+
+static size_t
+min2(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+/*
+ * The optimal string alignment distance: insertions, deletions,
+ * substitutions and transpositions of adjacent characters cost 1 each,
+ * so "tgas" is one edit from "tags".
+ */
 static size_t
 distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), i, j, prev, tmp, row[64];
+	size_t la = strlen(a), lb = strlen(b), i, j, d;
+	size_t rows[3][MAXLEN + 1], *pp, *prev, *cur, *t;
 
-	if (la >= 64 || lb >= 64)
+	if (la > MAXLEN || lb > MAXLEN)
 		return (size_t)-1;
 	for (j = 0; j <= lb; j++)
-		row[j] = j;
+		rows[1][j] = j;
+	pp = rows[0];
+	prev = rows[1];
+	cur = rows[2];
 	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
+		cur[0] = i;
 		for (j = 1; j <= lb; j++) {
-			tmp = row[j];
-			row[j] = prev + (a[i - 1] != b[j - 1]);
-			if (row[j - 1] + 1 < row[j])
-				row[j] = row[j - 1] + 1;
-			if (tmp + 1 < row[j])
-				row[j] = tmp + 1;
-			prev = tmp;
+			d = min2(prev[j] + 1, cur[j - 1] + 1);
+			d = min2(d, prev[j - 1] + (a[i - 1] != b[j - 1]));
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1])
+				d = min2(d, pp[j - 2] + 1);
+			cur[j] = d;
 		}
+		t = pp;
+		pp = prev;
+		prev = cur;
+		cur = t;
 	}
-	return row[lb];
+	return prev[lb];
 }
 
 /* The candidate within edit distance max(1, len/3) of word, closest first. */

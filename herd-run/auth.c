@@ -1,0 +1,128 @@
+#include <err.h>
+#include <errno.h>
+#include <readpassphrase.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "run.h"
+
+/* Identity files, loaded once per run however many hosts use them. */
+struct key {
+	char *path;
+	ssh_key key;		/* NULL: unusable */
+	char *problem;		/* why it is unusable, NULL when missing */
+};
+
+static struct key *keys;
+static size_t nkeys, capkeys;
+static int no_terminal;
+
+/* Read a secret from the terminal without echo; NULL without a terminal. */
+char *
+ask_secret(const char *prompt)
+{
+	char buf[1024];
+
+	if (!readpassphrase(prompt, buf, sizeof buf, RPP_REQUIRE_TTY))
+		return NULL;
+	return xstrdup(buf);
+}
+
+static int
+passphrase_cb(const char *prompt, char *buf, size_t len, int echo, int verify,
+    void *userdata)
+{
+	const char *path = userdata;
+	char *p = xasprintf("Enter passphrase for key '%s': ", path);
+	char *pass = ask_secret(p);
+
+	free(p);
+	if (!pass) {
+		no_terminal = 1;
+		return -1;
+	}
+	snprintf(buf, len, "%s", pass);
+	explicit_bzero(pass, strlen(pass));
+	free(pass);
+	return 0;
+}
+
+static void
+load(struct key *k)
+{
+	struct stat st;
+	int tries, rc;
+
+	if (stat(k->path, &st) < 0)
+		return;		/* missing: skipped, like ssh */
+	if ((st.st_mode & 077) && st.st_uid == getuid()) {
+		k->problem = xasprintf("permissions %04o for '%s' are too open",
+		    (unsigned)(st.st_mode & 07777), k->path);
+		return;
+	}
+	rc = ssh_pki_import_privkey_file(k->path, NULL, NULL, NULL, &k->key);
+	for (tries = 0; rc != SSH_OK && tries < 3 && !no_terminal; tries++) {
+		rc = ssh_pki_import_privkey_file(k->path, NULL, passphrase_cb, k->path,
+		    &k->key);
+		if (rc != SSH_OK && !no_terminal)
+			fprintf(stderr, "Bad passphrase, try again.\n");
+	}
+	if (rc != SSH_OK) {
+		k->key = NULL;
+		k->problem = xasprintf("cannot load key '%s' (encrypted without a "
+		    "terminal to ask, or not a private key)", k->path);
+	}
+}
+
+static struct key *
+find(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < nkeys; i++)
+		if (!strcmp(keys[i].path, path))
+			return &keys[i];
+	herd_grow(&keys, &capkeys, nkeys, sizeof *keys);
+	keys[nkeys].path = xstrdup(path);
+	load(&keys[nkeys]);
+	return &keys[nkeys++];
+}
+
+/* Load every identity the jobs will use, asking passphrases before connecting. */
+int
+keys_preload(struct job *jobs, size_t n, const struct options *o)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++)
+		for (j = 0; j < jobs[i].keys.n; j++)
+			find(jobs[i].keys.v[j]);
+	return 0;
+}
+
+ssh_key
+keys_get(const char *path, const char **problem)
+{
+	struct key *k = find(path);
+
+	*problem = k->problem;
+	return k->key;
+}
+
+void
+keys_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < nkeys; i++) {
+		ssh_key_free(keys[i].key);
+		free(keys[i].path);
+		free(keys[i].problem);
+	}
+	free(keys);
+	keys = NULL;
+	nkeys = capkeys = 0;
+}

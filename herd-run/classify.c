@@ -1,0 +1,66 @@
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "run.h"
+
+/* What libssh says, and what it means for the user. */
+static const struct class {
+	const char *needle;	/* in the libssh error, case-insensitive */
+	const char *reason;
+	const char *hint;
+} classes[] = {
+	{ "refused", "connect: connection refused",
+	  "check that sshd is running and listening on that port" },
+	{ "resolve hostname", "DNS: cannot resolve the host name",
+	  "check the name, /etc/hosts, or HostName in ssh_config" },
+	{ "no route", "connect: no route to host",
+	  "check the address and the network path to the host" },
+	{ "network is unreachable", "connect: network unreachable",
+	  "check the address and the network path to the host" },
+	{ "timeout", "connect: timed out",
+	  "host down or port filtered? raise --connect-timeout if it is just slow" },
+	{ "timed out", "connect: timed out",
+	  "host down or port filtered? raise --connect-timeout if it is just slow" },
+	{ "reset by peer", "disconnected: connection reset by the host",
+	  "sshd dropped the connection (MaxStartups, reboot, OOM?)" },
+	{ "disconnected", "disconnected: the host closed the connection",
+	  "sshd dropped the connection (MaxStartups, reboot, OOM?)" },
+	{ "closed", "disconnected: the host closed the connection",
+	  "sshd dropped the connection (MaxStartups, reboot, OOM?)" },
+	{ "socket error", "disconnected: socket error",
+	  "the connection broke; retry, and check the network and the host" },
+	{ "broken pipe", "disconnected: broken pipe",
+	  "the connection broke; retry, and check the network and the host" },
+};
+
+static char *
+lower(const char *s)
+{
+	char *l = xstrdup(s), *p;
+
+	for (p = l; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return l;
+}
+
+/* Set the job's error reason and hint from a libssh error message. */
+void
+classify(struct job *j, const char *msg)
+{
+	char *l = lower(msg ? msg : "");
+	size_t i;
+
+	free(j->error);
+	for (i = 0; i < sizeof classes / sizeof classes[0]; i++)
+		if (strstr(l, classes[i].needle)) {
+			j->error = xasprintf("%s (%s)", classes[i].reason, msg);
+			j->hint = classes[i].hint;
+			free(l);
+			return;
+		}
+	j->error = xasprintf("ssh: %s", msg && *msg ? msg : "unknown error");
+	j->hint = "try ssh -v to the host for details";
+	free(l);
+}

@@ -1,0 +1,476 @@
+/* herd-run: run a command on every host of the H records read, all at once. */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "conf.h"
+#include "run.h"
+
+static const char usage[] =
+    "usage: herd-run [options] [--] COMMAND...\n"
+    "Reads H records (stdin, or -f FILE) and runs COMMAND on every host at once.\n"
+    "\n"
+    "  -c, --config FILE        herd config for defaults (concurrency, timeouts)\n"
+    "  -F FILE                  ssh_config to use (default ~/.ssh/config)\n"
+    "  -f, --hosts-file FILE    read H records from FILE instead of stdin\n"
+    "  -i KEY                   identity file, tried first (repeatable)\n"
+    "  -l USER                  login user for hosts that name none\n"
+    "  -p PORT                  port for hosts that name none\n"
+    "      --concurrency N      hosts at once (default: config, else 64)\n"
+    "      --timeout DUR        per-host command timeout (default 30s, 0 = none)\n"
+    "      --connect-timeout DUR  connection + authentication limit (default 10s)\n"
+    "      --accept-new         add unknown host keys to known_hosts\n"
+    "      --insecure           do not check host keys (a warning is printed)\n"
+    "      --ask-pass           ask a password once and use it to log in\n"
+    "      --sudo               run COMMAND with sudo -n (passwordless sudo)\n"
+    "      --ask-become-pass    ask the sudo password once; sudo -S on a pty\n"
+    "      --max-output SIZE    output kept per stream and host (default 16M)\n"
+    "      --selection TEXT     how the hosts were chosen, for the C record\n"
+    "      --json               one JSON object per host instead of records\n"
+    "  -h, --help               this help\n"
+    "Exit status: 0 all hosts ok, 1 some host non-zero/failed/timed out,\n"
+    "2 usage error, 130 interrupted. See herd-run(1).\n";
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+static const char *const status_names[] = { "ok", "nonzero", "failed", "timeout" };
+
+static void
+raise_file_limit(size_t want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = want < rl.rlim_max ? want : rl.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+static size_t
+parse_size(const char *s)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	}
+	if (end == s || *end || v == 0)
+		errx(HERD_EXIT_USAGE, "--max-output: expected a size such as 16M, got %s", s);
+	return (size_t)v;
+}
+
+static long long
+parse_dur(const char *opt, const char *s)
+{
+	long long ms;
+
+	if (herd_parse_duration(s, &ms) < 0)
+		errx(HERD_EXIT_USAGE, "%s: expected a duration such as 30s, got %s", opt, s);
+	return ms;
+}
+
+static char *
+shell_quote(const char *s)
+{
+	struct herd_buf b = { 0 };
+
+	herd_buf_addc(&b, '\'');
+	for (; *s; s++)
+		if (*s == '\'')
+			herd_buf_adds(&b, "'\\''");
+		else
+			herd_buf_addc(&b, *s);
+	herd_buf_addc(&b, '\'');
+	return herd_buf_steal(&b);
+}
+
+static void
+make_remote_command(struct options *o)
+{
+	char *q = shell_quote(o->command);
+
+	if (o->ask_become_pass) {
+		snprintf(o->become_prompt, sizeof o->become_prompt, "[herd-sudo:%08x%08x]",
+		    arc4random(), arc4random());
+		o->remote_command = xasprintf("stty -echo 2>/dev/null; sudo -S -p '%s' -- "
+		    "sh -c %s", o->become_prompt, q);
+	} else if (o->sudo) {
+		o->remote_command = xasprintf("sudo -n -- sh -c %s", q);
+	} else {
+		o->remote_command = xstrdup(o->command);
+	}
+	free(q);
+}
+
+static void
+remove_all(struct herd_buf *b, const char *needle)
+{
+	size_t n = strlen(needle), o = 0, i = 0;
+
+	while (i < b->len) {
+		if (b->len - i >= n && !memcmp(b->p + i, needle, n)) {
+			i += n;
+			continue;
+		}
+		b->p[o++] = b->p[i++];
+	}
+	b->len = o;
+	b->p[o] = '\0';
+}
+
+/* A pty's output: its CR LF line ends as LF, and sudo's prompt taken out. */
+static void
+clean_pty_output(struct herd_buf *b, const char *prompt)
+{
+	remove_all(b, prompt);
+	remove_all(b, "\r");
+}
+
+static void
+add_marker(struct stream *s)
+{
+	if (s->dropped)
+		herd_buf_addf(&s->buf, "\n[herd: output truncated: %zu bytes beyond "
+		    "--max-output dropped]\n", s->dropped);
+}
+
+static void
+emit(struct job *j, const struct options *o, long long now)
+{
+	char sha[65];
+	const char *status = status_names[j->status];
+	long long exit_code = j->got_exit ? j->exit_code : -1;
+	long long duration = now - j->started;
+	json_t *obj;
+
+	if (o->ask_become_pass)
+		clean_pty_output(&j->out.buf, o->become_prompt);
+	add_marker(&j->out);
+	add_marker(&j->err);
+	herd_result_hash(status, exit_code, j->out.buf.p, j->out.buf.len, j->err.buf.p,
+	    j->err.buf.len, sha);
+	if (o->json) {
+		obj = json_object();
+		json_object_set_new(obj, "host", json_string(j->host.name));
+		json_object_set_new(obj, "status", json_string(status));
+		json_object_set_new(obj, "exit", j->got_exit ? json_integer(exit_code) :
+		    json_null());
+		json_object_set_new(obj, "duration_ms", json_integer(duration));
+		json_object_set_new(obj, "stdout", herd_json_bytes(j->out.buf.p,
+		    j->out.buf.len));
+		json_object_set_new(obj, "stderr", herd_json_bytes(j->err.buf.p,
+		    j->err.buf.len));
+		json_object_set_new(obj, "error", j->error ? json_string(j->error) :
+		    json_null());
+		json_object_set_new(obj, "hint", j->hint ? json_string(j->hint) :
+		    json_null());
+		json_object_set_new(obj, "truncated", json_boolean(j->out.dropped ||
+		    j->err.dropped));
+		json_object_set_new(obj, "sha256", json_string(sha));
+		herd_json_print(stdout, obj);
+	} else {
+		herd_rec_start(stdout, 'R');
+		herd_rec_fields(stdout, o->run_id);
+		herd_rec_fields(stdout, j->host.name);
+		herd_rec_fields(stdout, status);
+		if (j->got_exit)
+			herd_rec_fieldnum(stdout, exit_code);
+		else
+			herd_rec_fields(stdout, "");
+		herd_rec_fieldnum(stdout, duration);
+		herd_rec_fields(stdout, sha);
+		herd_rec_field(stdout, j->out.buf.p ? j->out.buf.p : "", j->out.buf.len);
+		herd_rec_field(stdout, j->err.buf.p ? j->err.buf.p : "", j->err.buf.len);
+		herd_rec_fields(stdout, j->error);
+		herd_rec_fields(stdout, j->hint);
+		herd_rec_end(stdout);
+	}
+	fflush(stdout);
+}
+
+static void
+read_hosts(FILE *in, struct herd_hostlist *hosts)
+{
+	struct herd_rec r = { 0 };
+	struct herd_host h;
+
+	while (herd_rec_read(in, &r)) {
+		if (r.type == '#')
+			continue;
+		if (r.type != 'H') {
+			herd_rec_passthrough(stdout, &r);
+			continue;
+		}
+		if (herd_host_from_rec(&r, &h) < 0)
+			errx(HERD_EXIT_USAGE, "bad H record: %.*s", (int)r.rawlen, r.raw);
+		*herd_hostlist_add(hosts) = h;
+	}
+	herd_rec_free(&r);
+}
+
+struct counts {
+	long long n[4];
+};
+
+/* The event loop: start up to concurrency jobs, poll their sockets, advance them. */
+static void
+run_all(struct job *jobs, size_t n, struct options *o, struct counts *c)
+{
+	size_t conc = (size_t)o->concurrency, next = 0, nactive = 0, i;
+	size_t *active = xcalloc(conc, sizeof *active);
+	struct pollfd *pfd = xcalloc(conc, sizeof *pfd);
+	long long now, wait, until;
+	int stopping = 0;
+	struct job *j;
+
+	while (next < n || nactive > 0) {
+		now = herd_mono_ms();
+		if ((interrupted || ferror(stdout)) && !stopping) {
+			stopping = 1;
+			for (i = 0; i < nactive; i++)
+				job_stop(&jobs[active[i]], S_FAILED,
+				    "interrupted; the remote command was stopped", now);
+			for (; next < n; next++) {
+				jobs[next].error = xstrdup("interrupted before connecting");
+				jobs[next].status = S_FAILED;
+				jobs[next].started = now;
+				emit(&jobs[next], o, now);
+				c->n[S_FAILED]++;
+				job_free(&jobs[next]);
+			}
+		}
+		while (!stopping && nactive < conc && next < n) {
+			job_start(&jobs[next], o, now);
+			active[nactive++] = next++;
+		}
+		for (i = 0; i < nactive;) {
+			j = &jobs[active[i]];
+			if (j->state != J_DONE) {
+				i++;
+				continue;
+			}
+			emit(j, o, herd_mono_ms());
+			c->n[j->status]++;
+			job_free(j);
+			active[i] = active[--nactive];
+		}
+		if (nactive == 0)
+			continue;
+		wait = -1;
+		for (i = 0; i < nactive; i++) {
+			j = &jobs[active[i]];
+			pfd[i].fd = j->fd;
+			pfd[i].events = j->fd >= 0 ? job_poll_events(j) : 0;
+			pfd[i].revents = 0;
+			if (j->deadline) {
+				until = j->deadline > now ? j->deadline - now : 0;
+				if (wait < 0 || until < wait)
+					wait = until;
+			}
+		}
+		if (poll(pfd, nactive, (int)(wait > 100000 ? 100000 : wait)) < 0 &&
+		    errno != EINTR)
+			err(HERD_EXIT_USAGE, "poll");
+		now = herd_mono_ms();
+		for (i = 0; i < nactive; i++) {
+			j = &jobs[active[i]];
+			if (pfd[i].revents & (POLLOUT | POLLERR | POLLHUP))
+				j->tcp_up = 1;
+			if (pfd[i].revents || (j->deadline && now >= j->deadline))
+				job_advance(j, o, now);
+		}
+	}
+	free(active);
+	free(pfd);
+}
+
+static char *
+join_args(int argc, char **argv)
+{
+	struct herd_buf b = { 0 };
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (i)
+			herd_buf_addc(&b, ' ');
+		herd_buf_adds(&b, argv[i]);
+	}
+	return herd_buf_steal(&b);
+}
+
+int
+main(int argc, char **argv)
+{
+	enum {
+		OPT_CONC = 256, OPT_TIMEOUT, OPT_CTIMEOUT, OPT_ACCEPT, OPT_INSECURE,
+		OPT_ASKPASS, OPT_SUDO, OPT_BECOME, OPT_MAXOUT, OPT_JSON, OPT_SELECTION,
+	};
+	static const struct option longopts[] = {
+		{ "accept-new", no_argument, NULL, OPT_ACCEPT },
+		{ "ask-become-pass", no_argument, NULL, OPT_BECOME },
+		{ "ask-pass", no_argument, NULL, OPT_ASKPASS },
+		{ "concurrency", required_argument, NULL, OPT_CONC },
+		{ "config", required_argument, NULL, 'c' },
+		{ "connect-timeout", required_argument, NULL, OPT_CTIMEOUT },
+		{ "help", no_argument, NULL, 'h' },
+		{ "hosts-file", required_argument, NULL, 'f' },
+		{ "insecure", no_argument, NULL, OPT_INSECURE },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "max-output", required_argument, NULL, OPT_MAXOUT },
+		{ "selection", required_argument, NULL, OPT_SELECTION },
+		{ "sudo", no_argument, NULL, OPT_SUDO },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct options o = { 0 };
+	struct herd_config cfg;
+	struct herd_hostlist hosts = { 0 };
+	struct counts counts = { { 0 } };
+	struct sigaction sa = { 0 };
+	const char *opt_config = NULL, *hosts_file = NULL, *selection = "";
+	struct job *jobs;
+	long long v, started;
+	char *why;
+	FILE *in = stdin;
+	size_t i;
+	int c;
+
+	herd_init(argv[0]);
+	o.port = 0;
+	o.timeout_ms = o.connect_timeout_ms = -1;
+	o.concurrency = -1;
+	o.max_output = 16 << 20;
+	while ((c = getopt_long(argc, argv, "+c:F:f:hi:l:p:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c': opt_config = optarg; break;
+		case 'F': o.ssh_config = optarg; break;
+		case 'f': hosts_file = optarg; break;
+		case 'h':
+			fputs(usage, stdout);
+			return HERD_EXIT_OK;
+		case 'i': herd_strv_add(&o.identities, optarg); break;
+		case 'l': o.user = optarg; break;
+		case 'p':
+			if (herd_parse_int(optarg, 1, 65535, &v) < 0)
+				errx(HERD_EXIT_USAGE, "-p: expected a port, got %s", optarg);
+			o.port = (int)v;
+			break;
+		case OPT_CONC:
+			if (herd_parse_int(optarg, 1, 100000, &o.concurrency) < 0)
+				errx(HERD_EXIT_USAGE, "--concurrency: expected 1 to 100000, "
+				    "got %s", optarg);
+			break;
+		case OPT_TIMEOUT: o.timeout_ms = parse_dur("--timeout", optarg); break;
+		case OPT_CTIMEOUT:
+			o.connect_timeout_ms = parse_dur("--connect-timeout", optarg);
+			if (o.connect_timeout_ms == 0)
+				errx(HERD_EXIT_USAGE, "--connect-timeout must be more than 0");
+			break;
+		case OPT_ACCEPT: o.accept_new = 1; break;
+		case OPT_INSECURE: o.insecure = 1; break;
+		case OPT_ASKPASS: o.ask_pass = 1; break;
+		case OPT_SUDO: o.sudo = 1; break;
+		case OPT_BECOME: o.ask_become_pass = 1; break;
+		case OPT_MAXOUT: o.max_output = parse_size(optarg); break;
+		case OPT_JSON: o.json = 1; break;
+		case OPT_SELECTION: selection = optarg; break;
+		default: herd_usage_exit(usage);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		warnx("no command given");
+		herd_usage_exit(usage);
+	}
+	o.command = join_args(argc, argv);
+	herd_conf_load_or_die(&cfg, opt_config);
+	if (o.concurrency < 0)
+		o.concurrency = herd_conf_concurrency(&cfg);
+	o.default_timeout_ms = herd_conf_timeout_ms(&cfg);
+	o.default_connect_timeout_ms = herd_conf_connect_timeout_ms(&cfg);
+	herd_conf_free(&cfg);
+	if (!(o.sshconf = sshconf_load(o.ssh_config, &why)))
+		errx(HERD_EXIT_USAGE, "ssh config: %s", why);
+	make_remote_command(&o);
+	if (o.insecure)
+		warnx("--insecure: host keys are not checked; anyone on the path can "
+		    "impersonate these hosts (a changed key is still refused)");
+	if (hosts_file && !(in = fopen(hosts_file, "r")))
+		err(HERD_EXIT_USAGE, "%s", hosts_file);
+	signal(SIGPIPE, SIG_IGN);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (!o.json)
+		herd_rec_header(stdout);
+	read_hosts(in, &hosts);
+	if (in != stdin)
+		fclose(in);
+	if (o.ask_pass && !(o.password = ask_secret("SSH password: ")))
+		errx(HERD_EXIT_USAGE, "--ask-pass needs a terminal to ask on");
+	if (o.ask_become_pass && !(o.become_password = ask_secret("BECOME password: ")))
+		errx(HERD_EXIT_USAGE, "--ask-become-pass needs a terminal to ask on");
+	raise_file_limit((size_t)o.concurrency * 2 + 64);
+	started = herd_now_ms();
+	o.run_id = xasprintf("%lld.%d", started, (int)getpid());
+	if (!o.json) {
+		herd_rec_start(stdout, 'C');
+		herd_rec_fields(stdout, o.run_id);
+		herd_rec_fieldnum(stdout, started);
+		herd_rec_fields(stdout, o.command);
+		herd_rec_fields(stdout, selection);
+		herd_rec_end(stdout);
+		fflush(stdout);
+	}
+	ssh_init();
+	jobs = xcalloc(hosts.n, sizeof *jobs);
+	for (i = 0; i < hosts.n; i++)
+		job_init(&jobs[i], &hosts.h[i], &o);
+	keys_preload(jobs, hosts.n, &o);
+	run_all(jobs, hosts.n, &o, &counts);
+	if (!o.json) {
+		herd_rec_start(stdout, 'E');
+		herd_rec_fields(stdout, o.run_id);
+		herd_rec_fieldnum(stdout, herd_now_ms());
+		for (i = 0; i < 4; i++)
+			herd_rec_fieldnum(stdout, counts.n[i]);
+		herd_rec_end(stdout);
+	}
+	fflush(stdout);
+	free(jobs);
+	herd_hostlist_free(&hosts);
+	keys_free();
+	sshconf_free(o.sshconf);
+	ssh_finalize();
+	if (o.password)
+		explicit_bzero(o.password, strlen(o.password));
+	if (o.become_password)
+		explicit_bzero(o.become_password, strlen(o.become_password));
+	if (interrupted)
+		return HERD_EXIT_INTERRUPT;
+	if (ferror(stdout))
+		return 128 + SIGPIPE;
+	return counts.n[S_NONZERO] || counts.n[S_FAILED] || counts.n[S_TIMEOUT] ?
+	    HERD_EXIT_HOSTS : HERD_EXIT_OK;
+}

@@ -1,0 +1,584 @@
+/*
+ * One host's run as a state machine over non-blocking libssh: each call to
+ * job_advance goes as far as it can without blocking, then returns; the
+ * event loop in herd-run.c calls it again when the socket is ready.
+ */
+#include <err.h>
+#include <poll.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "run.h"
+
+#define STOP_GRACE_MS 500	/* between TERM and KILL for a stopped command */
+
+static char *
+local_user(void)
+{
+	struct passwd *pw = getpwuid(getuid());
+	const char *u = getenv("USER");
+
+	return xstrdup(pw ? pw->pw_name : u ? u : "root");
+}
+
+static char *
+first_expanded(const struct herd_strv *files, const char *fallback, const char *host,
+    int port, const char *user)
+{
+	const char *f = files->n ? files->v[0] : fallback;
+
+	if (!strcasecmp(f, "none"))
+		f = "/dev/null";
+	return sshconf_expand(f, host, port, user);
+}
+
+/* A ProxyJump chain as the ProxyCommand OpenSSH would run for it. */
+static char *
+jump_command(const char *jump, const char *ssh_config)
+{
+	const char *last = strrchr(jump, ',');
+	struct herd_buf b = { 0 };
+
+	herd_buf_adds(&b, "exec ssh");
+	if (ssh_config)
+		herd_buf_addf(&b, " -F '%s'", ssh_config);
+	if (last)
+		herd_buf_addf(&b, " -J '%.*s'", (int)(last - jump), jump);
+	herd_buf_addf(&b, " -W '[%%h]:%%p' 'ssh://%s'", last ? last + 1 : jump);
+	return herd_buf_steal(&b);
+}
+
+static void
+add_default_keys(struct job *j)
+{
+	static const char *const names[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
+	size_t i;
+	char *p, *e;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		p = xasprintf("%%d/.ssh/%s", names[i]);
+		e = sshconf_expand(p, j->target, j->port, j->user);
+		herd_strv_add(&j->keys, e);
+		free(e);
+		free(p);
+	}
+}
+
+/* Settings for one host: H record, then command line, then ssh_config, then defaults. */
+void
+job_init(struct job *j, const struct herd_host *h, const struct options *o)
+{
+	struct sshhost sh;
+	size_t i;
+	char *p;
+
+	memset(j, 0, sizeof *j);
+	j->fd = -1;
+	j->opts = o;
+	herd_host_copy(&j->host, h);
+	sshconf_lookup(o->sshconf, h->address, &sh);
+	j->target = sh.hostname ? sshconf_expand(sh.hostname, h->address, 0, NULL) :
+	    xstrdup(h->address);
+	j->port = h->port ? h->port : o->port ? o->port : sh.port ? sh.port : 22;
+	j->user = h->user ? xstrdup(h->user) : o->user ? xstrdup(o->user) :
+	    sh.user ? xstrdup(sh.user) : local_user();
+	for (i = 0; i < o->identities.n; i++)
+		herd_strv_add(&j->keys, o->identities.v[i]);
+	for (i = 0; i < sh.identity_files.n; i++) {
+		p = sshconf_expand(sh.identity_files.v[i], j->target, j->port, j->user);
+		if (!herd_strv_has(&j->keys, p))
+			herd_strv_add(&j->keys, p);
+		free(p);
+	}
+	if (!j->keys.n)
+		add_default_keys(j);
+	j->use_agent = getenv("SSH_AUTH_SOCK") && sh.identities_only != 1 &&
+	    sh.pubkey_auth != 0;
+	if (sh.pubkey_auth == 0)
+		herd_strv_free(&j->keys);
+	j->try_password = o->password && sh.password_auth != 0;
+	j->known_hosts = first_expanded(&sh.known_hosts, "~/.ssh/known_hosts",
+	    j->target, j->port, j->user);
+	j->global_known_hosts = first_expanded(&sh.global_known_hosts,
+	    "/etc/ssh/ssh_known_hosts", j->target, j->port, j->user);
+	if (sh.proxy_command && strcasecmp(sh.proxy_command, "none"))
+		j->proxy_command = xstrdup(sh.proxy_command);
+	else if (sh.proxy_jump && strcasecmp(sh.proxy_jump, "none"))
+		j->proxy_command = jump_command(sh.proxy_jump, o->ssh_config);
+	j->kex = sh.kex ? xstrdup(sh.kex) : NULL;
+	j->strict = xstrdup(o->insecure ? "off" : o->accept_new ? "accept-new" :
+	    sh.strict ? sh.strict : "yes");
+	j->connect_timeout_ms = o->connect_timeout_ms >= 0 ? o->connect_timeout_ms :
+	    sh.connect_timeout_ms > 0 ? sh.connect_timeout_ms : o->default_connect_timeout_ms;
+	j->timeout_ms = o->timeout_ms >= 0 ? o->timeout_ms :
+	    h->timeout_ms >= 0 ? h->timeout_ms : o->default_timeout_ms;
+	sshhost_free(&sh);
+}
+
+void
+job_free(struct job *j)
+{
+	if (j->channel)
+		ssh_channel_free(j->channel);
+	if (j->session) {
+		ssh_disconnect(j->session);
+		ssh_free(j->session);
+	}
+	herd_host_free(&j->host);
+	free(j->target);
+	free(j->user);
+	herd_strv_free(&j->keys);
+	free(j->known_hosts);
+	free(j->global_known_hosts);
+	free(j->proxy_command);
+	free(j->kex);
+	free(j->strict);
+	herd_buf_free(&j->out.buf);
+	herd_buf_free(&j->err.buf);
+	free(j->error);
+	free(j->key_problem);
+	memset(j, 0, sizeof *j);
+	j->fd = -1;
+}
+
+static void
+fail(struct job *j, enum job_status status, char *error, const char *hint)
+{
+	free(j->error);
+	j->error = error;
+	j->hint = hint;
+	j->status = status;
+	j->state = J_DONE;
+}
+
+static void
+fail_ssh(struct job *j)
+{
+	classify(j, ssh_get_error(j->session));
+	j->status = S_FAILED;
+	j->state = J_DONE;
+}
+
+static void
+keep(struct stream *s, const void *data, size_t len, size_t max)
+{
+	size_t room = s->buf.len < max ? max - s->buf.len : 0;
+
+	if (len > room) {
+		s->dropped += len - room;
+		len = room;
+	}
+	herd_buf_add(&s->buf, data, len);
+}
+
+static int
+on_data(ssh_session session, ssh_channel channel, void *data, uint32_t len,
+    int is_stderr, void *userdata)
+{
+	struct job *j = userdata;
+	const struct options *o = j->opts;
+
+	keep(is_stderr ? &j->err : &j->out, data, len, o->max_output);
+	return (int)len;
+}
+
+static void
+on_exit_status(ssh_session session, ssh_channel channel, int status, void *userdata)
+{
+	struct job *j = userdata;
+
+	j->got_exit = 1;
+	j->exit_code = status;
+}
+
+static void
+on_exit_signal(ssh_session session, ssh_channel channel, const char *signal,
+    int core, const char *errmsg, const char *lang, void *userdata)
+{
+	static const char *const names[] = { "", "HUP", "INT", "QUIT", "ILL", "TRAP",
+		"ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM",
+		"TERM" };
+	struct job *j = userdata;
+	const struct options *o = j->opts;
+	char *note = xasprintf("[herd: remote command killed by signal %s]\n", signal);
+	int i;
+
+	j->got_exit = 1;
+	j->exit_code = 128;
+	for (i = 1; i < (int)(sizeof names / sizeof names[0]); i++)
+		if (!strcmp(signal, names[i]))
+			j->exit_code = 128 + i;
+	keep(&j->err, note, strlen(note), o->max_output);
+	free(note);
+}
+
+static void
+set_options(struct job *j, const struct options *o)
+{
+	ssh_session s = j->session;
+	int yes = 1, no = 0;
+	long timeout = (long)((j->connect_timeout_ms + 999) / 1000);
+
+	ssh_options_set(s, SSH_OPTIONS_HOST, j->target);
+	ssh_options_set(s, SSH_OPTIONS_PORT, &j->port);
+	ssh_options_set(s, SSH_OPTIONS_USER, j->user);
+	ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
+	ssh_options_set(s, SSH_OPTIONS_NODELAY, &yes);
+	ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
+	ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, j->known_hosts);
+	ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, j->global_known_hosts);
+	if (j->proxy_command)
+		ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND, j->proxy_command);
+	if (j->kex)
+		ssh_options_set(s, SSH_OPTIONS_KEY_EXCHANGE, j->kex);
+}
+
+void
+job_start(struct job *j, const struct options *o, long long now)
+{
+	j->session = ssh_new();
+	if (!j->session) {
+		fail(j, S_FAILED, xstrdup("out of memory"), NULL);
+		return;
+	}
+	set_options(j, o);
+	ssh_set_blocking(j->session, 0);
+	j->started = now;
+	j->deadline = now + j->connect_timeout_ms;
+	j->state = J_CONNECT;
+	job_advance(j, o, now);
+}
+
+/* 0 to go on; -1 when the job failed on its host key. */
+static int
+verify_host_key(struct job *j)
+{
+	enum ssh_known_hosts_e known = ssh_session_is_known_server(j->session);
+	const char *entry = j->port == 22 ? j->target : NULL;
+	char *name = entry ? xstrdup(entry) : xasprintf("[%s]:%d", j->target, j->port);
+
+	switch (known) {
+	case SSH_KNOWN_HOSTS_OK:
+		break;
+	case SSH_KNOWN_HOSTS_CHANGED:
+	case SSH_KNOWN_HOSTS_OTHER:
+		fail(j, S_FAILED, xasprintf("changed key: the host key of %s does not "
+		    "match %s; possible man-in-the-middle attack, refusing to connect",
+		    name, j->known_hosts),
+		    "if the change is expected, remove the old key with ssh-keygen -R "
+		    "and connect again");
+		free(name);
+		return -1;
+	case SSH_KNOWN_HOSTS_UNKNOWN:
+	case SSH_KNOWN_HOSTS_NOT_FOUND:
+		if (!strcasecmp(j->strict, "off"))
+			break;
+		if (!strcasecmp(j->strict, "accept-new") || !strcasecmp(j->strict, "no")) {
+			if (ssh_session_update_known_hosts(j->session) != SSH_OK)
+				warnx("%s: cannot add the host key to %s: %s", j->host.name,
+				    j->known_hosts, ssh_get_error(j->session));
+			break;
+		}
+		fail(j, S_FAILED, xasprintf("unknown key: %s is not in %s", name,
+		    j->known_hosts),
+		    "verify the key once with ssh, or add it with --accept-new");
+		free(name);
+		return -1;
+	default:
+		fail(j, S_FAILED, xasprintf("host key check failed: %s",
+		    ssh_get_error(j->session)), "check the known_hosts file");
+		free(name);
+		return -1;
+	}
+	free(name);
+	return 0;
+}
+
+static void
+fail_auth(struct job *j)
+{
+	if (j->key_problem) {
+		fail(j, S_FAILED, xasprintf("key file permissions: %s", j->key_problem),
+		    "chmod 600 the private key (ssh refuses keys others can read)");
+		return;
+	}
+	fail(j, S_FAILED, xasprintf("auth: permission denied for %s@%s (tried %s%s%s)",
+	    j->user, j->target, j->use_agent ? "agent, " : "",
+	    j->keys.n ? "keys" : "no keys", j->try_password ? ", password" : ""),
+	    "check the user and that the key is in the host's authorized_keys; "
+	    "try ssh -v");
+}
+
+/* SSH_AUTH_SUCCESS, SSH_AUTH_AGAIN or SSH_AUTH_DENIED/ERROR (job failed). */
+static int
+authenticate(struct job *j, const struct options *o)
+{
+	const char *problem;
+	ssh_key key;
+	int rc;
+
+	for (;;) {
+		switch (j->auth_step) {
+		case 0:
+			rc = j->use_agent ? ssh_userauth_agent(j->session, NULL) :
+			    SSH_AUTH_DENIED;
+			break;
+		case 1:
+			if (j->key_index >= j->keys.n) {
+				j->auth_step++;
+				continue;
+			}
+			key = keys_get(j->keys.v[j->key_index], &problem);
+			if (!key) {
+				if (problem && !j->key_problem)
+					j->key_problem = xstrdup(problem);
+				j->key_index++;
+				continue;
+			}
+			rc = ssh_userauth_publickey(j->session, NULL, key);
+			if (rc == SSH_AUTH_DENIED || rc == SSH_AUTH_PARTIAL) {
+				j->key_index++;
+				continue;
+			}
+			break;
+		case 2:
+			rc = j->try_password ?
+			    ssh_userauth_password(j->session, NULL, o->password) :
+			    SSH_AUTH_DENIED;
+			break;
+		default:
+			fail_auth(j);
+			return SSH_AUTH_DENIED;
+		}
+		if (rc == SSH_AUTH_SUCCESS || rc == SSH_AUTH_AGAIN)
+			return rc;
+		if (rc == SSH_AUTH_ERROR &&
+		    ssh_get_error_code(j->session) == SSH_FATAL) {
+			fail_ssh(j);
+			return rc;
+		}
+		j->auth_step++;
+	}
+}
+
+static void
+open_channel(struct job *j)
+{
+	j->channel = ssh_channel_new(j->session);
+	ssh_callbacks_init(&j->callbacks);
+	j->callbacks.userdata = j;
+	j->callbacks.channel_data_function = on_data;
+	j->callbacks.channel_exit_status_function = on_exit_status;
+	j->callbacks.channel_exit_signal_function = on_exit_signal;
+	ssh_set_channel_callbacks(j->channel, &j->callbacks);
+}
+
+/* With --ask-become-pass: answer sudo's prompt once; a second prompt is a wrong password. */
+static void
+answer_sudo(struct job *j, const struct options *o, long long now)
+{
+	size_t plen = strlen(o->become_prompt), seen = 0;
+	const char *p = j->out.buf.p, *end = p + j->out.buf.len;
+
+	while (p && (p = memmem(p, (size_t)(end - p), o->become_prompt, plen))) {
+		seen++;
+		p += plen;
+	}
+	if ((int)seen > j->sudo_state && j->sudo_state == 0) {
+		ssh_channel_write(j->channel, o->become_password,
+		    (uint32_t)strlen(o->become_password));
+		ssh_channel_write(j->channel, "\n", 1);
+		j->sudo_state = 1;
+	} else if (seen > 1) {
+		job_stop(j, S_FAILED, "sudo: incorrect password (--ask-become-pass)", now);
+		j->hint = "check the become password; sudo refused it";
+	}
+}
+
+static void
+finish_read(struct job *j)
+{
+	if (j->got_exit) {
+		j->status = j->exit_code == 0 ? S_OK : S_NONZERO;
+		j->state = J_DONE;
+		return;
+	}
+	if (ssh_get_status(j->session) & SSH_CLOSED_ERROR || !ssh_is_connected(j->session)) {
+		fail_ssh(j);
+		if (!strstr(j->error, "disconnected")) {
+			char *e = xasprintf("disconnected: %s", j->error);
+
+			free(j->error);
+			j->error = e;
+			j->hint = "the connection dropped while the command ran";
+		}
+		return;
+	}
+	fail(j, S_FAILED, xstrdup("disconnected: the channel closed without an exit "
+	    "status"), "the remote side ended the session early");
+}
+
+static void
+read_output(struct job *j, const struct options *o, long long now)
+{
+	int rc = ssh_channel_poll(j->channel, 0);
+
+	/*
+	 * After the remote EOF, ssh_channel_poll no longer reads the socket;
+	 * ssh_channel_get_exit_status (non-blocking here) does, until the exit
+	 * status or the close arrives.
+	 */
+	if (rc == SSH_EOF && !j->got_exit)
+		ssh_channel_get_exit_status(j->channel);
+	if (rc == SSH_ERROR) {
+		finish_read(j);
+		return;
+	}
+	if (o->ask_become_pass && j->sudo_state < 2)
+		answer_sudo(j, o, now);
+	if (j->state != J_READ)
+		return;
+	if ((rc == SSH_EOF && j->got_exit) || ssh_channel_is_closed(j->channel))
+		finish_read(j);
+}
+
+void
+job_advance(struct job *j, const struct options *o, long long now)
+{
+	int rc;
+
+	for (;;) {
+		if (j->deadline && now >= j->deadline && j->state != J_DONE &&
+		    j->state != J_STOP) {
+			if (j->state == J_READ) {
+				char *why = xasprintf("timed out after %llds; the remote "
+				    "command was stopped", (j->timeout_ms + 999) / 1000);
+
+				job_stop(j, S_TIMEOUT, why, now);
+				free(why);
+			} else {
+				fail(j, S_FAILED, xasprintf("connect: timed out after %llds",
+				    (j->connect_timeout_ms + 999) / 1000),
+				    "host down, or the port filtered or not speaking SSH? "
+				    "raise --connect-timeout if it is just slow");
+			}
+			continue;
+		}
+		switch (j->state) {
+		case J_CONNECT:
+			rc = ssh_connect(j->session);
+			j->fd = ssh_get_fd(j->session);
+			if (rc == SSH_AGAIN)
+				return;
+			if (rc != SSH_OK) {
+				fail_ssh(j);
+				continue;
+			}
+			if (verify_host_key(j) == 0)
+				j->state = J_AUTH;
+			continue;
+		case J_AUTH:
+			rc = authenticate(j, o);
+			if (rc == SSH_AUTH_AGAIN)
+				return;
+			if (rc == SSH_AUTH_SUCCESS)
+				j->state = o->ping ? J_DONE : J_OPEN;
+			continue;
+		case J_OPEN:
+			if (!j->channel)
+				open_channel(j);
+			rc = ssh_channel_open_session(j->channel);
+			if (rc == SSH_AGAIN)
+				return;
+			if (rc != SSH_OK) {
+				fail_ssh(j);
+				continue;
+			}
+			j->state = o->ask_become_pass ? J_PTY : J_EXEC;
+			continue;
+		case J_PTY:
+			rc = ssh_channel_request_pty_size(j->channel, "xterm", 200, 50);
+			if (rc == SSH_AGAIN)
+				return;
+			if (rc != SSH_OK) {
+				fail_ssh(j);
+				continue;
+			}
+			j->state = J_EXEC;
+			continue;
+		case J_EXEC:
+			rc = ssh_channel_request_exec(j->channel, o->remote_command);
+			if (rc == SSH_AGAIN)
+				return;
+			if (rc != SSH_OK) {
+				fail_ssh(j);
+				continue;
+			}
+			j->exec_started = now;
+			j->deadline = j->timeout_ms > 0 ? now + j->timeout_ms : 0;
+			j->state = J_READ;
+			continue;
+		case J_READ:
+			read_output(j, o, now);
+			return;
+		case J_STOP:
+			rc = ssh_channel_poll(j->channel, 0);
+			if (rc == SSH_ERROR || j->got_exit || ssh_channel_is_closed(j->channel)) {
+				j->state = J_DONE;
+			} else if (now >= j->deadline) {
+				if (j->stop_signal_sent == 1) {
+					ssh_channel_request_send_signal(j->channel, "KILL");
+					j->stop_signal_sent = 2;
+					j->deadline = now + STOP_GRACE_MS;
+				} else {
+					j->state = J_DONE;
+				}
+			}
+			return;
+		case J_WAIT:
+		case J_DONE:
+			return;
+		}
+	}
+}
+
+/*
+ * Stop a job with a status (timeout, interrupted): a running command gets
+ * TERM, then KILL if it outlives the grace period; closing a channel alone
+ * leaves a command without a pty running on the host.
+ */
+void
+job_stop(struct job *j, enum job_status status, const char *why, long long now)
+{
+	int running = j->state == J_READ;
+
+	free(j->error);
+	j->error = xstrdup(why);
+	j->status = status;
+	j->hint = NULL;
+	if (!running) {
+		if (j->state != J_STOP)
+			j->state = J_DONE;
+		return;
+	}
+	ssh_channel_request_send_signal(j->channel, "TERM");
+	j->stop_signal_sent = 1;
+	j->state = J_STOP;
+	j->deadline = now + STOP_GRACE_MS;
+}
+
+short
+job_poll_events(const struct job *j)
+{
+	short ev = POLLIN;
+
+	if (j->state == J_CONNECT && !j->tcp_up)
+		ev |= POLLOUT;
+	if (ssh_get_poll_flags(j->session) & SSH_WRITE_PENDING)
+		ev |= POLLOUT;
+	return ev;
+}

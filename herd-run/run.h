@@ -1,0 +1,87 @@
+/* run.h — herd-run's jobs and options. */
+#ifndef HERD_RUN_H
+#define HERD_RUN_H
+
+#include <libssh/callbacks.h>
+#include <libssh/libssh.h>
+
+#include "herd.h"
+#include "sshconf.h"
+
+struct options {
+	const char *command;		/* as given */
+	char *remote_command;		/* with sudo wrapping */
+	const char *user, *ssh_config;
+	int port;
+	struct herd_strv identities;	/* -i */
+	long long concurrency;
+	long long timeout_ms, connect_timeout_ms;	/* -1: not given */
+	long long default_timeout_ms, default_connect_timeout_ms;
+	size_t max_output;
+	int accept_new, insecure, sudo, ask_become_pass, ask_pass, json;
+	int ping, ping_auth;
+	char *password, *become_password;
+	char become_prompt[48];
+	struct sshconf *sshconf;
+	const char *run_id;
+};
+
+enum job_state {
+	J_WAIT, J_CONNECT, J_AUTH, J_OPEN, J_PTY, J_EXEC, J_READ, J_STOP, J_DONE
+};
+
+enum job_status { S_OK, S_NONZERO, S_FAILED, S_TIMEOUT };
+
+struct stream {
+	struct herd_buf buf;
+	size_t dropped;		/* bytes beyond --max-output */
+};
+
+struct job {
+	const struct options *opts;
+	struct herd_host host;
+	char *target;		/* hostname to connect to */
+	char *user;
+	int port;
+	struct herd_strv keys;	/* identity files, expanded */
+	int use_agent, try_password;
+	char *known_hosts, *global_known_hosts, *proxy_command, *kex;
+	char *strict;
+	long long connect_timeout_ms, timeout_ms;
+
+	enum job_state state;
+	ssh_session session;
+	ssh_channel channel;
+	struct ssh_channel_callbacks_struct callbacks;
+	int tcp_up, auth_step, sudo_state;
+	size_t key_index;
+	long long started, exec_started, deadline;
+	int fd;
+
+	struct stream out, err;
+	int got_exit, exit_code;
+	enum job_status status;
+	char *error;		/* failed/timeout: the reason */
+	const char *hint;
+	char *key_problem;	/* a key that could not be used, for the hint */
+	int stop_signal_sent;	/* in J_STOP: 1 after TERM, 2 after KILL */
+};
+
+/* job.c */
+void job_init(struct job *, const struct herd_host *, const struct options *);
+void job_start(struct job *, const struct options *, long long now);
+void job_advance(struct job *, const struct options *, long long now);
+void job_stop(struct job *, enum job_status, const char *why, long long now);
+void job_free(struct job *);
+short job_poll_events(const struct job *);
+
+/* auth.c */
+int keys_preload(struct job *, size_t n, const struct options *);
+ssh_key keys_get(const char *path, const char **problem);
+void keys_free(void);
+char *ask_secret(const char *prompt);
+
+/* classify.c */
+void classify(struct job *, const char *msg);
+
+#endif
