@@ -30,7 +30,6 @@ static const char usage[] =
 static int json;
 static int all;
 static int list_tags;
-static const char *list_tag;
 
 static void
 print_host(const struct herd_host *h)
@@ -97,6 +96,20 @@ name_width(const struct herd_hostlist *l)
 	return (int)w;
 }
 
+static void
+unknown_group(const struct herd_config *cfg, const char *name)
+{
+	struct herd_strv names = { 0 };
+	const char *hint;
+	size_t i;
+
+	for (i = 0; i < cfg->ngroups; i++)
+		herd_strv_add(&names, cfg->groups[i].name);
+	hint = herd_suggest(name, (const char *const *)names.v, names.n);
+	errx(HERD_EXIT_USAGE, "unknown group \"%s\"%s%s%s", name,
+	    hint ? "; did you mean \"" : "", hint ? hint : "", hint ? "\"?" : "");
+}
+
 static int
 list_groups(const struct herd_config *cfg, const struct herd_selector *sel)
 {
@@ -109,7 +122,7 @@ list_groups(const struct herd_config *cfg, const struct herd_selector *sel)
 		herd_strv_split(&want, sel->groups.v[i], ',');
 	for (i = 0; i < want.n; i++)
 		if (!herd_conf_group(cfg, want.v[i]))
-			errx(HERD_EXIT_USAGE, "unknown group \"%s\"", want.v[i]);
+			unknown_group(cfg, want.v[i]);
 	for (i = 0; i < cfg->ngroups; i++) {
 		g = &cfg->groups[i];
 		if (want.n && !herd_strv_has(&want, g->name))
@@ -155,7 +168,8 @@ list_tag_counts(const struct herd_config *cfg)
 		for (j = 0; j < inv.h[i].tags.n; j++)
 			if (!herd_strv_has(&tags, inv.h[i].tags.v[j]))
 				herd_strv_add(&tags, inv.h[i].tags.v[j]);
-	qsort(tags.v, tags.n, sizeof *tags.v, by_string);
+	if (tags.n)
+		qsort(tags.v, tags.n, sizeof *tags.v, by_string);
 	for (i = 0; i < tags.n; i++)
 		if (strlen(tags.v[i]) > width)
 			width = strlen(tags.v[i]);
@@ -187,7 +201,6 @@ list_by_tag(const struct herd_config *cfg, struct herd_selector *sel)
 	char *err, *groups;
 	size_t i;
 
-	herd_strv_add(&sel->tags, list_tag);
 	if (herd_select(cfg, sel, &hosts, &err) < 0) {
 		warnx("%s", err);
 		free(err);
@@ -205,8 +218,11 @@ list_by_tag(const struct herd_config *cfg, struct herd_selector *sel)
 		printf("  [%s]\n", groups);
 		free(groups);
 	}
-	if (!hosts.n && !json)
-		printf("no host matches %s\n", list_tag);
+	if (!hosts.n && !json) {
+		groups = herd_strv_join(&sel->tags, " or ");
+		printf("no host matches %s\n", groups);
+		free(groups);
+	}
 	herd_hostlist_free(&hosts);
 	return HERD_EXIT_OK;
 }
@@ -216,11 +232,11 @@ cmd_list(const struct herd_config *cfg, struct herd_selector *sel, int argc)
 {
 	if (argc)
 		errx(HERD_EXIT_USAGE, "list takes no host arguments");
-	if (list_tags && list_tag)
+	if (list_tags && sel->tags.n)
 		errx(HERD_EXIT_USAGE, "list: use one of --tags and --tag");
 	if (list_tags)
 		return list_tag_counts(cfg);
-	if (list_tag)
+	if (sel->tags.n)
 		return list_by_tag(cfg, sel);
 	return list_groups(cfg, sel);
 }
@@ -248,11 +264,14 @@ cmd_config(const char *opt_config, int argc, char **argv)
 	if (!strcmp(argv[0], "export")) {
 		if (herd_conf_export(&cfg, stdout) < 0)
 			errx(HERD_EXIT_USAGE, "cannot write the configuration");
+	} else if (!cfg.path) {
+		printf("%s: no such file; the configuration is empty\n",
+		    path ? path : "(no home directory)");
 	} else {
 		for (i = 0; i < cfg.ngroups; i++)
 			nhosts += cfg.groups[i].hosts.n;
 		printf("%s: ok (%zu group%s, %zu host entr%s, %zu recipe%s, %zu parser%s, "
-		    "%zu notification%s)\n", cfg.path ? cfg.path : path ? path : "(none)",
+		    "%zu notification%s)\n", cfg.path,
 		    cfg.ngroups, cfg.ngroups == 1 ? "" : "s", nhosts, nhosts == 1 ? "y" : "ies",
 		    cfg.nrecipes, cfg.nrecipes == 1 ? "" : "s", cfg.nparsers,
 		    cfg.nparsers == 1 ? "" : "s", cfg.nnotifiers,
@@ -284,12 +303,6 @@ main(int argc, char **argv)
 	int c, rc, i;
 
 	herd_init(argv[0]);
-	if (argc > 1 && (!strcmp(argv[1], "list") || !strcmp(argv[1], "config"))) {
-		sub = argv[1];
-		argv[1] = argv[0];
-		argc--;
-		argv++;
-	}
 	while ((c = getopt_long(argc, argv, "ac:f:g:ht:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': all = 1; break;
@@ -299,12 +312,7 @@ main(int argc, char **argv)
 		case 'h':
 			fputs(usage, stdout);
 			return HERD_EXIT_OK;
-		case 't':
-			if (sub && !strcmp(sub, "list"))
-				list_tag = optarg;
-			else
-				herd_strv_add(&sel.tags, optarg);
-			break;
+		case 't': herd_strv_add(&sel.tags, optarg); break;
 		case OPT_JSON: json = 1; break;
 		case OPT_TAGS: list_tags = 1; break;
 		default: herd_usage_exit(usage);
@@ -312,6 +320,12 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	/* The first operand may be a subcommand, wherever the options are. */
+	if (argc > 0 && (!strcmp(argv[0], "list") || !strcmp(argv[0], "config"))) {
+		sub = argv[0];
+		argc--;
+		argv++;
+	}
 	if (list_tags && (!sub || strcmp(sub, "list")))
 		herd_usage_exit(usage);
 	if (sub && !strcmp(sub, "config"))

@@ -124,7 +124,7 @@ static const struct topic {
 static int
 help(int argc, char **argv)
 {
-	char *prog;
+	char *prog, *path;
 	size_t i;
 
 	if (argc < 2) {
@@ -147,9 +147,9 @@ help(int argc, char **argv)
 	}
 	prog = xasprintf("herd-%s", !strcmp(argv[1], "list") ||
 	    !strcmp(argv[1], "config") ? "select" : argv[1]);
-	if (herd_find_program(prog)) {
-		execlp(herd_find_program(prog), prog, "--help", (char *)NULL);
-		err(HERD_EXIT_USAGE, "%s", prog);
+	if ((path = herd_find_program(prog))) {
+		execl(path, prog, "--help", (char *)NULL);
+		err(HERD_EXIT_USAGE, "%s", path);
 	}
 	errx(HERD_EXIT_USAGE, "no help on \"%s\"; try herd help topics", argv[1]);
 }
@@ -167,6 +167,21 @@ select_verb(const char *verb, int argc, char **argv, int explain)
 	for (i = 1; i < argc; i++)
 		herd_strv_add(&s->argv, argv[i]);
 	return explain ? pipeline_explain(&pl) : pipeline_run(&pl);
+}
+
+/* The pipeline of a verb that is a program of its own: the program alone. */
+static int
+explain_verb(char *prog, int argc, char **argv)
+{
+	struct pipeline pl = { 0 };
+	struct stage *s = pipeline_add(&pl, prog);
+	int i, rc;
+
+	for (i = 1; i < argc; i++)
+		herd_strv_add(&s->argv, argv[i]);
+	rc = pipeline_explain(&pl);
+	free(prog);
+	return rc;
 }
 
 int
@@ -208,14 +223,8 @@ main(int argc, char **argv)
 	if (!strcmp(verb, "select") || !strcmp(verb, "list") || !strcmp(verb, "config"))
 		return select_verb(verb, argc, argv, explain);
 	prog = xasprintf("herd-%s", verb);
-	if (explain) {
-		struct pipeline pl = { 0 };
-		struct stage *s = pipeline_add(&pl, prog);
-
-		for (int i = 1; i < argc; i++)
-			herd_strv_add(&s->argv, argv[i]);
-		return pipeline_explain(&pl);
-	}
+	if (explain)
+		return explain_verb(prog, argc, argv);
 	if (!(path = herd_find_program(prog)))
 		errx(HERD_EXIT_USAGE, "'%s' is not a herd verb (no %s in %s or PATH); "
 		    "see herd --help", verb, prog, current_exec_path());

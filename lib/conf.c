@@ -870,6 +870,8 @@ herd_conf_load_or_die(struct herd_config *cfg, const char *opt)
 			fprintf(stderr, "%s\n", cfg->errors.v[i]);
 		fprintf(stderr, "%s: %zu error%s in the configuration\n", getprogname(),
 		    cfg->errors.n, cfg->errors.n == 1 ? "" : "s");
+		herd_conf_free(cfg);
+		free(path);
 		exit(HERD_EXIT_USAGE);
 	}
 	free(path);

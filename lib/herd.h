@@ -149,6 +149,10 @@ int herd_valid_name(const char *);	/* [A-Za-z0-9_-]+ */
 void herd_result_hash(const char *status, long long exit_code, const void *out,
     size_t outlen, const void *err, size_t errlen, char hex[65]);
 
+/* diff.c: unified diff hunks (no ---/+++ lines); returns changed lines. */
+size_t herd_diff(const char *a, size_t alen, const char *b, size_t blen, int context,
+    struct herd_buf *out);
+
 /* json.c */
 struct json_t *herd_json_bytes(const void *, size_t);
 void herd_json_print(FILE *, struct json_t *);	/* one line, then LF; steals the ref */

@@ -96,6 +96,11 @@ expand(struct herd_buf *prefix, const char *rest, struct herd_strv *out,
 		}
 		if (parse_items(open + 1, close, &items, &n) == 0)
 			break;
+		if (close > open + 1 && strspn(open + 1, "0123456789,-/") ==
+		    (size_t)(close - open - 1)) {
+			*err = "bad range: use [1-3,7], [01-20] or [1-10/2], low to high";
+			return -1;
+		}
 		s = close + 1;	/* a glob character class, not a range */
 	}
 	herd_buf_add(prefix, rest, (size_t)(open - rest));

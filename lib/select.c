@@ -177,8 +177,7 @@ bracketed_address(const char *spec)
 
 	if (*s != '[' || !(close = strchr(s, ']')))
 		return 0;
-	return memchr(s, ':', (size_t)(close - s)) != NULL &&
-	    (!close[1] || close[1] == ':') && !strpbrk(close, "*?[");
+	return memchr(s, ':', (size_t)(close - s)) != NULL && !strpbrk(close, "*?[");
 }
 
 static int
@@ -249,6 +248,9 @@ add_pattern(struct sel *s, const char *pattern, char **err)
 	size_t i;
 	int rc = 0;
 
+	/* With * or ?, it is a glob: [0-9] is a character class, not a range. */
+	if (strpbrk(pattern, "*?"))
+		return add_spec(s, pattern, err);
 	if (herd_range_expand(pattern, &names, &why) < 0) {
 		*err = xasprintf("%s: %s", pattern, why);
 		return -1;
@@ -298,21 +300,32 @@ add_file(struct sel *sl, const char *path, char **err)
 	return rc;
 }
 
-/* Hosts of the groups, in the order the groups are given, that match the tags. */
+/*
+ * The hosts of the groups (in the order the groups are given, each group's
+ * hosts in config order), or of the whole inventory, that match the tags.
+ */
 static void
-add_configured(struct sel *s, const struct herd_strv *groups,
-    const struct herd_tagexpr *tags, size_t ntags)
+add_configured(struct sel *s, const struct herd_config *cfg,
+    const struct herd_strv *groups, const struct herd_tagexpr *tags, size_t ntags)
 {
+	const struct herd_group *g;
 	const struct herd_host *h;
-	size_t g, i;
+	size_t i, j;
 
-	for (g = 0; g < (groups->n ? groups->n : 1); g++)
-		for (i = 0; i < s->inv.n; i++) {
-			h = &s->inv.h[i];
-			if ((!groups->n || herd_strv_has(&h->groups, groups->v[g])) &&
-			    tags_match(h, tags, ntags))
+	if (!groups->n) {
+		for (i = 0; i < s->inv.n; i++)
+			if (tags_match(&s->inv.h[i], tags, ntags))
+				add_unique(s, &s->inv.h[i]);
+		return;
+	}
+	for (i = 0; i < groups->n; i++) {
+		g = herd_conf_group(cfg, groups->v[i]);
+		for (j = 0; j < g->hosts.n; j++) {
+			h = find(&s->inv_ix, g->hosts.h[j].name);
+			if (tags_match(h, tags, ntags))
 				add_unique(s, h);
 		}
+	}
 }
 
 /* Every group named must exist; -1 with a message (and a suggestion) if not. */
@@ -365,7 +378,7 @@ herd_select(const struct herd_config *cfg, const struct herd_selector *sel,
 			goto out;
 		}
 	if (groups.n || ntags)
-		add_configured(&s, &groups, tags, ntags);
+		add_configured(&s, cfg, &groups, tags, ntags);
 	for (i = 0; i < sel->patterns.n; i++)
 		if (add_pattern(&s, sel->patterns.v[i], err) < 0)
 			goto out;

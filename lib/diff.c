@@ -1,0 +1,413 @@
+/*
+ * Unified diffs with Myers' O(ND) algorithm in linear space: the middle of
+ * the shortest edit script found from both ends, then each half solved the
+ * same way.  Lines are interned to integers first, so comparing two lines
+ * is one compare.  Past COST_LIMIT edits in one search the best diagonal so
+ * far is taken (as GNU diff does): the diff stays correct, only no longer
+ * minimal, and time stays bounded on outputs that share nothing.
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "herd.h"
+
+#define COST_LIMIT 4096
+
+struct line {
+	const char *p;
+	size_t len;		/* without the newline */
+	int newline;		/* 0 for a last line without one */
+};
+
+struct seq {
+	struct line *l;
+	int *id;
+	char *changed;		/* changed[-1] and changed[n] exist, 0 */
+	char *mark;
+	size_t n;
+};
+
+struct interner {
+	size_t *slot;		/* index + 1 into lines, 0 empty */
+	size_t cap, n;
+	const struct line **lines;
+};
+
+static uint64_t
+hash_line(const struct line *l)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < l->len; i++)
+		h = (h ^ (unsigned char)l->p[i]) * 1099511628211ULL;
+	return (h ^ (uint64_t)l->newline) * 1099511628211ULL;
+}
+
+static int
+same_line(const struct line *a, const struct line *b)
+{
+	return a->len == b->len && a->newline == b->newline &&
+	    memcmp(a->p, b->p, a->len) == 0;
+}
+
+static int
+intern(struct interner *t, const struct line *l)
+{
+	size_t i = (size_t)hash_line(l) & (t->cap - 1);
+
+	while (t->slot[i]) {
+		if (same_line(t->lines[t->slot[i] - 1], l))
+			return (int)(t->slot[i] - 1);
+		i = (i + 1) & (t->cap - 1);
+	}
+	t->lines[t->n] = l;
+	t->slot[i] = ++t->n;
+	return (int)(t->n - 1);
+}
+
+static void
+split_lines(const char *p, size_t len, struct seq *s)
+{
+	const char *end = p + len, *nl;
+	size_t cap = 0;
+
+	memset(s, 0, sizeof *s);
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		herd_grow(&s->l, &cap, s->n, sizeof *s->l);
+		s->l[s->n].p = p;
+		s->l[s->n].len = (size_t)((nl ? nl : end) - p);
+		s->l[s->n].newline = nl != NULL;
+		s->n++;
+		p = nl ? nl + 1 : end;
+	}
+	s->id = xcalloc(s->n + 1, sizeof *s->id);
+	s->mark = xcalloc(s->n + 2, 1);	/* with a sentinel at each end */
+	s->changed = s->mark + 1;
+}
+
+struct ctx {
+	const int *a, *b;
+	char *dela, *insb;
+	long *fd, *bd;		/* furthest x per diagonal, indexed from -off */
+	long off;
+};
+
+/*
+ * Find where the shortest edit script of a[xoff,xlim) and b[yoff,ylim)
+ * crosses its middle, searching from both corners at once.  Ties are
+ * broken as GNU diff breaks them, so that the hunks read the same.  Past
+ * COST_LIMIT edits the best diagonal so far is used and that side is no
+ * longer guaranteed minimal.
+ */
+static void
+midpoint(struct ctx *c, long xoff, long xlim, long yoff, long ylim, int minimal,
+    long *xmid, long *ymid, int *lo_min, int *hi_min)
+{
+	long *fd = c->fd + c->off, *bd = c->bd + c->off;
+	long dmin = xoff - ylim, dmax = xlim - yoff;
+	long fmid = xoff - yoff, bmid = xlim - ylim;
+	long fmin = fmid, fmax = fmid, bmin = bmid, bmax = bmid;
+	long cost, d, x, y, lo, hi, x0, best, bestx;
+	int odd = (fmid - bmid) & 1;
+
+	fd[fmid] = xoff;
+	bd[bmid] = xlim;
+	*lo_min = *hi_min = 1;
+	for (cost = 1;; cost++) {
+		if (fmin > dmin)
+			fd[--fmin - 1] = -1;
+		else
+			fmin++;
+		if (fmax < dmax)
+			fd[++fmax + 1] = -1;
+		else
+			fmax--;
+		for (d = fmax; d >= fmin; d -= 2) {
+			lo = fd[d - 1];
+			hi = fd[d + 1];
+			x0 = lo < hi ? hi : lo + 1;
+			for (x = x0, y = x0 - d; x < xlim && y < ylim && c->a[x] == c->b[y];
+			    x++, y++)
+				;
+			fd[d] = x;
+			if (odd && bmin <= d && d <= bmax && bd[d] <= x) {
+				*xmid = x;
+				*ymid = y;
+				return;
+			}
+		}
+		if (bmin > dmin)
+			bd[--bmin - 1] = LONG_MAX;
+		else
+			bmin++;
+		if (bmax < dmax)
+			bd[++bmax + 1] = LONG_MAX;
+		else
+			bmax--;
+		for (d = bmax; d >= bmin; d -= 2) {
+			lo = bd[d - 1];
+			hi = bd[d + 1];
+			x0 = lo < hi ? lo : hi - 1;
+			for (x = x0, y = x0 - d; xoff < x && yoff < y &&
+			    c->a[x - 1] == c->b[y - 1]; x--, y--)
+				;
+			bd[d] = x;
+			if (!odd && fmin <= d && d <= fmax && x <= fd[d]) {
+				*xmid = x;
+				*ymid = y;
+				return;
+			}
+		}
+		if (minimal || cost < COST_LIMIT)
+			continue;
+		/* Too expensive: the forward or backward diagonal that got furthest. */
+		best = -1;
+		bestx = xoff;
+		for (d = fmax; d >= fmin; d -= 2) {
+			x = fd[d] < xlim ? fd[d] : xlim;
+			y = x - d;
+			if (y > ylim) {
+				x = ylim + d;
+				y = ylim;
+			}
+			if (x + y > best) {
+				best = x + y;
+				bestx = x;
+			}
+		}
+		lo = LONG_MAX;
+		x0 = xlim;
+		for (d = bmax; d >= bmin; d -= 2) {
+			x = bd[d] > xoff ? bd[d] : xoff;
+			y = x - d;
+			if (y < yoff) {
+				x = yoff + d;
+				y = yoff;
+			}
+			if (x + y < lo) {
+				lo = x + y;
+				x0 = x;
+			}
+		}
+		if ((xlim + ylim) - lo < best - (xoff + yoff)) {
+			*xmid = bestx;
+			*ymid = best - bestx;
+			*hi_min = 0;
+		} else {
+			*xmid = x0;
+			*ymid = lo - x0;
+			*lo_min = 0;
+		}
+		return;
+	}
+}
+
+static void
+compare(struct ctx *c, long xoff, long xlim, long yoff, long ylim, int minimal)
+{
+	long xmid, ymid;
+	int lo_min, hi_min;
+
+	while (xoff < xlim && yoff < ylim && c->a[xoff] == c->b[yoff]) {
+		xoff++;
+		yoff++;
+	}
+	while (xoff < xlim && yoff < ylim && c->a[xlim - 1] == c->b[ylim - 1]) {
+		xlim--;
+		ylim--;
+	}
+	if (xoff == xlim) {
+		for (; yoff < ylim; yoff++)
+			c->insb[yoff] = 1;
+	} else if (yoff == ylim) {
+		for (; xoff < xlim; xoff++)
+			c->dela[xoff] = 1;
+	} else {
+		midpoint(c, xoff, xlim, yoff, ylim, minimal, &xmid, &ymid, &lo_min,
+		    &hi_min);
+		compare(c, xoff, xmid, yoff, ymid, lo_min);
+		compare(c, xmid, xlim, ymid, ylim, hi_min);
+	}
+}
+
+/*
+ * Slide each run of changed lines as far down as equal lines allow, merging
+ * runs that touch, then back up to line up with a run in the other text
+ * where one corresponds: the placement GNU diff settles on.  changed[] and
+ * other[] have a 0 sentinel before the first and after the last line.
+ */
+static void
+shift_runs(char *changed, const int *id, long n, char *other)
+{
+	long i = 0, j = 0, start, len, corresponding;
+
+	for (;;) {
+		while (i < n && !changed[i]) {
+			while (other[j++])
+				;
+			i++;
+		}
+		if (i == n)
+			break;
+		start = i;
+		while (changed[++i])
+			;
+		while (other[j])
+			j++;
+		do {
+			len = i - start;
+			while (start && id[start - 1] == id[i - 1]) {
+				changed[--start] = 1;
+				changed[--i] = 0;
+				while (changed[start - 1])
+					start--;
+				while (other[--j])
+					;
+			}
+			corresponding = other[j - 1] ? i : n;
+			while (i != n && id[start] == id[i]) {
+				changed[start++] = 0;
+				changed[i++] = 1;
+				while (changed[i])
+					i++;
+				while (other[++j])
+					corresponding = i;
+			}
+		} while (len != i - start);
+		while (corresponding < i) {
+			changed[--start] = 1;
+			changed[--i] = 0;
+			while (other[--j])
+				;
+		}
+	}
+}
+
+static void
+range(struct herd_buf *out, size_t start, size_t count)
+{
+	if (count == 0)
+		herd_buf_addf(out, "%zu,0", start);
+	else if (count == 1)
+		herd_buf_addf(out, "%zu", start + 1);
+	else
+		herd_buf_addf(out, "%zu,%zu", start + 1, count);
+}
+
+static void
+put_line(struct herd_buf *out, char mark, const struct line *l)
+{
+	herd_buf_addc(out, mark);
+	herd_buf_add(out, l->p, l->len);
+	herd_buf_addc(out, '\n');
+	if (!l->newline)
+		herd_buf_adds(out, "\\ No newline at end of file\n");
+}
+
+/* One op of the edit script: '-' a line of a, '+' of b, ' ' of both. */
+struct op {
+	char mark;
+	size_t i, j;
+};
+
+static void
+hunks(const struct seq *a, const struct seq *b, int context, struct herd_buf *out)
+{
+	struct op *ops = xcalloc(a->n + b->n + 1, sizeof *ops);
+	size_t n = 0, i = 0, j = 0, k, start, end, last, ai, bi, ac, bc;
+
+	while (i < a->n || j < b->n) {
+		if (i < a->n && a->changed[i])
+			ops[n++] = (struct op){ '-', i++, j };
+		else if (j < b->n && b->changed[j])
+			ops[n++] = (struct op){ '+', i, j++ };
+		else
+			ops[n++] = (struct op){ ' ', i++, j++ };
+	}
+	for (k = 0; k < n;) {
+		while (k < n && ops[k].mark == ' ')
+			k++;
+		if (k == n)
+			break;
+		start = k > (size_t)context ? k - (size_t)context : 0;
+		/* extend while the next change is within 2 * context lines */
+		for (last = k, end = k; end < n; end++) {
+			if (ops[end].mark != ' ')
+				last = end;
+			else if (end - last > 2 * (size_t)context)
+				break;
+		}
+		end = last + (size_t)context + 1 < n ? last + (size_t)context + 1 : n;
+		ai = ops[start].i;
+		bi = ops[start].j;
+		for (ac = bc = 0, k = start; k < end; k++) {
+			ac += ops[k].mark != '+';
+			bc += ops[k].mark != '-';
+		}
+		herd_buf_adds(out, "@@ -");
+		range(out, ai, ac);
+		herd_buf_adds(out, " +");
+		range(out, bi, bc);
+		herd_buf_adds(out, " @@\n");
+		for (k = start; k < end; k++)
+			put_line(out, ops[k].mark, ops[k].mark == '+' ? &b->l[ops[k].j] :
+			    &a->l[ops[k].i]);
+	}
+	free(ops);
+}
+
+/*
+ * Append the hunks of a unified diff of a and b to out (no ---/+++ lines);
+ * return the number of changed lines, 0 when the texts are equal.
+ */
+size_t
+herd_diff(const char *a, size_t alen, const char *b, size_t blen, int context,
+    struct herd_buf *out)
+{
+	struct seq sa, sb;
+	struct interner t = { 0 };
+	struct ctx c;
+	size_t i, changed = 0;
+
+	split_lines(a, alen, &sa);
+	split_lines(b, blen, &sb);
+	for (t.cap = 16; t.cap < 2 * (sa.n + sb.n + 1); t.cap *= 2)
+		;
+	t.slot = xcalloc(t.cap, sizeof *t.slot);
+	t.lines = xcalloc(sa.n + sb.n + 1, sizeof *t.lines);
+	for (i = 0; i < sa.n; i++)
+		sa.id[i] = intern(&t, &sa.l[i]);
+	for (i = 0; i < sb.n; i++)
+		sb.id[i] = intern(&t, &sb.l[i]);
+	c.a = sa.id;
+	c.b = sb.id;
+	c.dela = sa.changed;
+	c.insb = sb.changed;
+	c.off = (long)sb.n + 2;
+	c.fd = xcalloc(sa.n + sb.n + 5, sizeof *c.fd);
+	c.bd = xcalloc(sa.n + sb.n + 5, sizeof *c.bd);
+	compare(&c, 0, (long)sa.n, 0, (long)sb.n, 0);
+	shift_runs(sa.changed, sa.id, (long)sa.n, sb.changed);
+	shift_runs(sb.changed, sb.id, (long)sb.n, sa.changed);
+	for (i = 0; i < sa.n; i++)
+		changed += (size_t)sa.changed[i];
+	for (i = 0; i < sb.n; i++)
+		changed += (size_t)sb.changed[i];
+	if (changed)
+		hunks(&sa, &sb, context, out);
+	free(c.fd);
+	free(c.bd);
+	free(t.slot);
+	free(t.lines);
+	free(sa.l);
+	free(sa.id);
+	free(sa.mark);
+	free(sb.l);
+	free(sb.id);
+	free(sb.mark);
+	return changed;
+}

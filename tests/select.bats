@@ -1,0 +1,502 @@
+load helper
+
+# herd-select: groups, tags, host patterns and files to H records (or JSON).
+
+FLEET="$TESTS/configs/fleet.yaml"
+
+setup() {
+	export HERD_CONFIG="$FLEET"
+}
+
+# The host names herd-select prints for ARGS, space separated.
+names() {
+	run sh -c 'herd-select "$@" | cut -f2 | tail -n +2 | paste -sd" " -' sh "$@"
+}
+
+# --- ROADMAP.md's examples ----------------------------------------------------
+
+@test "ROADMAP: -t debian12 selects across all groups" {
+	run herd-select -t debian12
+	assert_success
+	assert_output "$(printf '#herd-records 1
+H\tpi-garage\tpi-garage\t\t\tdebian12,arm64,indoor\tpis,canary\t
+H\tweb-01\tweb-01\t\tdeploy\tnginx,prod,us-east,debian12,canary\tweb,canary\t
+H\tweb-03\tweb-03\t\tdeploy\tnginx,staging,debian12\tweb\t')"
+}
+
+@test "ROADMAP: -t prod,debian12 is an AND" {
+	names -t prod,debian12
+	assert_output "web-01"
+	names --tag=debian12,prod
+	assert_output "web-01"
+}
+
+@test "ROADMAP: -t '!staging' excludes" {
+	names -t '!staging'
+	assert_output "pi-garage pi-workshop pi-backyard web-01 web-02"
+}
+
+@test "ROADMAP: -g pis -t arm64 is the intersection" {
+	names -g pis -t arm64
+	assert_output "pi-garage pi-workshop"
+	run herd-select -g web -t arm64
+	assert_failure 2
+	assert_output "herd-select: no hosts selected: the selection matches no host"
+}
+
+# --- groups and tags ------------------------------------------------------------
+
+@test "-g NAME selects a group's hosts in config order" {
+	names -g pis
+	assert_output "pi-garage pi-workshop pi-backyard"
+	names --group web
+	assert_output "web-01 web-02 web-03"
+}
+
+@test "-g repeated or as a comma list: groups in the order given, each host once" {
+	names -g web -g pis
+	assert_output "web-01 web-02 web-03 pi-garage pi-workshop pi-backyard"
+	names -g canary,web
+	assert_output "web-01 pi-garage web-02 web-03"
+	names -g web,canary,web
+	assert_output "web-01 web-02 web-03 pi-garage"
+}
+
+@test "tags: each host once, in first-occurrence order, tags of all its groups" {
+	names -t canary
+	assert_output "web-01"
+	names -t nginx
+	assert_output "web-01 web-02 web-03"
+	names -t '!nginx'
+	assert_output "pi-garage pi-workshop pi-backyard"
+}
+
+@test "tags: combined AND and NOT in one expression" {
+	names -t 'nginx,!staging,!us-west'
+	assert_output "web-01"
+	names -t 'arm64,!debian11'
+	assert_output "pi-garage"
+}
+
+@test "repeated -t is an OR of the expressions" {
+	names -t staging -t arm64,indoor
+	assert_output "pi-garage web-03"
+}
+
+@test "-g with -t: intersection with every group given" {
+	names -g pis,web -t debian12
+	assert_output "pi-garage web-01 web-03"
+	names -g canary -t '!arm64'
+	assert_output "web-01"
+}
+
+@test "-a selects every configured host once" {
+	names -a
+	assert_output "pi-garage pi-workshop pi-backyard web-01 web-02 web-03"
+}
+
+@test "group and host settings reach the records" {
+	run herd-select -g web
+	assert_success
+	assert_line --index 2 "$(printf 'H\tweb-02\tweb-02\t\tdeploy\tnginx,prod,us-west,debian11\tweb\t')"
+}
+
+@test "an unknown group is an error, with a suggestion when one is close" {
+	run herd-select -g pi
+	assert_failure 2
+	assert_output 'herd-select: unknown group "pi"; did you mean "pis"?'
+	run herd-select -g databases
+	assert_failure 2
+	assert_output 'herd-select: unknown group "databases"'
+	run herd-select -g pis,wbe
+	assert_failure 2
+	assert_output 'herd-select: unknown group "wbe"; did you mean "web"?'
+}
+
+@test "a bad tag expression is an error (exit 2)" {
+	run herd-select -t 'us east'
+	assert_failure 2
+	assert_output "herd-select: tag expression \"us east\": a tag is letters, digits, '_' and '-', optionally after '!'"
+	run herd-select -t '!'
+	assert_failure 2
+	assert_output "herd-select: tag expression \"!\": a tag is letters, digits, '_' and '-', optionally after '!'"
+	run herd-select -t ''
+	assert_failure 2
+	assert_output 'herd-select: tag expression "": empty tag expression'
+}
+
+@test "a tag nobody has selects nothing: exit 2" {
+	run herd-select -t windows
+	assert_failure 2
+	assert_output "herd-select: no hosts selected: the selection matches no host"
+}
+
+@test "no selection at all: exit 2 with a clear message" {
+	run herd-select
+	assert_failure 2
+	assert_output "herd-select: no hosts selected: give hosts, -g GROUP, -t TAGS, -f FILE or -a"
+	run herd-select --json
+	assert_failure 2
+	assert_output "herd-select: no hosts selected: give hosts, -g GROUP, -t TAGS, -f FILE or -a"
+}
+
+# --- host arguments -----------------------------------------------------------
+
+@test "host forms: name, user@name, name:port, user@name:port" {
+	run herd-select newhost admin@newhost other:2200 ops@other:2201
+	assert_success
+	assert_output "$(printf '#herd-records 1
+H\tnewhost\tnewhost\t\t\t\t\t
+H\tnewhost\tnewhost\t\tadmin\t\t\t
+H\tother:2200\tother\t2200\t\t\t\t
+H\tother:2201\tother\t2201\tops\t\t\t')"
+}
+
+@test "host forms: [v6addr]:port, user@[v6addr]:port, a bare v6 address" {
+	run herd-select '[2001:db8::1]:2222' 'root@[::1]:22' 'fe80::1' '[::1]'
+	assert_success
+	assert_output "$(printf '#herd-records 1
+H\t[2001:db8::1]:2222\t2001:db8::1\t2222\t\t\t\t
+H\t[::1]:22\t::1\t22\troot\t\t\t
+H\tfe80::1\tfe80::1\t\t\t\t\t
+H\t[::1]\t::1\t\t\t\t\t')"
+}
+
+@test "a configured host keeps its config settings; user and port given win" {
+	run herd-select web-01 root@web-01:2222 pi-backyard
+	assert_success
+	assert_output "$(printf '#herd-records 1
+H\tweb-01\tweb-01\t\tdeploy\tnginx,prod,us-east,debian12,canary\tweb,canary\t
+H\tweb-01:2222\tweb-01\t2222\troot\tnginx,prod,us-east,debian12,canary\tweb,canary\t
+H\tpi-backyard\tpi-backyard\t\t\t\tpis\t')"
+}
+
+@test "the same host twice is listed once" {
+	names web-01 web-02 web-01 -g web
+	assert_output "web-01 web-02 web-03"
+}
+
+@test "hosts add to a group or tag selection, after it" {
+	names -g pis web-02 db1
+	assert_output "pi-garage pi-workshop pi-backyard web-02 db1"
+	names -t staging pi-garage
+	assert_output "web-03 pi-garage"
+}
+
+@test "bad host arguments: exit 2 with the reason" {
+	run herd-select web-01:0
+	assert_failure 2
+	assert_output "herd-select: web-01:0: port must be a number from 1 to 65535"
+	run herd-select web-01:65536
+	assert_failure 2
+	assert_output "herd-select: web-01:65536: port must be a number from 1 to 65535"
+	run herd-select 'bad,name'
+	assert_failure 2
+	assert_output "herd-select: bad,name: bad character in host name"
+	run herd-select '@web-01'
+	assert_failure 2
+	assert_output "herd-select: @web-01: bad user name"
+	run herd-select 'user@:22'
+	assert_failure 2
+	assert_output "herd-select: user@:22: empty host name"
+	run herd-select '[::1]x'
+	assert_failure 2
+	assert_output "herd-select: [::1]x: expected :port after ]"
+}
+
+# --- globs ----------------------------------------------------------------------
+
+@test "globs match configured host names" {
+	names 'web-*'
+	assert_output "web-01 web-02 web-03"
+	names 'pi-*'
+	assert_output "pi-garage pi-workshop pi-backyard"
+	names '*-0?' 'pi-[gw]*'
+	assert_output "web-01 web-02 web-03 pi-garage pi-workshop"
+}
+
+@test "a glob with user@ sets the user of every match" {
+	run herd-select 'root@web-*'
+	assert_success
+	assert_output "$(printf '#herd-records 1
+H\tweb-01\tweb-01\t\troot\tnginx,prod,us-east,debian12,canary\tweb,canary\t
+H\tweb-02\tweb-02\t\troot\tnginx,prod,us-west,debian11\tweb\t
+H\tweb-03\tweb-03\t\troot\tnginx,staging,debian12\tweb\t')"
+}
+
+@test "with * or ?, brackets are a glob's character class, not a range" {
+	names 'web-[0-9]*'
+	assert_output "web-01 web-02 web-03"
+	names '*-0[13]'
+	assert_output "web-01 web-03"
+	run herd-select 'web-0[1-2]?'
+	assert_failure 2
+	assert_output "herd-select: web-0[1-2]?: matches no configured host"
+}
+
+@test "a glob that matches nothing is an error (exit 2)" {
+	run herd-select 'db-*'
+	assert_failure 2
+	assert_output "herd-select: db-*: matches no configured host"
+}
+
+# --- ranges -----------------------------------------------------------------------
+
+@test "ranges: web-[01-20] keeps the zero padding" {
+	names 'web-[01-20]'
+	assert_output "$(printf 'web-%02d ' $(seq 1 20) | sed 's/ $//')"
+}
+
+@test "ranges: db[1-3,7] and rack[1-2]-n[1-3]" {
+	names 'db[1-3,7]'
+	assert_output "db1 db2 db3 db7"
+	names 'rack[1-2]-n[1-3]'
+	assert_output "rack1-n1 rack1-n2 rack1-n3 rack2-n1 rack2-n2 rack2-n3"
+}
+
+@test "ranges: padding of 3, crossing a width, steps, user and port" {
+	names 'n[008-011]' 'x[1-10/3]'
+	assert_output "n008 n009 n010 n011 x1 x4 x7 x10"
+	run herd-select 'ops@db[1-2]:2222'
+	assert_success
+	assert_output "$(printf '#herd-records 1
+H\tdb1:2222\tdb1\t2222\tops\t\t\t
+H\tdb2:2222\tdb2\t2222\tops\t\t\t')"
+}
+
+@test "ranges name configured hosts too" {
+	names 'web-[02-03]'
+	assert_output "web-02 web-03"
+	run herd-select 'web-[03]'
+	assert_success
+	assert_line --index 1 "$(printf 'H\tweb-03\tweb-03\t\tdeploy\tnginx,staging,debian12\tweb\t')"
+}
+
+@test "an unterminated range is an error (exit 2)" {
+	run herd-select 'web-[01-03'
+	assert_failure 2
+	assert_output "herd-select: web-[01-03: unterminated ["
+}
+
+@test "a malformed range is an error, not a glob (exit 2)" {
+	for r in 'x[3-1]' 'x[1-3,]' 'x[1--2]' 'x[1-4/0]' 'x[,]'; do
+		run herd-select "$r"
+		assert_failure 2
+		assert_output "herd-select: $r: bad range: use [1-3,7], [01-20] or [1-10/2], low to high"
+	done
+}
+
+@test "a range of 100000 hosts" {
+	run sh -c "herd-select 'h[1-100000]' | wc -l"
+	assert_output "100001"
+	run sh -c "herd-select 'h[1-100000]' | tail -1"
+	assert_output "$(printf 'H\th100000\th100000\t\t\t\t\t')"
+}
+
+# --- host files -------------------------------------------------------------------
+
+@test "-f FILE: one host per line, # comments, blank lines, ranges" {
+	cat >"$BATS_TEST_TMPDIR/hosts" <<-'EOF'
+	# the usual suspects
+	web-01
+	  db1   # trailing comment
+
+	root@db[2-3]:2222
+	EOF
+	run herd-select -f "$BATS_TEST_TMPDIR/hosts"
+	assert_success
+	assert_output "$(printf '#herd-records 1
+H\tweb-01\tweb-01\t\tdeploy\tnginx,prod,us-east,debian12,canary\tweb,canary\t
+H\tdb1\tdb1\t\t\t\t\t
+H\tdb2:2222\tdb2\t2222\troot\t\t\t
+H\tdb3:2222\tdb3\t2222\troot\t\t\t')"
+}
+
+@test "-f - reads the host list from stdin" {
+	run sh -c 'printf "web-02\npi-backyard\n" | herd-select -f - | cut -f2'
+	assert_success
+	assert_output "#herd-records 1
+web-02
+pi-backyard"
+	run sh -c 'printf "x1\n" | herd-select --file=- -g pis | cut -f2 | tail -n +2 | paste -sd" " -'
+	assert_output "pi-garage pi-workshop pi-backyard x1"
+}
+
+@test "-f: errors name the file and line (exit 2)" {
+	printf 'web-01\n\nweb-02 web-03\n' >"$BATS_TEST_TMPDIR/two"
+	run herd-select -f "$BATS_TEST_TMPDIR/two"
+	assert_failure 2
+	assert_output "herd-select: $BATS_TEST_TMPDIR/two:3: expected one host per line, got \"web-02 web-03\""
+	printf '# ports\nh:99999\n' >"$BATS_TEST_TMPDIR/port"
+	run herd-select -f "$BATS_TEST_TMPDIR/port"
+	assert_failure 2
+	assert_output "herd-select: $BATS_TEST_TMPDIR/port:2: h:99999: port must be a number from 1 to 65535"
+	run herd-select -f "$BATS_TEST_TMPDIR/nonexistent"
+	assert_failure 2
+	assert_output "herd-select: $BATS_TEST_TMPDIR/nonexistent: No such file or directory"
+}
+
+@test "-f with only comments selects nothing: exit 2" {
+	printf '# nothing\n\n' >"$BATS_TEST_TMPDIR/empty"
+	run herd-select -f "$BATS_TEST_TMPDIR/empty"
+	assert_failure 2
+	assert_output "herd-select: no hosts selected: the selection matches no host"
+}
+
+# --- JSON ---------------------------------------------------------------------------
+
+@test "--json: one object per host, fields typed" {
+	run sh -c 'herd-select --json -g web | jq -c .'
+	assert_success
+	assert_output '{"name":"web-01","address":"web-01","port":null,"user":"deploy","tags":["nginx","prod","us-east","debian12","canary"],"groups":["web","canary"],"timeout_ms":null}
+{"name":"web-02","address":"web-02","port":null,"user":"deploy","tags":["nginx","prod","us-west","debian11"],"groups":["web"],"timeout_ms":null}
+{"name":"web-03","address":"web-03","port":null,"user":"deploy","tags":["nginx","staging","debian12"],"groups":["web"],"timeout_ms":null}'
+}
+
+@test "--json: numbers are numbers, the header is not printed" {
+	run sh -c "herd-select --json -c '$TESTS/configs/full.yaml' 'ops@web-01:2200' | jq -r '[.name, .address, .port, .user, .timeout_ms, (.port|type), (.timeout_ms|type)] | @tsv'"
+	assert_success
+	assert_output "$(printf 'web-01:2200\tweb-01\t2200\tops\t90000\tnumber\tnumber')"
+	run sh -c "herd-select --json -t debian12 | jq -s 'length'"
+	assert_output "3"
+	run sh -c "herd-select --json -t debian12 | grep -c '^#'"
+	assert_output "0"
+}
+
+# --- list -----------------------------------------------------------------------------
+
+@test "list: groups and their members with tags" {
+	run herd-select list
+	assert_success
+	assert_output "pis (3 hosts)
+  pi-garage    [debian12, arm64, indoor]
+  pi-workshop  [debian11, arm64, outdoor]
+  pi-backyard
+web (3 hosts)
+  web-01  [nginx, prod, us-east, debian12]
+  web-02  [nginx, prod, us-west, debian11]
+  web-03  [nginx, staging, debian12]
+canary (2 hosts)
+  web-01     [canary]
+  pi-garage"
+}
+
+@test "list --json: one object per group with its hosts" {
+	run sh -c "herd-select list --json | jq -r '.group + \": \" + ([.hosts[].name] | join(\" \"))'"
+	assert_success
+	assert_output "pis: pi-garage pi-workshop pi-backyard
+web: web-01 web-02 web-03
+canary: web-01 pi-garage"
+}
+
+@test "list -g: only those groups; unknown group: exit 2" {
+	run herd-select list -g canary
+	assert_success
+	assert_output "canary (2 hosts)
+  web-01     [canary]
+  pi-garage"
+	run herd-select list -g canery
+	assert_failure 2
+	assert_output 'herd-select: unknown group "canery"; did you mean "canary"?'
+}
+
+@test "list --tags: each tag with its host count" {
+	run herd-select list --tags
+	assert_success
+	assert_output "TAG       HOSTS
+arm64     2
+canary    1
+debian11  2
+debian12  3
+indoor    1
+nginx     3
+outdoor   1
+prod      2
+staging   1
+us-east   1
+us-west   1"
+	run sh -c "herd-select list --tags --json | jq -r 'select(.tag == \"debian12\") | .hosts'"
+	assert_output "3"
+}
+
+@test "list --tag EXPR: the matching hosts with their groups and tags" {
+	run herd-select list --tag debian12
+	assert_success
+	assert_output "pi-garage  (pis,canary)  [debian12, arm64, indoor]
+web-01     (web,canary)  [nginx, prod, us-east, debian12, canary]
+web-03     (web)  [nginx, staging, debian12]"
+	run herd-select list -t 'prod,!us-west'
+	assert_success
+	assert_output "web-01  (web,canary)  [nginx, prod, us-east, debian12, canary]"
+	run herd-select list --tag windows
+	assert_success
+	assert_output "no host matches windows"
+	run herd-select list --tag arm64 -g pis --json
+	assert_success
+	assert_line --index 0 --partial '"name":"pi-garage"'
+	assert_line --index 1 --partial '"name":"pi-workshop"'
+}
+
+@test "list: options may come before the subcommand" {
+	run herd-select -c "$TESTS/configs/durations.yaml" list -g bare
+	assert_success
+	assert_output "bare (1 host)
+  t-45"
+	run herd-select --tag staging list
+	assert_success
+	assert_output "web-03  (web)  [nginx, staging, debian12]"
+}
+
+@test "list: usage errors exit 2" {
+	run herd-select list web-01
+	assert_failure 2
+	assert_output "herd-select: list takes no host arguments"
+	run herd-select list --tags --tag prod
+	assert_failure 2
+	assert_output "herd-select: list: use one of --tags and --tag"
+	run herd-select --tags
+	assert_failure 2
+	assert_line --index 0 --partial "usage: herd-select"
+}
+
+# --- output handling ----------------------------------------------------------------
+
+@test "herd-select | head -1 is silent: EPIPE is no error" {
+	run bash -c "herd-select 'h[1-100000]' 2>'$BATS_TEST_TMPDIR/err' | head -1; echo \"\${PIPESTATUS[0]}\""
+	assert_output "#herd-records 1
+141"
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_output ""
+	# With SIGPIPE ignored the write fails with EPIPE instead: still silent.
+	run bash -c "trap '' PIPE; herd-select --json 'h[1-100000]' 2>'$BATS_TEST_TMPDIR/err' | head -1; echo \"\${PIPESTATUS[0]}\""
+	assert_output '{"name":"h1","address":"h1","port":null,"user":null,"tags":[],"groups":[],"timeout_ms":null}
+141'
+	run cat "$BATS_TEST_TMPDIR/err"
+	assert_output ""
+}
+
+@test "a write error other than EPIPE is reported (exit 2)" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run sh -c "herd-select 'h[1-1000]' >/dev/full"
+	assert_failure 2
+	assert_output "herd-select: write error: No space left on device"
+}
+
+@test "--help and -h print the usage on stdout, exit 0" {
+	run herd-select --help
+	assert_success
+	assert_line --index 0 "usage: herd-select [-a] [-c FILE] [-g GROUP]... [-t TAGS]... [-f FILE]... [--json] [HOST...]"
+	run herd-select -h
+	assert_success
+	assert_line --index 0 --partial "usage: herd-select"
+	run herd-select list --help
+	assert_success
+	assert_line --index 0 --partial "usage: herd-select"
+}
+
+@test "an unknown option is a usage error (exit 2)" {
+	run herd-select --frobnicate web-01
+	assert_failure 2
+	assert_line --index 0 "herd-select: unrecognized option '--frobnicate'"
+	assert_line --index 1 --partial "usage: herd-select"
+}
