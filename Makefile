@@ -11,7 +11,7 @@ WARNINGS = -Wall -Wextra -Werror -Wno-unused-parameter
 CPPFLAGS += -D_GNU_SOURCE -Ilib -DHERD_EXEC_DIR='"$(BINDIR)"'
 
 PROGRAMS = herd herd-select herd-run
-TOOLS = rec-roundtrip measure hdiff
+TOOLS = rec-roundtrip measure hdiff rec-get
 
 LIB_PKGS = yaml-0.1 libpcre2-8 jansson libbsd-overlay libmd
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
@@ -27,7 +27,7 @@ LIB = $(O)/libherd.a
 
 ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(call pkg_cflags,$(LIB_PKGS) libssh libcurl sqlite3)
 
-.PHONY: all asan check check-asan bench demo deps install clean man-check
+.PHONY: all asan check check-asan bench demo deps install clean
 .SUFFIXES:
 .SECONDEXPANSION:
 .SECONDARY:
@@ -36,19 +36,21 @@ all: $(PROGRAMS:%=$(O)/%) $(TOOLS:%=$(O)/tests/%)
 
 $(O)/obj/%.o: %.c lib/herd.h lib/conf.h $$(wildcard $$(dir $$*)*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "CC $<"
+	@$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
-	rm -f $@
-	$(AR) rcs $@ $^
+	@rm -f $@
+	@$(AR) rcs $@ $^
 
 objs = $(patsubst %.c,$(O)/obj/%.o,$(wildcard $(1)/*.c))
 $(PROGRAMS:%=$(O)/%): $(O)/%: $$(call objs,$$*) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(PKGS_$*))
+	@echo "LD $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(PKGS_$*))
 
 $(O)/tests/%: $(O)/obj/tests/tools/%.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(LIB_PKGS))
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(LIB_PKGS))
 
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 asan:

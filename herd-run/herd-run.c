@@ -206,8 +206,13 @@ emit(struct job *j, const struct options *o, long long now)
 	fflush(stdout);
 }
 
+/*
+ * Read the H records; they are written on too (records mode), so that later
+ * stages know each host's address, port, user and tags.  Other records pass
+ * through unchanged.
+ */
 static void
-read_hosts(FILE *in, struct herd_hostlist *hosts)
+read_hosts(FILE *in, struct herd_hostlist *hosts, int json)
 {
 	struct herd_rec r = { 0 };
 	struct herd_host h;
@@ -216,12 +221,15 @@ read_hosts(FILE *in, struct herd_hostlist *hosts)
 		if (r.type == '#')
 			continue;
 		if (r.type != 'H') {
-			herd_rec_passthrough(stdout, &r);
+			if (!json)
+				herd_rec_passthrough(stdout, &r);
 			continue;
 		}
 		if (herd_host_from_rec(&r, &h) < 0)
 			errx(HERD_EXIT_USAGE, "bad H record: %.*s", (int)r.rawlen, r.raw);
 		*herd_hostlist_add(hosts) = h;
+		if (!json)
+			herd_rec_passthrough(stdout, &r);
 	}
 	herd_rec_free(&r);
 }
@@ -424,7 +432,7 @@ main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	if (!o.json)
 		herd_rec_header(stdout);
-	read_hosts(in, &hosts);
+	read_hosts(in, &hosts, o.json);
 	if (in != stdin)
 		fclose(in);
 	if (o.ask_pass && !(o.password = ask_secret("SSH password: ")))

@@ -197,6 +197,8 @@ main(int argc, char **argv)
 			explain = 1;
 		} else if (!strncmp(argv[0], "--exec-path=", 12)) {
 			exec_path = argv[0] + 12;
+			/* so that the programs herd runs find each other there too */
+			setenv("HERD_EXEC_PATH", exec_path, 1);
 		} else if (!strcmp(argv[0], "--exec-path")) {
 			printf("%s\n", current_exec_path());
 			return HERD_EXIT_OK;

@@ -70,13 +70,18 @@ static volatile sig_atomic_t interrupted;
 static pid_t pids[PIPELINE_MAX];
 static int npids;
 
-/* Ctrl-C at a terminal reaches every stage itself; a kill(1) is passed on. */
+/*
+ * Ctrl-C at a terminal (sent by the kernel) reaches every stage by itself;
+ * a signal some process sent to herd alone is passed on to the stages.
+ */
 static void
-on_signal(int sig)
+on_signal(int sig, siginfo_t *info, void *context)
 {
 	int i;
 
 	interrupted = sig;
+	if (info && info->si_code == SI_KERNEL)
+		return;
 	for (i = 0; i < npids; i++)
 		if (pids[i] > 0)
 			kill(pids[i], sig);
@@ -148,7 +153,8 @@ pipeline_run(struct pipeline *pl)
 	struct sigaction sa = { 0 };
 	pid_t pid;
 
-	sa.sa_handler = on_signal;
+	sa.sa_sigaction = on_signal;
+	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

@@ -20,6 +20,22 @@ struct walk {
 
 #define LENGTH(a) (sizeof(a) / sizeof((a)[0]))
 
+static void __attribute__((format(printf, 4, 5)))
+fail_at(struct walk *w, size_t line, size_t column, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg, *full;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	full = xasprintf("%s:%zu:%zu: %s", w->file, line, column, msg ? msg : "error");
+	herd_strv_add(&w->cfg->errors, full);
+	free(full);
+	free(msg);
+}
+
 static void __attribute__((format(printf, 3, 4)))
 fail(struct walk *w, yaml_node_t *n, const char *fmt, ...)
 {
@@ -316,6 +332,8 @@ host_entry(struct walk *w, yaml_node_t *n, struct herd_group *g, const char *whe
 			herd_host_free(&h);
 			return;
 		}
+	h.line = at->start_mark.line + 1;
+	h.column = at->start_mark.column + 1;
 	herd_strv_add(&h.groups, g->name);
 	*herd_hostlist_add(&g->hosts) = h;
 }
@@ -700,6 +718,93 @@ notifications(struct walk *w, yaml_node_t *n)
 		notifier(w, node(w, *it), (size_t)(it - n->data.sequence.items.start), &cap);
 }
 
+struct entry {
+	const struct herd_group *g;
+	const struct herd_host *h;
+};
+
+static int
+by_host(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	int c = strcmp(x->h->name, y->h->name);
+
+	if (c)
+		return c;
+	return x->h->line < y->h->line ? -1 : x->h->line > y->h->line;
+}
+
+/*
+ * A host listed in several groups must end up with one user and one port:
+ * those written on its entries must agree, and without any, those of its
+ * groups must.  Otherwise the winner would depend on the order of the
+ * groups, which config export does not keep.
+ */
+static void
+check_entries(struct walk *w, const struct entry *e, size_t n)
+{
+	const struct entry *own_user = NULL, *own_port = NULL, *gu = NULL, *gp = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (e[i].h->user && !own_user)
+			own_user = &e[i];
+		if (e[i].h->port && !own_port)
+			own_port = &e[i];
+	}
+	for (i = 0; i < n; i++) {
+		const struct herd_host *h = e[i].h;
+		const struct herd_group *g = e[i].g;
+
+		if (own_user && h->user && strcmp(h->user, own_user->h->user))
+			fail_at(w, h->line, h->column, "host \"%s\" has user \"%s\" here "
+			    "but \"%s\" in group \"%s\"", h->name, h->user,
+			    own_user->h->user, own_user->g->name);
+		if (!own_user && g->user && gu && strcmp(g->user, gu->g->user))
+			fail_at(w, h->line, h->column, "host \"%s\" gets user \"%s\" from "
+			    "group \"%s\" but \"%s\" from group \"%s\"; give the host "
+			    "its own user", h->name, g->user, g->name, gu->g->user,
+			    gu->g->name);
+		if (!gu && g->user)
+			gu = &e[i];
+		if (own_port && h->port && h->port != own_port->h->port)
+			fail_at(w, h->line, h->column, "host \"%s\" has port %d here but "
+			    "%d in group \"%s\"", h->name, h->port, own_port->h->port,
+			    own_port->g->name);
+		if (!own_port && g->port && gp && g->port != gp->g->port)
+			fail_at(w, h->line, h->column, "host \"%s\" gets port %d from "
+			    "group \"%s\" but %d from group \"%s\"; give the host its "
+			    "own port", h->name, g->port, g->name, gp->g->port,
+			    gp->g->name);
+		if (!gp && g->port)
+			gp = &e[i];
+	}
+}
+
+static void
+check_shared_hosts(struct walk *w)
+{
+	struct entry *e;
+	size_t n = 0, i, j, run;
+
+	for (i = 0; i < w->cfg->ngroups; i++)
+		n += w->cfg->groups[i].hosts.n;
+	e = xcalloc(n, sizeof *e);
+	for (n = i = 0; i < w->cfg->ngroups; i++)
+		for (j = 0; j < w->cfg->groups[i].hosts.n; j++)
+			e[n++] = (struct entry){ &w->cfg->groups[i],
+			    &w->cfg->groups[i].hosts.h[j] };
+	qsort(e, n, sizeof *e, by_host);
+	for (i = 0; i < n; i += run) {
+		for (run = 1; i + run < n && !strcmp(e[i].h->name, e[i + run].h->name);
+		    run++)
+			;
+		if (run > 1)
+			check_entries(w, e + i, run);
+	}
+	free(e);
+}
+
 static const char *const top_keys[] = {
 	"defaults", "groups", "notifications", "parsers", "recipes",
 };
@@ -715,8 +820,10 @@ top(struct walk *w, yaml_node_t *root)
 	    "recipes, parsers or notifications", "top level") < 0)
 		return;
 	check_keys(w, root, top_keys, LENGTH(top_keys), "top level");
-	if ((v = get(w, root, "groups")))
+	if ((v = get(w, root, "groups"))) {
 		named_map(w, v, "groups", "group", group);
+		check_shared_hosts(w);
+	}
 	if ((v = get(w, root, "defaults")))
 		defaults(w, v);
 	if ((v = get(w, root, "recipes")))

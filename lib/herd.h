@@ -113,6 +113,7 @@ struct herd_host {
 	long long timeout_ms;	/* -1: the run's default */
 	struct herd_strv tags;
 	struct herd_strv groups;
+	size_t line, column;	/* where the config lists it; 0 if not */
 };
 void herd_host_init(struct herd_host *);
 void herd_host_free(struct herd_host *);

@@ -189,6 +189,13 @@ bad:
 	return -1;
 }
 
+/* Names may hold any bytes but NUL; JSON gets them as valid UTF-8. */
+static json_t *
+json_str(const char *s)
+{
+	return herd_json_bytes(s, strlen(s));
+}
+
 static json_t *
 strv_json(const struct herd_strv *sv)
 {
@@ -196,7 +203,7 @@ strv_json(const struct herd_strv *sv)
 	size_t i;
 
 	for (i = 0; i < sv->n; i++)
-		json_array_append_new(a, json_string(sv->v[i]));
+		json_array_append_new(a, json_str(sv->v[i]));
 	return a;
 }
 
@@ -205,10 +212,10 @@ herd_host_json(const struct herd_host *h)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "name", json_string(h->name));
-	json_object_set_new(o, "address", json_string(h->address));
+	json_object_set_new(o, "name", json_str(h->name));
+	json_object_set_new(o, "address", json_str(h->address));
 	json_object_set_new(o, "port", h->port ? json_integer(h->port) : json_null());
-	json_object_set_new(o, "user", h->user ? json_string(h->user) : json_null());
+	json_object_set_new(o, "user", h->user ? json_str(h->user) : json_null());
 	json_object_set_new(o, "tags", strv_json(&h->tags));
 	json_object_set_new(o, "groups", strv_json(&h->groups));
 	json_object_set_new(o, "timeout_ms",

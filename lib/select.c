@@ -7,11 +7,10 @@
 
 #include "conf.h"
 
-/* An index over a host list: open addressing, a slot holds position + 1. */
+/* An index by name over a host list: open addressing, a slot holds position + 1. */
 struct index {
 	struct herd_hostlist *l;
 	size_t *slot, cap, n;
-	int byname;		/* the key is the name alone, else name, user, port */
 };
 
 #define FNV_PRIME 0x100000001b3ULL
@@ -25,20 +24,14 @@ hash_str(uint64_t h, const char *s)
 }
 
 static size_t *
-slot_of(const struct index *ix, const char *name, const char *user, int port)
+slot_of(const struct index *ix, const char *name)
 {
-	const struct herd_host *h;
 	uint64_t v = hash_str(0xcbf29ce484222325ULL, name);
 	size_t i;
 
-	if (!ix->byname)
-		v = (hash_str(v, user ? user : "") ^ (uint64_t)port) * FNV_PRIME;
-	for (i = v & (ix->cap - 1); ix->slot[i]; i = (i + 1) & (ix->cap - 1)) {
-		h = &ix->l->h[ix->slot[i] - 1];
-		if (!strcmp(h->name, name) && (ix->byname || (h->port == port &&
-		    !strcmp(h->user ? h->user : "", user ? user : ""))))
+	for (i = v & (ix->cap - 1); ix->slot[i]; i = (i + 1) & (ix->cap - 1))
+		if (!strcmp(ix->l->h[ix->slot[i] - 1].name, name))
 			break;
-	}
 	return &ix->slot[i];
 }
 
@@ -47,7 +40,7 @@ index_put(struct index *ix, size_t pos)
 {
 	const struct herd_host *h = &ix->l->h[pos];
 
-	*slot_of(ix, h->name, h->user, h->port) = pos + 1;
+	*slot_of(ix, h->name) = pos + 1;
 	ix->n++;
 }
 
@@ -68,13 +61,12 @@ index_add(struct index *ix, size_t pos)
 }
 
 static void
-index_init(struct index *ix, struct herd_hostlist *l, int byname)
+index_init(struct index *ix, struct herd_hostlist *l)
 {
 	size_t i;
 
 	memset(ix, 0, sizeof *ix);
 	ix->l = l;
-	ix->byname = byname;
 	ix->cap = 64;
 	ix->slot = xcalloc(ix->cap, sizeof *ix->slot);
 	for (i = 0; i < l->n; i++)
@@ -84,7 +76,7 @@ index_init(struct index *ix, struct herd_hostlist *l, int byname)
 static struct herd_host *
 find(const struct index *ix, const char *name)
 {
-	size_t *s = slot_of(ix, name, NULL, 0);
+	size_t *s = slot_of(ix, name);
 
 	return *s ? &ix->l->h[*s - 1] : NULL;
 }
@@ -99,7 +91,12 @@ merge(struct herd_strv *dst, const struct herd_strv *src)
 			herd_strv_add(dst, src->v[i]);
 }
 
-/* Settings written on the host win over its group's; the first group wins. */
+/*
+ * Every configured host once.  A host's user and port are those written on
+ * one of its entries, else its groups'; the config loader rejects a host
+ * whose entries or groups disagree, so the order of the groups does not
+ * matter.  Of several group timeouts the shortest applies.
+ */
 static void
 inventory(const struct herd_config *cfg, struct index *ix)
 {
@@ -120,12 +117,24 @@ inventory(const struct herd_config *cfg, struct index *ix)
 			}
 			merge(&h->tags, &src->tags);
 			herd_strv_add(&h->groups, g->name);
+			if (src->user && !h->user)
+				h->user = xstrdup(src->user);
+			if (src->port && !h->port)
+				h->port = src->port;
+			if (g->timeout_ms >= 0 && (h->timeout_ms < 0 ||
+			    g->timeout_ms < h->timeout_ms))
+				h->timeout_ms = g->timeout_ms;
+		}
+	}
+	/* Group users and ports only where no entry of the host names one. */
+	for (i = 0; i < cfg->ngroups; i++) {
+		g = &cfg->groups[i];
+		for (j = 0; j < g->hosts.n; j++) {
+			h = find(ix, g->hosts.h[j].name);
 			if (!h->user && g->user)
 				h->user = xstrdup(g->user);
 			if (!h->port && g->port)
 				h->port = g->port;
-			if (h->timeout_ms < 0)
-				h->timeout_ms = g->timeout_ms;
 		}
 	}
 }
@@ -135,7 +144,7 @@ herd_inventory(const struct herd_config *cfg, struct herd_hostlist *inv)
 {
 	struct index ix;
 
-	index_init(&ix, inv, 1);
+	index_init(&ix, inv);
 	inventory(cfg, &ix);
 	free(ix.slot);
 }
@@ -159,11 +168,11 @@ tags_match(const struct herd_host *h, const struct herd_tagexpr *e, size_t n)
 	return 0;
 }
 
-/* Add h unless the same name, user and port is selected already. */
+/* Add h unless a host of that name is selected already: names are unique. */
 static void
 add_unique(struct sel *s, const struct herd_host *h)
 {
-	if (*slot_of(&s->out_ix, h->name, h->user, h->port))
+	if (*slot_of(&s->out_ix, h->name))
 		return;
 	herd_host_copy(herd_hostlist_add(s->out_ix.l), h);
 	index_add(&s->out_ix, s->out_ix.l->n - 1);
@@ -220,7 +229,8 @@ add_spec(struct sel *s, const char *spec, char **err)
 		*err = xasprintf("%s: %s", spec, why);
 		return -1;
 	}
-	known = find(&s->inv_ix, parsed.address);
+	if (!(known = find(&s->inv_ix, parsed.name)))
+		known = find(&s->inv_ix, parsed.address);
 	if (known) {
 		herd_host_copy(&h, known);
 		free(h.name);
@@ -365,9 +375,9 @@ herd_select(const struct herd_config *cfg, const struct herd_selector *sel,
 	int rc = -1;
 
 	*err = NULL;
-	index_init(&s.inv_ix, &s.inv, 1);
+	index_init(&s.inv_ix, &s.inv);
 	inventory(cfg, &s.inv_ix);
-	index_init(&s.out_ix, out, 0);
+	index_init(&s.out_ix, out);
 	for (i = 0; i < sel->groups.n; i++)
 		herd_strv_split(&groups, sel->groups.v[i], ',');
 	if (check_groups(cfg, &groups, err) < 0)

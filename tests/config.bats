@@ -579,3 +579,50 @@ EOF
 	done
 	[ "$n" -ge 20 ]
 }
+
+@test "a host in two groups that would get two users or ports is an error" {
+	cat >"$BATS_TEST_TMPDIR/c.yaml" <<'EOF'
+groups:
+  a:
+    user: ann
+    port: 2200
+    hosts: [x]
+  b:
+    user: bob
+    hosts:
+      - x
+      - {host: y, user: cy}
+  c:
+    port: 2201
+    hosts: [x, y]
+EOF
+	run herd-select -c "$BATS_TEST_TMPDIR/c.yaml" -a
+	assert_failure 2
+	assert_output "$BATS_TEST_TMPDIR/c.yaml:9:9: host \"x\" gets user \"bob\" from group \"b\" but \"ann\" from group \"a\"; give the host its own user
+$BATS_TEST_TMPDIR/c.yaml:13:13: host \"x\" gets port 2201 from group \"c\" but 2200 from group \"a\"; give the host its own port
+herd-select: 2 errors in the configuration"
+}
+
+@test "a host in two groups: its own user counts, the shortest group timeout applies" {
+	cat >"$BATS_TEST_TMPDIR/c.yaml" <<'EOF'
+groups:
+  zeta:
+    timeout: 30s
+    hosts:
+      - {host: x, user: own}
+  alpha:
+    user: alpha
+    timeout: 5s
+    hosts: [x, z]
+EOF
+	run herd-select -c "$BATS_TEST_TMPDIR/c.yaml" -a
+	assert_success
+	assert_output "$(printf '#herd-records 1
+H\tx\tx\t\town\t\tzeta,alpha\t5000
+H\tz\tz\t\talpha\t\talpha\t5000')"
+	herd-select -c "$BATS_TEST_TMPDIR/c.yaml" config export >"$BATS_TEST_TMPDIR/e.yaml"
+	run herd-select -c "$BATS_TEST_TMPDIR/e.yaml" x z
+	assert_output "$(printf '#herd-records 1
+H\tx\tx\t\town\t\talpha,zeta\t5000
+H\tz\tz\t\talpha\t\talpha\t5000')"
+}

@@ -143,13 +143,20 @@ H\tweb-03\tweb-03\t\tdeploy\tnginx,staging,debian12\tweb\t')"
 # --- host arguments -----------------------------------------------------------
 
 @test "host forms: name, user@name, name:port, user@name:port" {
-	run herd-select newhost admin@newhost other:2200 ops@other:2201
+	run herd-select admin@newhost other:2200 ops@other:2201 plain
 	assert_success
 	assert_output "$(printf '#herd-records 1
-H\tnewhost\tnewhost\t\t\t\t\t
 H\tnewhost\tnewhost\t\tadmin\t\t\t
 H\tother:2200\tother\t2200\t\t\t\t
-H\tother:2201\tother\t2201\tops\t\t\t')"
+H\tother:2201\tother\t2201\tops\t\t\t
+H\tplain\tplain\t\t\t\t\t')"
+}
+
+@test "host names are unique in a selection: the first occurrence wins" {
+	run herd-select newhost admin@newhost
+	assert_success
+	assert_output "$(printf '#herd-records 1
+H\tnewhost\tnewhost\t\t\t\t\t')"
 }
 
 @test "host forms: [v6addr]:port, user@[v6addr]:port, a bare v6 address" {
