@@ -27,7 +27,6 @@ static const char usage[] =
     "  --explain          print the shell pipeline a verb runs, run nothing\n"
     "See herd(1) and herd(7).\n";
 
-static const char *exec_path;
 
 static int
 executable(const char *path)
@@ -51,34 +50,54 @@ in_dir(const char *dir, const char *prog)
 	return NULL;
 }
 
-/* --exec-path, $HERD_EXEC_PATH, the compiled-in directory, then $PATH. */
-char *
-herd_find_program(const char *prog)
+static char *
+in_dirs(const char *list, const char *prog)
 {
 	struct herd_strv dirs = { 0 };
-	const char *path = getenv("PATH");
-	char *found;
+	char *found = NULL;
 	size_t i;
 
-	if ((found = in_dir(exec_path, prog)) ||
-	    (found = in_dir(getenv("HERD_EXEC_PATH"), prog)) ||
-	    (found = in_dir(HERD_EXEC_DIR, prog)))
-		return found;
-	herd_strv_split(&dirs, path ? path : "/usr/bin:/bin", ':');
+	if (list)
+		herd_strv_split(&dirs, list, ':');
 	for (i = 0; i < dirs.n && !found; i++)
 		found = in_dir(dirs.v[i], prog);
 	herd_strv_free(&dirs);
 	return found;
 }
 
+/*
+ * $HERD_EXEC_PATH (a colon list, --exec-path first), the compiled-in
+ * directory, then $PATH.
+ */
+char *
+herd_find_program(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char *found;
+
+	if ((found = in_dirs(getenv("HERD_EXEC_PATH"), prog)) ||
+	    (found = in_dir(HERD_EXEC_DIR, prog)))
+		return found;
+	return in_dirs(path ? path : "/usr/bin:/bin", prog);
+}
+
 static const char *
 current_exec_path(void)
 {
-	if (exec_path)
-		return exec_path;
-	if (getenv("HERD_EXEC_PATH") && *getenv("HERD_EXEC_PATH"))
-		return getenv("HERD_EXEC_PATH");
-	return HERD_EXEC_DIR;
+	const char *env = getenv("HERD_EXEC_PATH");
+
+	return env && *env ? env : HERD_EXEC_DIR;
+}
+
+/* --exec-path=DIR goes first in $HERD_EXEC_PATH, for the programs herd runs too. */
+static void
+set_exec_path(const char *dir)
+{
+	const char *old = getenv("HERD_EXEC_PATH");
+	char *list = old && *old ? xasprintf("%s:%s", dir, old) : xstrdup(dir);
+
+	setenv("HERD_EXEC_PATH", list, 1);
+	free(list);
 }
 
 static const struct topic {
@@ -196,9 +215,7 @@ main(int argc, char **argv)
 		if (!strcmp(argv[0], "--explain")) {
 			explain = 1;
 		} else if (!strncmp(argv[0], "--exec-path=", 12)) {
-			exec_path = argv[0] + 12;
-			/* so that the programs herd runs find each other there too */
-			setenv("HERD_EXEC_PATH", exec_path, 1);
+			set_exec_path(argv[0] + 12);
 		} else if (!strcmp(argv[0], "--exec-path")) {
 			printf("%s\n", current_exec_path());
 			return HERD_EXIT_OK;

@@ -246,7 +246,7 @@ herd: herd-select failed (exit status 127)"
 }
 
 @test "an unknown verb: exit 2 naming the exec path" {
-	run herd --exec-path="$T/none" nosuch
+	HERD_EXEC_PATH= run herd --exec-path="$T/none" nosuch
 	assert_failure 2
 	assert_output "herd: 'nosuch' is not a herd verb (no herd-nosuch in $T/none or PATH); see herd --help"
 }
@@ -302,7 +302,7 @@ herd: herd-select failed (exit status 127)"
 	assert_output "$T/env"
 	HERD_EXEC_PATH="$T/env" run herd --exec-path="$T/opt" --exec-path
 	assert_success
-	assert_output "$T/opt"
+	assert_output "$T/opt:$T/env"
 	run env -u HERD_EXEC_PATH herd --exec-path
 	assert_success
 	assert_output --regexp '^/'
