@@ -10,7 +10,7 @@ CFLAGS ?= -O2 -g
 WARNINGS = -Wall -Wextra -Werror -Wno-unused-parameter
 CPPFLAGS += -D_GNU_SOURCE -Ilib -DHERD_EXEC_DIR='"$(BINDIR)"'
 
-PROGRAMS = herd herd-select herd-run
+PROGRAMS = herd herd-select herd-run herd-group
 TOOLS = rec-roundtrip measure hdiff rec-get
 
 LIB_PKGS = yaml-0.1 libpcre2-8 jansson libbsd-overlay libmd
@@ -20,6 +20,7 @@ pkg_libs = $(shell $(PKG_CONFIG) --libs $(1))
 PKGS_herd = $(LIB_PKGS)
 PKGS_herd-select = $(LIB_PKGS)
 PKGS_herd-run = $(LIB_PKGS) libssh
+PKGS_herd-group = $(LIB_PKGS)
 
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/obj/%.o)

@@ -16,6 +16,8 @@ static const char usage[] =
     "usage: herd [--exec-path[=DIR]] [--explain] VERB [ARGS...]\n"
     "\n"
     "Verbs:\n"
+    "  exec     run a command on hosts, show the grouped results\n"
+    "  ping     check that hosts answer SSH (--auth: that they let us in)\n"
     "  select   print host records for groups, tags and host patterns\n"
     "  list     list groups (--tags: tags with host counts, --tag EXPR: hosts)\n"
     "  config   validate | export the configuration\n"
@@ -206,7 +208,7 @@ explain_verb(char *prog, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	int explain = 0;
+	int explain = 0, rc;
 	char *prog, *path;
 	const char *verb;
 
@@ -241,6 +243,8 @@ main(int argc, char **argv)
 	}
 	if (!strcmp(verb, "select") || !strcmp(verb, "list") || !strcmp(verb, "config"))
 		return select_verb(verb, argc, argv, explain);
+	if ((rc = compose_verb(verb, argc, argv, explain)) >= 0)
+		return rc;
 	prog = xasprintf("herd-%s", verb);
 	if (explain)
 		return explain_verb(prog, argc, argv);

@@ -20,5 +20,6 @@ struct stage *pipeline_add(struct pipeline *, const char *prog);
 int pipeline_explain(struct pipeline *);
 int pipeline_run(struct pipeline *);
 char *herd_find_program(const char *prog);
+int compose_verb(const char *verb, int argc, char **argv, int explain);
 
 #endif

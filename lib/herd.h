@@ -154,6 +154,13 @@ void herd_result_hash(const char *status, long long exit_code, const void *out,
 size_t herd_diff(const char *a, size_t alen, const char *b, size_t blen, int context,
     struct herd_buf *out);
 
+/* fold.c: host lists as ClusterShell-style ranges, in natural order. */
+char *herd_fold(char *const *names, size_t n, int fold);
+int herd_natural_cmp(const char *, const char *);
+
+/* sanitize.c: remote bytes made safe for a terminal. */
+void herd_sanitize(struct herd_buf *, const void *, size_t);
+
 /* json.c */
 struct json_t *herd_json_bytes(const void *, size_t);
 void herd_json_print(FILE *, struct json_t *);	/* one line, then LF; steals the ref */
