@@ -73,7 +73,8 @@ demo: deps
 	$(MAKE) all
 	scripts/demo $(O)
 
-bench: deps
+bench:
+	@scripts/deps.sh bench
 	$(MAKE) all
 	bench/run $(O)
 
