@@ -135,6 +135,38 @@ static const struct topic {
 	  "(-c FILE or $HERD_CONFIG to choose another). See herd-config(5);\n"
 	  "check it with herd config validate, print it normalised with\n"
 	  "herd config export.\n" },
+	{ "exec",
+	  "usage: herd exec CMD [HOSTS...] [options]\n"
+	  "Runs CMD on the selected hosts and shows the results grouped:\n"
+	  "  herd-select [selection] | herd-run [ssh options] -- CMD | herd-group [view]\n"
+	  "Selection (herd-select): -a, -g GROUP, -t TAGS, -f FILE, HOSTS, -c FILE\n"
+	  "SSH (herd-run): -F FILE, -i KEY, -l USER, -p PORT, --concurrency N,\n"
+	  "  --timeout DUR, --connect-timeout DUR, --accept-new, --insecure,\n"
+	  "  --ask-pass, --sudo, --ask-become-pass, --max-output SIZE\n"
+	  "View (herd-group): --json, --errors-only, --color WHEN, --parse NAME,\n"
+	  "  --lines N, --no-fold\n"
+	  "--dry-run shows the hosts and the command without connecting.\n"
+	  "Exit: 0 all ok, 1 some host non-zero/failed/timed out, 2 usage, 130 Ctrl-C.\n" },
+	{ "ping",
+	  "usage: herd ping [HOSTS...] [selection] [-F FILE] [--auth] [options]\n"
+	  "Checks each host's SSH port answers with an SSH banner and how fast;\n"
+	  "with --auth, that herd can also log in. Exit 1 if a host is unreachable.\n" },
+	{ "selectors",
+	  "herd-group --hosts SEL picks hosts of a run for the next stage:\n"
+	  "  @all       every host          @ok        the norm group\n"
+	  "  @differs   not the norm        @failed    non-zero, failed or timed out\n"
+	  "  @nonzero   exited non-zero     @timeout   timed out\n"
+	  "  @tag:NAME  with the tag        @tag:!NAME without it\n"
+	  "  web-01, 'web-*'  names and globs; a comma is a union.\n"
+	  "  herd-group --hosts @failed run.rec | herd-run -- 'systemctl status x'\n" },
+	{ "parsers",
+	  "herd exec CMD --parse NAME shows a table of fields per host. Built in:\n"
+	  "disk (df -h), free (free -h), uptime. Others come from the config:\n"
+	  "  parsers:\n"
+	  "    nginx:\n"
+	  "      extract:\n"
+	  "        - {field: active, pattern: 'Active connections:\\s+(\\d+)'}\n"
+	  "        - {field: requests, column: 3}   # of the last non-empty line\n" },
 	{ "exit-codes",
 	  "0  every host ok\n"
 	  "1  some host exited non-zero, failed or timed out\n"
