@@ -11,7 +11,7 @@ WARNINGS = -Wall -Wextra -Werror -Wno-unused-parameter
 CPPFLAGS += -D_GNU_SOURCE -Ilib -DHERD_EXEC_DIR='"$(BINDIR)"'
 
 PROGRAMS = herd herd-select herd-run herd-group
-TOOLS = rec-roundtrip measure hdiff rec-get
+TOOLS = rec-roundtrip measure hdiff rec-get rec-make
 
 LIB_PKGS = yaml-0.1 libpcre2-8 jansson libbsd-overlay libmd
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))

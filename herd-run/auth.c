@@ -14,6 +14,7 @@ struct key {
 	char *path;
 	ssh_key key;		/* NULL: unusable */
 	char *problem;		/* why it is unusable, NULL when missing */
+	int bad_mode;		/* the problem is its permissions */
 };
 
 static struct key *keys;
@@ -24,11 +25,13 @@ static int no_terminal;
 char *
 ask_secret(const char *prompt)
 {
-	char buf[1024];
+	char buf[1024], *s;
 
 	if (!readpassphrase(prompt, buf, sizeof buf, RPP_REQUIRE_TTY))
 		return NULL;
-	return xstrdup(buf);
+	s = xstrdup(buf);
+	explicit_bzero(buf, sizeof buf);
+	return s;
 }
 
 static int
@@ -61,6 +64,7 @@ load(struct key *k)
 	if ((st.st_mode & 077) && st.st_uid == getuid()) {
 		k->problem = xasprintf("permissions %04o for '%s' are too open",
 		    (unsigned)(st.st_mode & 07777), k->path);
+		k->bad_mode = 1;
 		return;
 	}
 	rc = ssh_pki_import_privkey_file(k->path, NULL, NULL, NULL, &k->key);
@@ -104,11 +108,12 @@ keys_preload(struct job *jobs, size_t n, const struct options *o)
 }
 
 ssh_key
-keys_get(const char *path, const char **problem)
+keys_get(const char *path, const char **problem, int *bad_mode)
 {
 	struct key *k = find(path);
 
 	*problem = k->problem;
+	*bad_mode = k->bad_mode;
 	return k->key;
 }
 

@@ -1,6 +1,7 @@
 /* herd-run: run a command on every host of the H records read, all at once. */
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -41,11 +42,17 @@ static const char usage[] =
     "2 usage error, 130 interrupted. See herd-run(1).\n";
 
 static volatile sig_atomic_t interrupted;
+static int wake[2] = { -1, -1 };	/* self-pipe: a signal wakes up poll */
 
 static void
 on_signal(int sig)
 {
+	int saved = errno;
+
 	interrupted = sig;
+	if (wake[1] >= 0)
+		(void)!write(wake[1], "", 1);
+	errno = saved;
 }
 
 static const char *const status_names[] = { "ok", "nonzero", "failed", "timeout" };
@@ -120,28 +127,37 @@ make_remote_command(struct options *o)
 	free(q);
 }
 
+/* Remove every NEEDLE in b; with eol, also the line end right after each. */
 static void
-remove_all(struct herd_buf *b, const char *needle)
+remove_all(struct herd_buf *b, const char *needle, int eol)
 {
 	size_t n = strlen(needle), o = 0, i = 0;
 
 	while (i < b->len) {
 		if (b->len - i >= n && !memcmp(b->p + i, needle, n)) {
 			i += n;
+			if (eol && i < b->len && b->p[i] == '\r')
+				i++;
+			if (eol && i < b->len && b->p[i] == '\n')
+				i++;
 			continue;
 		}
 		b->p[o++] = b->p[i++];
 	}
 	b->len = o;
-	b->p[o] = '\0';
+	if (b->p)
+		b->p[o] = '\0';
 }
 
-/* A pty's output: its CR LF line ends as LF, and sudo's prompt taken out. */
+/*
+ * A pty's output: its CR LF line ends as LF, and sudo's prompt taken out
+ * with the line end sudo writes after reading the password.
+ */
 static void
 clean_pty_output(struct herd_buf *b, const char *prompt)
 {
-	remove_all(b, prompt);
-	remove_all(b, "\r");
+	remove_all(b, prompt, 1);
+	remove_all(b, "\r", 0);
 }
 
 static void
@@ -157,7 +173,9 @@ emit(struct job *j, const struct options *o, long long now)
 {
 	char sha[65];
 	const char *status = status_names[j->status];
-	long long exit_code = j->got_exit ? j->exit_code : -1;
+	/* herd-records(5): no exit status for failed and timeout, even signalled. */
+	int has_exit = j->got_exit && (j->status == S_OK || j->status == S_NONZERO);
+	long long exit_code = has_exit ? j->exit_code : -1;
 	long long duration = now - j->started;
 	json_t *obj;
 
@@ -171,7 +189,7 @@ emit(struct job *j, const struct options *o, long long now)
 		obj = json_object();
 		json_object_set_new(obj, "host", json_string(j->host.name));
 		json_object_set_new(obj, "status", json_string(status));
-		json_object_set_new(obj, "exit", j->got_exit ? json_integer(exit_code) :
+		json_object_set_new(obj, "exit", has_exit ? json_integer(exit_code) :
 		    json_null());
 		json_object_set_new(obj, "duration_ms", json_integer(duration));
 		json_object_set_new(obj, "stdout", herd_json_bytes(j->out.buf.p,
@@ -191,7 +209,7 @@ emit(struct job *j, const struct options *o, long long now)
 		herd_rec_fields(stdout, o->run_id);
 		herd_rec_fields(stdout, j->host.name);
 		herd_rec_fields(stdout, status);
-		if (j->got_exit)
+		if (has_exit)
 			herd_rec_fieldnum(stdout, exit_code);
 		else
 			herd_rec_fields(stdout, "");
@@ -244,9 +262,10 @@ run_all(struct job *jobs, size_t n, struct options *o, struct counts *c)
 {
 	size_t conc = (size_t)o->concurrency, next = 0, nactive = 0, i;
 	size_t *active = xcalloc(conc, sizeof *active);
-	struct pollfd *pfd = xcalloc(conc, sizeof *pfd);
+	struct pollfd *pfd = xcalloc(conc + 1, sizeof *pfd);
+	char drain[64];
 	long long now, wait, until;
-	int stopping = 0;
+	int stopping = 0, reaped;
 	struct job *j;
 
 	while (next < n || nactive > 0) {
@@ -269,6 +288,7 @@ run_all(struct job *jobs, size_t n, struct options *o, struct counts *c)
 			job_start(&jobs[next], o, now);
 			active[nactive++] = next++;
 		}
+		reaped = 0;
 		for (i = 0; i < nactive;) {
 			j = &jobs[active[i]];
 			if (j->state != J_DONE) {
@@ -279,8 +299,10 @@ run_all(struct job *jobs, size_t n, struct options *o, struct counts *c)
 			c->n[j->status]++;
 			job_free(j);
 			active[i] = active[--nactive];
+			reaped = 1;
 		}
-		if (nactive == 0)
+		/* Fill the slots just freed before waiting on the others. */
+		if (reaped || nactive == 0)
 			continue;
 		wait = -1;
 		for (i = 0; i < nactive; i++) {
@@ -294,9 +316,16 @@ run_all(struct job *jobs, size_t n, struct options *o, struct counts *c)
 					wait = until;
 			}
 		}
-		if (poll(pfd, nactive, (int)(wait > 100000 ? 100000 : wait)) < 0 &&
+		/* The self-pipe last: a signal between the check above and poll. */
+		pfd[nactive].fd = wake[0];
+		pfd[nactive].events = POLLIN;
+		pfd[nactive].revents = 0;
+		if (poll(pfd, nactive + 1, (int)(wait > 100000 ? 100000 : wait)) < 0 &&
 		    errno != EINTR)
 			err(HERD_EXIT_USAGE, "poll");
+		if (pfd[nactive].revents & POLLIN)
+			while (read(wake[0], drain, sizeof drain) > 0)
+				;
 		now = herd_mono_ms();
 		for (i = 0; i < nactive; i++) {
 			j = &jobs[active[i]];
@@ -425,6 +454,8 @@ main(int argc, char **argv)
 	if (hosts_file && !(in = fopen(hosts_file, "r")))
 		err(HERD_EXIT_USAGE, "%s", hosts_file);
 	signal(SIGPIPE, SIG_IGN);
+	if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) < 0)
+		err(HERD_EXIT_USAGE, "pipe");
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -470,11 +501,17 @@ main(int argc, char **argv)
 	herd_hostlist_free(&hosts);
 	keys_free();
 	sshconf_free(o.sshconf);
+	free(o.command);
+	free(o.remote_command);
+	free(o.run_id);
 	ssh_finalize();
 	if (o.password)
 		explicit_bzero(o.password, strlen(o.password));
 	if (o.become_password)
 		explicit_bzero(o.become_password, strlen(o.become_password));
+	free(o.password);
+	free(o.become_password);
+	herd_strv_free(&o.identities);
 	if (interrupted)
 		return HERD_EXIT_INTERRUPT;
 	if (ferror(stdout))

@@ -73,6 +73,7 @@ void
 job_init(struct job *j, const struct herd_host *h, const struct options *o)
 {
 	struct sshhost sh;
+	const char *sock;
 	size_t i;
 	char *p;
 
@@ -96,8 +97,9 @@ job_init(struct job *j, const struct herd_host *h, const struct options *o)
 	}
 	if (!j->keys.n)
 		add_default_keys(j);
-	j->use_agent = getenv("SSH_AUTH_SOCK") && sh.identities_only != 1 &&
-	    sh.pubkey_auth != 0;
+	/* An empty SSH_AUTH_SOCK is no agent, as for ssh. */
+	j->use_agent = (sock = getenv("SSH_AUTH_SOCK")) && *sock &&
+	    sh.identities_only != 1 && sh.pubkey_auth != 0;
 	if (sh.pubkey_auth == 0)
 		herd_strv_free(&j->keys);
 	j->try_password = o->password && sh.password_auth != 0;
@@ -301,9 +303,15 @@ verify_host_key(struct job *j)
 static void
 fail_auth(struct job *j)
 {
-	if (j->key_problem) {
+	if (j->key_problem && j->key_bad_mode) {
 		fail(j, S_FAILED, xasprintf("key file permissions: %s", j->key_problem),
 		    "chmod 600 the private key (ssh refuses keys others can read)");
+		return;
+	}
+	if (j->key_problem) {
+		fail(j, S_FAILED, xasprintf("auth: %s", j->key_problem),
+		    "run herd-run on a terminal to be asked the passphrase, or add "
+		    "the key to ssh-agent");
 		return;
 	}
 	fail(j, S_FAILED, xasprintf("auth: permission denied for %s@%s (tried %s%s%s)",
@@ -319,7 +327,7 @@ authenticate(struct job *j, const struct options *o)
 {
 	const char *problem;
 	ssh_key key;
-	int rc;
+	int rc, bad_mode;
 
 	for (;;) {
 		switch (j->auth_step) {
@@ -332,10 +340,12 @@ authenticate(struct job *j, const struct options *o)
 				j->auth_step++;
 				continue;
 			}
-			key = keys_get(j->keys.v[j->key_index], &problem);
+			key = keys_get(j->keys.v[j->key_index], &problem, &bad_mode);
 			if (!key) {
-				if (problem && !j->key_problem)
+				if (problem && !j->key_problem) {
 					j->key_problem = xstrdup(problem);
+					j->key_bad_mode = bad_mode;
+				}
 				j->key_index++;
 				continue;
 			}
@@ -527,6 +537,9 @@ job_advance(struct job *j, const struct options *o, long long now)
 			return;
 		case J_STOP:
 			rc = ssh_channel_poll(j->channel, 0);
+			/* After the EOF, only this reads on (see read_output). */
+			if (rc == SSH_EOF && !j->got_exit)
+				ssh_channel_get_exit_status(j->channel);
 			if (rc == SSH_ERROR || j->got_exit || ssh_channel_is_closed(j->channel)) {
 				j->state = J_DONE;
 			} else if (now >= j->deadline) {

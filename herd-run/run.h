@@ -9,7 +9,7 @@
 #include "sshconf.h"
 
 struct options {
-	const char *command;		/* as given */
+	char *command;			/* as given */
 	char *remote_command;		/* with sudo wrapping */
 	const char *user, *ssh_config;
 	int port;
@@ -23,7 +23,7 @@ struct options {
 	char *password, *become_password;
 	char become_prompt[48];
 	struct sshconf *sshconf;
-	const char *run_id;
+	char *run_id;
 };
 
 enum job_state {
@@ -64,6 +64,7 @@ struct job {
 	char *error;		/* failed/timeout: the reason */
 	const char *hint;
 	char *key_problem;	/* a key that could not be used, for the hint */
+	int key_bad_mode;	/* ... because of its permissions */
 	int stop_signal_sent;	/* in J_STOP: 1 after TERM, 2 after KILL */
 };
 
@@ -77,7 +78,7 @@ short job_poll_events(const struct job *);
 
 /* auth.c */
 int keys_preload(struct job *, size_t n, const struct options *);
-ssh_key keys_get(const char *path, const char **problem);
+ssh_key keys_get(const char *path, const char **problem, int *bad_mode);
 void keys_free(void);
 char *ask_secret(const char *prompt);
 

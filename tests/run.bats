@@ -1,0 +1,925 @@
+bats_require_minimum_version 1.5.0
+load helper
+
+# herd-run against the loopback OpenSSH test fleet (tests/fleet/README): two
+# fleets, one of 8 ordinary hosts (plus the special hosts) for most tests and
+# one of 200 for the large runs.  Only 127.0.0.0/8 is ever touched; as root
+# scripts/run-tests runs this inside a private network namespace.
+
+setup_file() {
+	export FD="$BATS_FILE_TMPDIR/fleet" F200="$BATS_FILE_TMPDIR/fleet200"
+	"$TESTS/fleet/fleet-start" "$FD" 8
+	"$TESTS/fleet/fleet-start" "$F200" 200
+	# The default timeouts (10 s to connect, 30 s per command) take that long
+	# to show: start that run now, on the 200-host fleet so that the
+	# fleet-procs checks of the other tests do not see its session, and
+	# check it in the last test.
+	printf 'H\t%s\n' silent hang >"$BATS_FILE_TMPDIR/defaults.hosts"
+	mkdir -p "$BATS_FILE_TMPDIR/home-defaults"
+	(
+		. "$F200/env"
+		export HOME="$BATS_FILE_TMPDIR/home-defaults"
+		exec herd-run -F "$FLEET_SSH_CONFIG" -f "$BATS_FILE_TMPDIR/defaults.hosts" behave
+	) </dev/null >"$BATS_FILE_TMPDIR/defaults.out" 2>"$BATS_FILE_TMPDIR/defaults.err" 3>&- &
+	echo $! >"$BATS_FILE_TMPDIR/defaults.pid"
+}
+
+teardown_file() {
+	local pid
+	pid=$(cat "$BATS_FILE_TMPDIR/defaults.pid" 2>/dev/null)
+	[ -z "$pid" ] || kill "$pid" 2>/dev/null || :
+	"$TESTS/fleet/fleet-stop" "$FD"
+	"$TESTS/fleet/fleet-stop" "$F200"
+}
+
+setup() {
+	. "$FD/env"
+	T="$BATS_TEST_TMPDIR"
+	CFG="$FLEET_SSH_CONFIG"
+	# No ~/.ssh of the machine's: keys, config and known_hosts are the test's.
+	export HOME="$T/home"
+	mkdir -p "$HOME"
+	unset SSH_AUTH_SOCK SSH_AGENT_PID
+	BG_PID= AGENT_PID= TMUX_SOCK= ROUTE=
+}
+
+teardown() {
+	[ -z "$BG_PID" ] || kill "$BG_PID" 2>/dev/null || :
+	[ -z "$AGENT_PID" ] || kill "$AGENT_PID" 2>/dev/null || :
+	[ -z "$TMUX_SOCK" ] || tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || :
+	[ -z "$ROUTE" ] || ip route del "$ROUTE" 2>/dev/null || :
+}
+
+# --- helpers ---------------------------------------------------------------------
+
+# hosts NAME...: H records for those fleet hosts, in $T/hosts.
+hosts() {
+	{
+		echo '#herd-records 1'
+		[ $# -eq 0 ] || printf 'H\t%s\n' "$@"
+	} >"$T/hosts"
+}
+
+# hr ARGS...: herd-run over $T/hosts with ssh_config $CFG; stderr in $stderr.
+hr() {
+	run --separate-stderr herd-run -F "$CFG" -f "$T/hosts" "$@"
+	# a sanitizer build must report nothing, whatever the test looks at
+	if grep -q 'Sanitizer\|runtime error' <<<"$stderr"; then
+		printf '%s\n' "$stderr" >&2
+		return 1
+	fi
+}
+
+# result HOST: HOST's R record in $output as status|exit|stdout|stderr|error|hint
+# (fields escaped as in the record).
+result() {
+	printf '%s\n' "$output" | awk -F '\t' -v h="$1" '
+	    $1 == "R" && $3 == h { print $4 "|" $5 "|" $8 "|" $9 "|" $10 "|" $11 }'
+}
+
+# sha HOST: HOST's sha256 field in $output.
+sha() {
+	printf '%s\n' "$output" | awk -F '\t' -v h="$1" '$1 == "R" && $3 == h { print $7 }'
+}
+
+# counts: the E record's ok nonzero failed timeout, space separated.
+counts() {
+	printf '%s\n' "$output" | awk -F '\t' '$1 == "E" { print $4, $5, $6, $7 }'
+}
+
+# The counts of the R records in $output must be the E record's.
+assert_counts_match() {
+	local fromr
+	fromr=$(printf '%s\n' "$output" | awk -F '\t' '$1 == "R" { n[$4]++ }
+	    END { print n["ok"] + 0, n["nonzero"] + 0, n["failed"] + 0, n["timeout"] + 0 }')
+	assert_equal "$(counts)" "$fromr"
+}
+
+# known_name HOST: how HOST's address appears in a known_hosts file.
+known_name() {
+	awk -v h="$1" '$1 == h { if ($3 == 22) print $2; else print "[" $2 "]:" $3 }' \
+	    "$FLEET_ROLES_FILE"
+}
+
+# addr HOST: HOST's address.
+addr() {
+	awk -v h="$1" '$1 == h { print $2 }' "$FLEET_ROLES_FILE"
+}
+
+# shared: a directory the commands on the fleet (as the fleet users) and the
+# test can both write.
+shared() {
+	local d="$BATS_FILE_TMPDIR/shared-$BATS_TEST_NUMBER"
+	mkdir -m 1777 "$d"
+	echo "$d"
+}
+
+# until_true CMD...: wait (at most 20 s) until CMD succeeds.
+until_true() {
+	local i
+	for i in $(seq 400); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	echo "timed out waiting for: $*" >&2
+	return 1
+}
+
+# no_fleet_procs: nothing left running on the fleet (waits up to 3 s for it).
+no_fleet_procs() {
+	run "$TESTS/fleet/fleet-procs" "$FD" 3
+	assert_success
+	assert_output ""
+}
+
+# on_tty CMD: run the shell command line CMD on a terminal of its own (a detached
+# tmux session on a private server); its exit status lands in $T/tty.rc.
+on_tty() {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	TMUX_SOCK="herd-run-test-$$-$BATS_TEST_NUMBER"
+	tmux -L "$TMUX_SOCK" -f /dev/null new-session -d -x 200 -y 50 \
+	    "$1; echo \$? >$T/tty.rc; exec sleep 600"
+}
+
+# tty_screen: everything the terminal showed.
+tty_screen() {
+	tmux -L "$TMUX_SOCK" capture-pane -p -S -
+}
+
+# tty_has TEXT: the terminal showed TEXT.
+tty_has() {
+	tty_screen | grep -qF -- "$1"
+}
+
+# type_line TEXT: type TEXT and Enter on the terminal.
+type_line() {
+	tmux -L "$TMUX_SOCK" send-keys -l -- "$1"
+	tmux -L "$TMUX_SOCK" send-keys Enter
+}
+
+# --- records, JSON, streaming ---------------------------------------------------------------
+
+@test "records: header, H records passed through, C with the command, R per host, E counts" {
+	{
+		echo '#herd-records 1'
+		echo '# a comment'
+		printf 'X\tfor a later stage\n'
+		printf 'H\t%s\n' h001 exit3 stderr refused
+	} >"$T/hosts"
+	run --separate-stderr herd-run -F "$CFG" --selection '-g test' 'echo "a	b"; behave' <"$T/hosts"
+	assert_failure 1
+	assert_equal "$stderr" ""
+	assert_equal "${#lines[@]}" 12
+	assert_line --index 0 '#herd-records 1'
+	assert_line --index 1 "$(printf 'X\tfor a later stage')"
+	assert_line --index 2 "$(printf 'H\th001')"
+	assert_line --index 5 "$(printf 'H\trefused')"
+	run_id=$(printf '%s\n' "${lines[6]}" | cut -f2)
+	assert_line --index 6 --regexp "^C	$run_id	[0-9]{13}	echo \"a\\\\tb\"; behave	-g test$"
+	assert_line --index 11 --regexp "^E	$run_id	[0-9]{13}	2	1	1	0$"
+	# every R record: 11 fields, this run, a duration, a digest
+	run_lines=$(printf '%s\n' "$output" | awk -F '\t' -v r="$run_id" '$1 == "R" &&
+	    NF == 11 && $2 == r && $6 ~ /^[0-9]+$/ && length($7) == 64 && $7 ~ /^[0-9a-f]+$/' | wc -l)
+	assert_equal "$run_lines" 4
+	assert_equal "$(result h001)" 'ok|0|a\tb\nhello from fleet\n|||'
+	assert_equal "$(result exit3)" 'nonzero|3|a\tb\ninactive\n|||'
+	assert_equal "$(result stderr)" 'ok|0|a\tb\nto-stdout\n|to-stderr\n||'
+	assert_equal "$(result refused)" 'failed||||connect: connection refused (Connection refused)|check that sshd is running and listening on that port'
+	assert_counts_match
+}
+
+@test "sha256: the digest of herd-records(5), equal for equal results, different otherwise" {
+	hosts h001 h002 h003 h004 exit3 refused authfail
+	hr 'uname -r; [ $FLEET_HOST != exit3 ]'
+	assert_failure 1
+	assert_equal "$(result h001)" "ok|0|$FLEET_KERNEL\\n|||"
+	assert_equal "$(result h004)" "ok|0|$FLEET_KERNEL_OUTLIER\\n|||"
+	want=$(printf 'herd-result-1\0%s\0%s\0%s\0%s%s\0%s' ok 0 15 "$FLEET_KERNEL
+" 0 '' | sha256sum | cut -d' ' -f1)
+	assert_equal "$(sha h001)" "$want"
+	assert_equal "$(sha h002)" "$want"
+	assert_equal "$(sha h003)" "$want"
+	refute [ "$(sha h004)" = "$want" ]
+	want=$(printf 'herd-result-1\0%s\0%s\0%s\0%s%s\0%s' failed -1 0 '' 0 '' | sha256sum | cut -d' ' -f1)
+	assert_equal "$(sha refused)" "$want"
+	assert_equal "$(sha authfail)" "$want"
+	# same stdout, other exit status: another digest
+	assert_equal "$(result exit3)" "nonzero|1|$FLEET_KERNEL\\n|||"
+	refute [ "$(sha exit3)" = "$(sha h001)" ]
+}
+
+@test "--json: one object per host, nothing else" {
+	hosts h001 exit3 stderr refused
+	hr --json behave
+	assert_failure 1
+	assert_equal "$stderr" ""
+	assert_equal "${#lines[@]}" 4
+	run jq -c -s 'sort_by(.host) | .[] | del(.duration_ms, .sha256)' <<<"$output"
+	assert_success
+	assert_output '{"host":"exit3","status":"nonzero","exit":3,"stdout":"inactive\n","stderr":"","error":null,"hint":null,"truncated":false}
+{"host":"h001","status":"ok","exit":0,"stdout":"hello from fleet\n","stderr":"","error":null,"hint":null,"truncated":false}
+{"host":"refused","status":"failed","exit":null,"stdout":"","stderr":"","error":"connect: connection refused (Connection refused)","hint":"check that sshd is running and listening on that port","truncated":false}
+{"host":"stderr","status":"ok","exit":0,"stdout":"to-stdout\n","stderr":"to-stderr\n","error":null,"hint":null,"truncated":false}'
+	hr --json behave
+	run jq -r 'select((.duration_ms | type) != "number" or (.sha256 | test("^[0-9a-f]{64}$") | not)) | .host' <<<"$output"
+	assert_output ""
+}
+
+@test "results stream out as each host finishes" {
+	S=$(shared)
+	hosts h001 h002
+	herd-run -F "$CFG" -f "$T/hosts" \
+	    "if [ \$FLEET_HOST = h002 ]; then until [ -e $S/go ]; do sleep 0.02; done; fi; echo \$FLEET_HOST" \
+	    >"$T/out" 2>"$T/err" 3>&- &
+	BG_PID=$!
+	until_true grep -q "^R.*	h001	ok	" "$T/out"
+	# h001 is out while h002 is still running
+	kill -0 "$BG_PID"
+	run grep -c '^R' "$T/out"
+	assert_output 1
+	touch "$S/go"
+	rc=0
+	wait "$BG_PID" || rc=$?
+	BG_PID=
+	assert_equal "$rc" 0
+	run cat "$T/out"
+	assert_equal "$(result h002)" 'ok|0|h002\n|||'
+	assert_line --index -1 --regexp '^E	.*	2	0	0	0$'
+	assert_equal "$(cat "$T/err")" ""
+}
+
+@test "--concurrency N: never more than N commands at once, and N run together" {
+	S=$(shared)
+	mkdir -m 1777 "$S/active" "$S/go"
+	hosts h001 h002 h003 h004 h005 h006 h007 h008
+	# Each command shows itself in active/, notes how many are there, and
+	# waits until the test lets it go.
+	herd-run -F "$CFG" -f "$T/hosts" --concurrency 3 \
+	    "touch $S/active/\$FLEET_HOST; ls $S/active | wc -l >>$S/seen
+	     until [ -e $S/go/\$FLEET_HOST ]; do sleep 0.02; done
+	     rm $S/active/\$FLEET_HOST; echo \$FLEET_HOST" >"$T/out" 2>"$T/err" 3>&- &
+	BG_PID=$!
+	waiting() {	# commands running and not yet let go
+		local h n=0
+		for h in $(ls "$S/active"); do
+			[ -e "$S/go/$h" ] || n=$((n + 1))
+		done
+		echo $n
+	}
+	released=0
+	while [ $released -lt 8 ]; do
+		want=$((8 - released < 3 ? 8 - released : 3))
+		enough() { [ "$(waiting)" -ge "$want" ]; }
+		until_true enough
+		assert_equal "$(waiting)" $want
+		for h in $(ls "$S/active"); do
+			[ -e "$S/go/$h" ] && continue
+			touch "$S/go/$h"
+			break
+		done
+		released=$((released + 1))
+	done
+	rc=0
+	wait "$BG_PID" || rc=$?
+	BG_PID=
+	assert_equal "$rc" 0
+	assert_equal "$(sort -n "$S/seen" | tail -1)" 3
+	run cat "$T/out"
+	assert_line --index -1 --regexp '^E	.*	8	0	0	0$'
+	for h in h001 h002 h003 h004 h005 h006 h007 h008; do
+		assert_equal "$(result $h)" "ok|0|$h\\n|||"
+	done
+}
+
+# --- exit status ---------------------------------------------------------------------------
+
+@test "exit 0 when every host is ok, 1 when one is not" {
+	hosts h001 h002
+	hr behave
+	assert_success
+	assert_equal "$(counts)" "2 0 0 0"
+	hosts h001 exit3
+	hr behave
+	assert_failure 1
+	hosts h001 refused
+	hr behave
+	assert_failure 1
+	hosts h001 hang
+	hr --timeout 1s behave
+	assert_failure 1
+	assert_equal "$(counts)" "1 0 0 1"
+	hosts
+	hr behave
+	assert_success
+	assert_equal "$(counts)" "0 0 0 0"
+}
+
+@test "usage and config errors: exit 2, nothing on stdout" {
+	hosts h001
+	hr --help
+	assert_success
+	assert_line --index 0 "usage: herd-run [options] [--] COMMAND..."
+	hr
+	assert_failure 2
+	assert_equal "$output" ""
+	assert_equal "$(printf '%s\n' "$stderr" | head -2)" "herd-run: no command given
+usage: herd-run [options] [--] COMMAND..."
+	hr --timeout 3x true
+	assert_failure 2
+	assert_equal "$output" ""
+	assert_equal "$stderr" "herd-run: --timeout: expected a duration such as 30s, got 3x"
+	hr --connect-timeout 0 true
+	assert_failure 2
+	assert_equal "$stderr" "herd-run: --connect-timeout must be more than 0"
+	for p in 0 65536 22x; do
+		hr -p "$p" true
+		assert_failure 2
+		assert_equal "$output" ""
+		assert_equal "$stderr" "herd-run: -p: expected a port, got $p"
+	done
+	hr -F "$T/no-such-config" true
+	assert_failure 2
+	assert_equal "$output" ""
+	assert_equal "$stderr" "herd-run: ssh config: $T/no-such-config: No such file or directory"
+	run --separate-stderr herd-run -F "$CFG" -f "$T/no-such-hosts" true
+	assert_failure 2
+	assert_equal "$output" ""
+	assert_equal "$stderr" "herd-run: $T/no-such-hosts: No such file or directory"
+	hr --concurrency 0 true
+	assert_failure 2
+	assert_equal "$stderr" "herd-run: --concurrency: expected 1 to 100000, got 0"
+	hr --max-output 0 true
+	assert_failure 2
+	assert_equal "$stderr" "herd-run: --max-output: expected a size such as 16M, got 0"
+	run --separate-stderr herd-run -F "$CFG" true <<<"$(printf 'H\t\tx')"
+	assert_failure 2
+	assert_equal "$stderr" "$(printf 'herd-run: bad H record: H\t\tx')"
+}
+
+# --- ssh_config and the ssh options ------------------------------------------------------
+
+@test "-F: HostName, User, Port, IdentityFile of ssh_config; H record port and user win" {
+	hosts h001 refused silent
+	hr --connect-timeout 1s 'echo $FLEET_HOST $(id -un)'
+	assert_equal "$(result h001)" "ok|0|h001 $FLEET_USER\\n|||"
+	# refused and silent only differ from h001 by their Port
+	assert_equal "$(result refused)" 'failed||||connect: connection refused (Connection refused)|check that sshd is running and listening on that port'
+	assert_equal "$(result silent)" 'failed||||connect: timed out after 1s|host down, or the port filtered or not speaking SSH? raise --connect-timeout if it is just slow'
+	# H record: name h002, address h001 (looked up in ssh_config), user herdfleetpw
+	printf 'H\th002\th001\t\t%s\n' "$FLEET_PW_USER" >"$T/hosts"
+	hr 'echo $FLEET_HOST $(id -un)'
+	assert_success
+	assert_equal "$(result h002)" "ok|0|h001 $FLEET_PW_USER\\n|||"
+	# H record port: h001's address on the refused host's port
+	printf 'H\tx\th001\t%s\n' "$(awk '$1 == "refused" { print $3 }' "$FLEET_ROLES_FILE")" >"$T/hosts"
+	hr true
+	assert_equal "$(result x)" 'failed||||connect: connection refused (Connection refused)|check that sshd is running and listening on that port'
+}
+
+@test "-l USER overrides ssh_config's User" {
+	hosts h001 h002
+	hr -l "$FLEET_PW_USER" 'id -un'
+	assert_success
+	assert_equal "$(result h001)" "ok|0|$FLEET_PW_USER\\n|||"
+	assert_equal "$(result h002)" "ok|0|$FLEET_PW_USER\\n|||"
+}
+
+@test "-i KEY, -l USER, -p PORT with an ssh_config that names none of them" {
+	. "$F200/env"
+	port=$(awk '$1 == "h001" { print $3 }' "$FLEET_ROLES_FILE")
+	printf 'Host *\n  UserKnownHostsFile %s\n  GlobalKnownHostsFile /dev/null\n' \
+	    "$FLEET_KNOWN_HOSTS" >"$T/min.cfg"
+	printf 'H\tx\t%s\n' "$(addr h001)" >"$T/hosts"
+	CFG=$T/min.cfg
+	hr -i "$FLEET_KEY" -l "$FLEET_USER" -p "$port" 'echo $FLEET_HOST $FLEET_DIR $(id -un)'
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(result x)" "ok|0|h001 $F200 $FLEET_USER\\n|||"
+	# each of them is needed
+	hr -l "$FLEET_USER" -p "$port" true
+	assert_equal "$(result x)" "failed||||auth: permission denied for $FLEET_USER@$(addr h001) (tried keys)|check the user and that the key is in the host's authorized_keys; try ssh -v"
+	hr -i "$FLEET_KEY" -p "$port" true
+	assert_equal "$(result x)" "failed||||auth: permission denied for root@$(addr h001) (tried keys)|check the user and that the key is in the host's authorized_keys; try ssh -v"
+	hr -i "$FLEET_KEY" -l "$FLEET_USER" true
+	assert_equal "$(result x)" "failed||||unknown key: $(addr h001) is not in $FLEET_KNOWN_HOSTS|verify the key once with ssh, or add it with --accept-new"
+}
+
+@test "ProxyJump in ssh_config: h002 reached through h001" {
+	sed '/^Host h002$/a\  ProxyJump h001' "$FLEET_SSH_CONFIG" >"$T/jump.cfg"
+	CFG=$T/jump.cfg
+	hosts h002 h003
+	hr 'echo $FLEET_HOST; behave'
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(result h002)" 'ok|0|h002\nhello from fleet\n|||'
+	# the jump is really taken: through a host that refuses us, h002 fails
+	sed '/^Host h002$/a\  ProxyJump authfail' "$FLEET_SSH_CONFIG" >"$T/jump.cfg"
+	hr 'echo $FLEET_HOST; behave'
+	assert_failure 1
+	assert_equal "$(result h003)" 'ok|0|h003\nhello from fleet\n|||'
+	run awk -F '\t' '$1 == "R" && $3 == "h002" { print $4, ($10 ~ /^disconnected: /) }' <<<"$output"
+	assert_output "failed 1"
+	no_fleet_procs
+}
+
+@test "UserKnownHostsFile of ssh_config is the one checked" {
+	grep -v "^$(addr h001)\|^h001," "$FLEET_KNOWN_HOSTS" >"$T/known_hosts"
+	sed "s#UserKnownHostsFile .*#UserKnownHostsFile $T/known_hosts#" "$FLEET_SSH_CONFIG" >"$T/kh.cfg"
+	CFG=$T/kh.cfg
+	hosts h001 h002
+	hr behave
+	assert_failure 1
+	assert_equal "$(result h001)" "failed||||unknown key: $(known_name h001) is not in $T/known_hosts|verify the key once with ssh, or add it with --accept-new"
+	assert_equal "$(result h002)" 'ok|0|hello from fleet\n|||'
+}
+
+@test "StrictHostKeyChecking accept-new in ssh_config adds the keys" {
+	: >"$T/known_hosts"
+	sed -e "s#UserKnownHostsFile .*#UserKnownHostsFile $T/known_hosts#" \
+	    -e 's/StrictHostKeyChecking yes/StrictHostKeyChecking accept-new/' \
+	    "$FLEET_SSH_CONFIG" >"$T/an.cfg"
+	CFG=$T/an.cfg
+	hosts h001 h002
+	hr behave
+	assert_success
+	assert_equal "$stderr" ""
+	read -r type key _ <"$FLEET_HOST_KEY"
+	run sort "$T/known_hosts"
+	assert_output "$(printf '%s %s %s\n' "$(known_name h001)" "$type" "$key" \
+	    "$(known_name h002)" "$type" "$key" | sort)"
+	# and they are what a strict run checks against
+	sed "s#UserKnownHostsFile .*#UserKnownHostsFile $T/known_hosts#" "$FLEET_SSH_CONFIG" >"$T/strict.cfg"
+	CFG=$T/strict.cfg
+	hosts h001 h002 h003
+	hr behave
+	assert_failure 1
+	assert_equal "$(counts)" "2 0 1 0"
+	assert_equal "$(result h003)" "failed||||unknown key: $(known_name h003) is not in $T/known_hosts|verify the key once with ssh, or add it with --accept-new"
+}
+
+@test "ConnectTimeout of ssh_config is honoured on the silent host; --connect-timeout wins" {
+	sed '/^Host silent$/a\  ConnectTimeout 1' "$FLEET_SSH_CONFIG" >"$T/ct.cfg"
+	CFG=$T/ct.cfg
+	hosts silent h001
+	hr behave
+	assert_failure 1
+	assert_equal "$(result silent)" 'failed||||connect: timed out after 1s|host down, or the port filtered or not speaking SSH? raise --connect-timeout if it is just slow'
+	assert_equal "$(result h001)" 'ok|0|hello from fleet\n|||'
+	hr --connect-timeout 2s behave
+	assert_equal "$(result silent)" 'failed||||connect: timed out after 2s|host down, or the port filtered or not speaking SSH? raise --connect-timeout if it is just slow'
+}
+
+@test "ssh-agent: the key from the agent, none on disk" {
+	grep -v 'IdentityFile\|IdentitiesOnly' "$FLEET_SSH_CONFIG" >"$T/agent.cfg"
+	CFG=$T/agent.cfg
+	hosts h001 h002 h003
+	eval "$(ssh-agent -s)" >/dev/null
+	AGENT_PID=$SSH_AGENT_PID
+	run ssh-add -q "$FLEET_KEY"
+	assert_success
+	hr behave
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(counts)" "3 0 0 0"
+	assert_equal "$(result h003)" 'ok|0|hello from fleet\n|||'
+	# without the agent there is nothing to log in with
+	SSH_AUTH_SOCK='' hr behave
+	assert_failure 1
+	assert_equal "$(result h001)" "failed||||auth: permission denied for $FLEET_USER@$(addr h001) (tried keys)|check the user and that the key is in the host's authorized_keys; try ssh -v"
+	kill "$AGENT_PID"
+	AGENT_PID=
+}
+
+@test "an encrypted key: its passphrase is asked once on the terminal for all hosts" {
+	sed "s#IdentityFile .*#IdentityFile $FLEET_KEY_ENC#" "$FLEET_SSH_CONFIG" >"$T/enc.cfg"
+	hosts h001 h002 h003 h004 h005 h006 h007 h008
+	on_tty "herd-run -F $T/enc.cfg -f $T/hosts behave >$T/out 2>$T/err"
+	until_true tty_has "Enter passphrase for key '$FLEET_KEY_ENC':"
+	type_line "$FLEET_KEY_PASSPHRASE"
+	until_true test -s "$T/tty.rc"
+	assert_equal "$(cat "$T/tty.rc")" 0
+	assert_equal "$(cat "$T/err")" ""
+	run cat "$T/out"
+	assert_equal "$(counts)" "8 0 0 0"
+	assert_equal "$(result h008)" 'ok|0|hello from fleet\n|||'
+	run tty_screen
+	assert_equal "$(grep -c 'Enter passphrase' <<<"$output")" 1
+	refute_output --partial "$FLEET_KEY_PASSPHRASE"
+}
+
+@test "an encrypted key without a terminal: the host fails, saying why" {
+	command -v setsid >/dev/null || skip "setsid is not installed"
+	sed "s#IdentityFile .*#IdentityFile $FLEET_KEY_ENC#" "$FLEET_SSH_CONFIG" >"$T/enc.cfg"
+	hosts h001
+	run --separate-stderr setsid -w herd-run -F "$T/enc.cfg" -f "$T/hosts" behave </dev/null
+	assert_failure 1
+	assert_equal "$stderr" ""
+	assert_equal "$(result h001)" "failed||||auth: cannot load key '$FLEET_KEY_ENC' (encrypted without a terminal to ask, or not a private key)|run herd-run on a terminal to be asked the passphrase, or add the key to ssh-agent"
+}
+
+@test "--ask-pass: password login on pwhost, asked on the terminal, never shown" {
+	[ "$FLEET_HAS_PASSWORD" = 1 ] || skip "no password host (not root)"
+	hosts pwhost h001
+	on_tty "herd-run -F $CFG -f $T/hosts --ask-pass 'id -un' >$T/out 2>$T/err"
+	until_true tty_has "SSH password:"
+	type_line "$FLEET_PASSWORD"
+	until_true test -s "$T/tty.rc"
+	assert_equal "$(cat "$T/tty.rc")" 0
+	assert_equal "$(cat "$T/err")" ""
+	run cat "$T/out"
+	assert_equal "$(result pwhost)" "ok|0|$FLEET_PW_USER\\n|||"
+	assert_equal "$(result h001)" "ok|0|$FLEET_USER\\n|||"
+	refute_output --partial "$FLEET_PASSWORD"
+	run tty_screen
+	assert_equal "$(grep -c 'SSH password:' <<<"$output")" 1
+	refute_output --partial "$FLEET_PASSWORD"
+	# without the password, pwhost lets nobody in
+	hosts pwhost
+	hr true
+	assert_equal "$(result pwhost)" "failed||||auth: permission denied for $FLEET_PW_USER@$(addr pwhost) (tried keys)|check the user and that the key is in the host's authorized_keys; try ssh -v"
+}
+
+@test "--ask-pass and --ask-become-pass need a terminal: exit 2" {
+	command -v setsid >/dev/null || skip "setsid is not installed"
+	hosts h001
+	run --separate-stderr setsid -w herd-run -F "$CFG" -f "$T/hosts" --ask-pass true </dev/null
+	assert_failure 2
+	assert_equal "$stderr" "herd-run: --ask-pass needs a terminal to ask on"
+	run --separate-stderr setsid -w herd-run -F "$CFG" -f "$T/hosts" --ask-become-pass true </dev/null
+	assert_failure 2
+	assert_equal "$stderr" "herd-run: --ask-become-pass needs a terminal to ask on"
+}
+
+# --- host keys ------------------------------------------------------------------------------
+
+@test "host keys: unknown fails with a hint; --accept-new adds it, then it is known" {
+	cp "$FLEET_KNOWN_HOSTS" "$T/known_hosts"
+	sed "s#UserKnownHostsFile .*#UserKnownHostsFile $T/known_hosts#" "$FLEET_SSH_CONFIG" >"$T/kh.cfg"
+	CFG=$T/kh.cfg
+	hosts unknownkey h001
+	hr behave
+	assert_failure 1
+	assert_equal "$(result unknownkey)" "failed||||unknown key: $(known_name unknownkey) is not in $T/known_hosts|verify the key once with ssh, or add it with --accept-new"
+	cmp "$FLEET_KNOWN_HOSTS" "$T/known_hosts"
+	hr --accept-new behave
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(result unknownkey)" 'ok|0|hello from fleet\n|||'
+	read -r type key _ <"$FLEET_HOST_KEY"
+	run diff "$FLEET_KNOWN_HOSTS" "$T/known_hosts"
+	assert_output "$(printf '%s\n> %s %s %s' "$(wc -l <"$FLEET_KNOWN_HOSTS")a$(($(wc -l <"$FLEET_KNOWN_HOSTS") + 1))" \
+	    "$(known_name unknownkey)" "$type" "$key")"
+	hr behave
+	assert_success
+	assert_equal "$(result unknownkey)" 'ok|0|hello from fleet\n|||'
+}
+
+@test "host keys: --insecure connects with a warning and adds nothing" {
+	cp "$FLEET_KNOWN_HOSTS" "$T/known_hosts"
+	sed "s#UserKnownHostsFile .*#UserKnownHostsFile $T/known_hosts#" "$FLEET_SSH_CONFIG" >"$T/kh.cfg"
+	CFG=$T/kh.cfg
+	hosts unknownkey h001
+	hr --insecure behave
+	assert_success
+	assert_equal "$stderr" "herd-run: --insecure: host keys are not checked; anyone on the path can impersonate these hosts (a changed key is still refused)"
+	assert_equal "$(result unknownkey)" 'ok|0|hello from fleet\n|||'
+	cmp "$FLEET_KNOWN_HOSTS" "$T/known_hosts"
+}
+
+@test "host keys: a changed key is refused, even with --insecure and --accept-new" {
+	cp "$FLEET_KNOWN_HOSTS" "$T/known_hosts"
+	sed "s#UserKnownHostsFile .*#UserKnownHostsFile $T/known_hosts#" "$FLEET_SSH_CONFIG" >"$T/kh.cfg"
+	CFG=$T/kh.cfg
+	hosts changedkey
+	want="failed||||changed key: the host key of $(known_name changedkey) does not match $T/known_hosts; possible man-in-the-middle attack, refusing to connect|if the change is expected, remove the old key with ssh-keygen -R and connect again"
+	for opts in "" --insecure --accept-new "--insecure --accept-new"; do
+		hr $opts behave
+		assert_failure 1
+		assert_equal "$(result changedkey)" "$want"
+	done
+	cmp "$FLEET_KNOWN_HOSTS" "$T/known_hosts"
+}
+
+# --- timeouts, interrupts, pipes ---------------------------------------------------------------
+
+@test "--timeout: status timeout, the remote command is really stopped" {
+	hosts hang h001
+	hr --timeout 1s behave
+	assert_failure 1
+	assert_equal "$(result hang)" 'timeout|||[herd: remote command killed by signal TERM]\n|timed out after 1s; the remote command was stopped|'
+	assert_equal "$(result h001)" 'ok|0|hello from fleet\n|||'
+	assert_equal "$(counts)" "1 0 0 1"
+	no_fleet_procs
+}
+
+@test "--timeout: a command that ignores TERM is killed" {
+	hosts h001
+	hr --timeout 1s 'trap "" TERM; echo started; sleep 3600; echo never'
+	assert_failure 1
+	assert_equal "$(result h001)" 'timeout||started\n|[herd: remote command killed by signal KILL]\n|timed out after 1s; the remote command was stopped|'
+	no_fleet_procs
+	hr --timeout 1s 'trap "echo got TERM" TERM; sleep 3600 & wait; echo still here; sleep 3600'
+	assert_equal "$(result h001)" 'timeout||got TERM\nstill here\n|[herd: remote command killed by signal KILL]\n|timed out after 1s; the remote command was stopped|'
+	no_fleet_procs
+}
+
+@test "timeouts: the H record's, the config's, and --timeout 0 for none" {
+	printf 'H\thang\t\t\t\t\t\t1000\n' >"$T/hosts"
+	hr behave
+	assert_equal "$(result hang)" 'timeout|||[herd: remote command killed by signal TERM]\n|timed out after 1s; the remote command was stopped|'
+	printf 'defaults:\n  timeout: 1s\n  connect_timeout: 1s\n' >"$T/herd.yaml"
+	hosts h001 silent
+	hr -c "$T/herd.yaml" 'sleep 1.5; echo done'
+	assert_equal "$(result h001)" 'timeout|||[herd: remote command killed by signal TERM]\n|timed out after 1s; the remote command was stopped|'
+	assert_equal "$(result silent)" 'failed||||connect: timed out after 1s|host down, or the port filtered or not speaking SSH? raise --connect-timeout if it is just slow'
+	hosts h001
+	hr -c "$T/herd.yaml" --timeout 0 'sleep 1.5; echo done'
+	assert_success
+	assert_equal "$(result h001)" 'ok|0|done\n|||'
+	printf 'H\th001\t\t\t\t\t\t1000\n' >"$T/hosts"
+	hr --timeout 0 'sleep 1.5; echo done'
+	assert_success
+	assert_equal "$(result h001)" 'ok|0|done\n|||'
+	no_fleet_procs
+}
+
+@test "Ctrl-C: no new connections, running commands stopped, all reported, E written, exit 130" {
+	S=$(shared)
+	hosts h001 h002 h003 hang
+	herd-run -F "$CFG" -f "$T/hosts" --concurrency 2 \
+	    "touch $S/started.\$FLEET_HOST; behave; sleep 3600" >"$T/out" 2>"$T/err" 3>&- &
+	BG_PID=$!
+	until_true test -e "$S/started.h001" -a -e "$S/started.h002"
+	running_sleeps() { [ "$("$TESTS/fleet/fleet-procs" "$FD" | grep -c '^[0-9]* sleep 3600$')" = 2 ]; }
+	until_true running_sleeps
+	kill -INT "$BG_PID"
+	rc=0
+	wait "$BG_PID" || rc=$?
+	BG_PID=
+	assert_equal "$rc" 130
+	assert_equal "$(cat "$T/err")" ""
+	run cat "$T/out"
+	stopped='failed||hello from fleet\n|[herd: remote command killed by signal TERM]\n|interrupted; the remote command was stopped|'
+	assert_equal "$(result h001)" "$stopped"
+	assert_equal "$(result h002)" "$stopped"
+	assert_equal "$(result h003)" 'failed||||interrupted before connecting|'
+	assert_equal "$(result hang)" 'failed||||interrupted before connecting|'
+	assert_line --index -1 --regexp '^E	.*	0	0	4	0$'
+	run ls "$S"
+	assert_output "started.h001
+started.h002"
+	no_fleet_procs
+}
+
+@test "SIGPIPE: a reader that goes away is no error (herd-run | head -1)" {
+	# h001 is written at once, h002 a second later, when head is long gone
+	hosts h001 h002
+	cmd='[ $FLEET_HOST = h001 ] || sleep 1; behave'
+	run bash -c 'herd-run -F "$1" -f "$2" "$4" 2>"$3/err" | head -1; echo "${PIPESTATUS[0]}"' \
+	    sh "$CFG" "$T/hosts" "$T" "$cmd"
+	assert_output "#herd-records 1
+141"
+	assert_equal "$(cat "$T/err")" ""
+	run bash -c 'herd-run -F "$1" -f "$2" --json "$4" 2>"$3/err" | head -c 9; s=${PIPESTATUS[0]}; echo; echo $s' \
+	    sh "$CFG" "$T/hosts" "$T" "$cmd"
+	assert_output '{"host":"
+141'
+	assert_equal "$(cat "$T/err")" ""
+	no_fleet_procs
+}
+
+# --- many hosts ------------------------------------------------------------------------------
+
+@test "200 hosts at once with ulimit -Sn 64: the limit is raised, all ok" {
+	. "$F200/env"
+	sed 's/^/H\t/' "$FLEET_HOSTS_FILE" >"$T/hosts"
+	run --separate-stderr bash -c 'ulimit -Sn 64 && exec herd-run -F "$1" -f "$2" --concurrency 200 "echo \$FLEET_HOST"' \
+	    sh "$FLEET_SSH_CONFIG" "$T/hosts"
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(counts)" "200 0 0 0"
+	bad=$(printf '%s\n' "$output" | awk -F '\t' '$1 == "R" && ($4 != "ok" || $8 != $3 "\\n")' | wc -l)
+	assert_equal "$bad" 0
+	assert_equal "$(printf '%s\n' "$output" | awk -F '\t' '$1 == "R" { print $3 }' | sort)" \
+	    "$(cat "$FLEET_HOSTS_FILE")"
+}
+
+@test "one run over 200 hosts: all ok, identical output" {
+	. "$F200/env"
+	sed 's/^/H\t/' "$FLEET_HOSTS_FILE" >"$T/hosts"
+	CFG=$FLEET_SSH_CONFIG
+	hr behave
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(counts)" "200 0 0 0"
+	assert_counts_match
+	assert_equal "$(printf '%s\n' "$output" | awk -F '\t' '$1 == "R" { print $4 "|" $5 "|" $7 "|" $8 "|" $9 }' | sort | uniq -c | sed 's/^ *//')" \
+	    "200 ok|0|$(printf '%s\n' "$output" | awk -F '\t' '$1 == "R" { print $7; exit }')|hello from fleet\\n|"
+	assert_equal "$(printf '%s\n' "$output" | awk -F '\t' '$1 == "R" { print $3 }' | sort)" \
+	    "$(cat "$FLEET_HOSTS_FILE")"
+}
+
+# --- sudo ----------------------------------------------------------------------------------
+
+@test "--sudo: passwordless sudo runs the command as root" {
+	[ "$FLEET_HAS_SUDO" = 1 ] || skip "no sudo on the fleet (not root)"
+	hosts h001 h002
+	hr --sudo 'id -u; echo "it'\''s $(id -un)"'
+	assert_success
+	assert_equal "$(result h001)" "ok|0|0\\nit's root\\n|||"
+	assert_equal "$(result h002)" "ok|0|0\\nit's root\\n|||"
+	# sudo wanting a password fails the host clearly, without waiting
+	hosts sudopw
+	hr --sudo 'id -u'
+	assert_failure 1
+	assert_equal "$(result sudopw)" 'nonzero|1||sudo: a password is required\n||'
+}
+
+@test "--ask-become-pass: sudo with a password on sudopw, never echoed nor recorded" {
+	[ "$FLEET_HAS_SUDO" = 1 ] || skip "no sudo on the fleet (not root)"
+	hosts sudopw h001 refused
+	on_tty "herd-run -F $CFG -f $T/hosts --ask-become-pass 'id -u' >$T/out 2>$T/err"
+	until_true tty_has "BECOME password:"
+	type_line "$FLEET_PASSWORD"
+	until_true test -s "$T/tty.rc"
+	assert_equal "$(cat "$T/tty.rc")" 1
+	assert_equal "$(cat "$T/err")" ""
+	run cat "$T/out"
+	assert_equal "$(result sudopw)" 'ok|0|0\n|||'
+	assert_equal "$(result h001)" 'ok|0|0\n|||'
+	assert_equal "$(result refused)" 'failed||||connect: connection refused (Connection refused)|check that sshd is running and listening on that port'
+	# the same result as a plain sudo gives
+	assert_equal "$(sha sudopw)" "$(sha h001)"
+	refute_output --partial "$FLEET_PASSWORD"
+	refute_output --partial "herd-sudo"
+	refute_output --partial "assword"
+	run tty_screen
+	assert_equal "$(grep -c 'BECOME password:' <<<"$output")" 1
+	refute_output --partial "$FLEET_PASSWORD"
+	no_fleet_procs
+}
+
+@test "--ask-become-pass: a wrong password fails the host clearly" {
+	[ "$FLEET_HAS_SUDO" = 1 ] || skip "no sudo on the fleet (not root)"
+	hosts sudopw
+	on_tty "herd-run -F $CFG -f $T/hosts --ask-become-pass 'id -u' >$T/out 2>$T/err"
+	until_true tty_has "BECOME password:"
+	type_line "not-the-password"
+	until_true test -s "$T/tty.rc"
+	assert_equal "$(cat "$T/tty.rc")" 1
+	assert_equal "$(cat "$T/err")" ""
+	run cat "$T/out"
+	run awk -F '\t' '$1 == "R" { print $4 "|" $5 "|" $10 "|" $11 }' <<<"$output"
+	assert_output 'failed||sudo: incorrect password (--ask-become-pass)|check the become password; sudo refused it'
+	run cat "$T/out"
+	refute_output --partial "not-the-password"
+	refute_output --partial "herd-sudo"
+	no_fleet_procs
+}
+
+# --- output ------------------------------------------------------------------------------
+
+@test "big: 10 MiB arrive complete by default" {
+	hosts big
+	herd-run -F "$CFG" -f "$T/hosts" behave >"$T/out"
+	rec-get -w 2=big R 7 <"$T/out" >"$T/stdout"
+	assert_equal "$(wc -c <"$T/stdout")" "$FLEET_BIG_BYTES"
+	yes 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ. |
+	    head -c "$FLEET_BIG_BYTES" >"$T/expected"
+	cmp "$T/expected" "$T/stdout"
+	run cat "$T/out"
+	assert_equal "$(counts)" "1 0 0 0"
+}
+
+@test "--max-output 1M: truncated with a marker, memory stays bounded" {
+	hosts big
+	# (without ASan's quarantine of freed memory, which grows with the traffic)
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0"
+	measure herd-run -F "$CFG" -f "$T/hosts" --max-output 1M behave >"$T/out" 2>"$T/measure.big"
+	rec-get -w 2=big R 7 <"$T/out" >"$T/stdout"
+	yes 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ. | head -c 1048576 >"$T/expected"
+	printf '\n[herd: output truncated: %d bytes beyond --max-output dropped]\n' \
+	    $((FLEET_BIG_BYTES - 1048576)) >>"$T/expected"
+	cmp "$T/expected" "$T/stdout"
+	run cat "$T/out"
+	run awk -F '\t' '$1 == "R" { print $4 "|" $5 "|" $9 "|" $10 }' <<<"$output"
+	assert_output 'ok|0||'
+	herd-run -F "$CFG" -f "$T/hosts" --max-output 1M --json behave >"$T/json"
+	assert_equal "$(jq -r '"\(.truncated) \(.stdout | length)"' "$T/json")" "true $(wc -c <"$T/expected")"
+	# maxrss (KiB): holding the output would take 10 MiB more than a small run
+	hosts h001
+	measure herd-run -F "$CFG" -f "$T/hosts" --max-output 1M behave >/dev/null 2>"$T/measure.small"
+	hosts big
+	measure herd-run -F "$CFG" -f "$T/hosts" behave >/dev/null 2>"$T/measure.all"
+	big=$(cut -d' ' -f3 "$T/measure.big")
+	small=$(cut -d' ' -f3 "$T/measure.small")
+	all=$(cut -d' ' -f3 "$T/measure.all")
+	echo "maxrss KiB: small $small, big with 1M $big, big kept $all" >&2
+	[ $((big - small)) -lt $((FLEET_BIG_BYTES / 1024)) ]
+	[ $((all - big)) -gt $((FLEET_BIG_BYTES / 1024)) ]
+}
+
+@test "--max-output is per stream; the default is 16 MiB" {
+	hosts h001
+	hr --max-output 10 'printf 0123456789abcdefghij; printf err >&2'
+	assert_success
+	assert_equal "$(result h001)" 'ok|0|0123456789\n[herd: output truncated: 10 bytes beyond --max-output dropped]\n|err||'
+	hr --max-output 10 --json 'printf 0123456789; printf err >&2'
+	assert_equal "$(jq -c '[.stdout, .stderr, .truncated]' <<<"$output")" '["0123456789","err",false]'
+	herd-run -F "$CFG" -f "$T/hosts" 'head -c 16777316 /dev/zero | tr "\0" a' >"$T/out"
+	rec-get -w 2=h001 R 7 <"$T/out" >"$T/stdout"
+	{
+		head -c 16777216 /dev/zero | tr '\0' a
+		printf '\n[herd: output truncated: 100 bytes beyond --max-output dropped]\n'
+	} >"$T/expected"
+	cmp "$T/expected" "$T/stdout"
+}
+
+@test "binary output survives byte for byte" {
+	hosts binary h001
+	herd-run -F "$CFG" -f "$T/hosts" behave >"$T/out"
+	rec-get -w 2=binary R 7 <"$T/out" >"$T/stdout"
+	cmp "$FLEET_BINARY_FILE" "$T/stdout"
+	# every record is still one line
+	assert_equal "$(grep -c '^R' "$T/out")" 2
+	assert_equal "$(wc -l <"$T/out")" 7
+	# JSON carries it as valid UTF-8 (bad bytes as U+FFFD)
+	herd-run -F "$CFG" -f "$T/hosts" --json behave >"$T/json"
+	run jq -r 'select(.host == "binary") | .stdout' "$T/json"
+	assert_success
+	rep=$(printf '\357\277\275')
+	assert_line --partial "bad utf8 $rep$rep end"
+}
+
+# --- failure classes -----------------------------------------------------------------------
+
+@test "failures: refused, auth, unknown key, changed key, timeout, disconnected" {
+	hosts refused authfail unknownkey changedkey silent disconnect h001
+	hr --connect-timeout 1s behave
+	assert_failure 1
+	assert_equal "$stderr" ""
+	assert_equal "$(result refused)" 'failed||||connect: connection refused (Connection refused)|check that sshd is running and listening on that port'
+	assert_equal "$(result authfail)" "failed||||auth: permission denied for $FLEET_USER@$(addr authfail) (tried keys)|check the user and that the key is in the host's authorized_keys; try ssh -v"
+	assert_equal "$(result unknownkey)" "failed||||unknown key: $(known_name unknownkey) is not in $FLEET_KNOWN_HOSTS|verify the key once with ssh, or add it with --accept-new"
+	assert_equal "$(result changedkey)" "failed||||changed key: the host key of $(known_name changedkey) does not match $FLEET_KNOWN_HOSTS; possible man-in-the-middle attack, refusing to connect|if the change is expected, remove the old key with ssh-keygen -R and connect again"
+	assert_equal "$(result silent)" 'failed||||connect: timed out after 1s|host down, or the port filtered or not speaking SSH? raise --connect-timeout if it is just slow'
+	assert_equal "$(counts)" "1 0 6 0"
+	run awk -F '\t' '$1 == "R" && $3 == "disconnect" { print $4 "|" $5 "|" $8 "|" $9 "|" ($10 ~ /^disconnected: /) "|" $11 }' <<<"$output"
+	assert_output 'failed||partial\n||1|sshd dropped the connection (MaxStartups, reboot, OOM?)'
+	no_fleet_procs
+}
+
+@test "failures: DNS, an unresolvable name (network namespace only)" {
+	# outside the namespace the query could reach a real resolver
+	[ "${HERD_TEST_NETNS:-}" = 1 ] || skip "needs the test network namespace"
+	printf 'H\tnowhere\tno-such-host.invalid\n' >"$T/hosts"
+	hr --connect-timeout 2s true
+	assert_failure 1
+	run awk -F '\t' '$1 == "R" { print $4 "|" ($10 ~ /^DNS: cannot resolve the host name \(.*no-such-host\.invalid/) "|" $11 }' <<<"$output"
+	assert_output 'failed|1|check the name, /etc/hosts, or HostName in ssh_config'
+}
+
+@test "failures: no route to host (network namespace only)" {
+	[ "${HERD_TEST_NETNS:-}" = 1 ] && [ "$(id -u)" = 0 ] || skip "needs the test network namespace"
+	ip route add unreachable 127.66.0.0/16
+	ROUTE=127.66.0.0/16
+	printf 'H\tnoroute\t127.66.0.1\n' >"$T/hosts"
+	hr --connect-timeout 2s true
+	assert_failure 1
+	assert_equal "$(result noroute)" 'failed||||connect: no route to host (Failed to connect: No route to host)|check the address and the network path to the host'
+}
+
+@test "failures: key file permissions" {
+	cp "$FLEET_KEY" "$T/key"
+	chmod 644 "$T/key"
+	grep -v IdentityFile "$FLEET_SSH_CONFIG" >"$T/noid.cfg"
+	CFG=$T/noid.cfg
+	hosts h001
+	hr -i "$T/key" behave
+	assert_failure 1
+	assert_equal "$(result h001)" "failed||||key file permissions: permissions 0644 for '$T/key' are too open|chmod 600 the private key (ssh refuses keys others can read)"
+	chmod 600 "$T/key"
+	hr -i "$T/key" behave
+	assert_success
+	assert_equal "$(result h001)" 'ok|0|hello from fleet\n|||'
+}
+
+# --- last: the defaults started in setup_file ------------------------------------------------------
+
+@test "defaults: --connect-timeout 10s and --timeout 30s" {
+	until_true_long() {
+		local i
+		for i in $(seq 600); do
+			grep -q '^E' "$BATS_FILE_TMPDIR/defaults.out" && return 0
+			sleep 0.1
+		done
+		return 1
+	}
+	until_true_long
+	assert_equal "$(cat "$BATS_FILE_TMPDIR/defaults.err")" ""
+	run cat "$BATS_FILE_TMPDIR/defaults.out"
+	assert_equal "$(result silent)" 'failed||||connect: timed out after 10s|host down, or the port filtered or not speaking SSH? raise --connect-timeout if it is just slow'
+	assert_equal "$(result hang)" 'timeout|||[herd: remote command killed by signal TERM]\n|timed out after 30s; the remote command was stopped|'
+	run "$TESTS/fleet/fleet-procs" "$F200" 3
+	assert_output ""
+}
