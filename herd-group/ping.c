@@ -17,6 +17,7 @@ void
 render_ping(FILE *f, const struct run *run, const struct render_opts *o)
 {
 	const struct result **rows = xcalloc(run->nresults + 1, sizeof *rows);
+	int auth = run->command && !strcmp(run->command, "ping --auth");
 	struct herd_buf name = { 0 }, why = { 0 };
 	size_t i, width = 0, up = 0;
 	json_t *obj;
@@ -47,15 +48,17 @@ render_ping(FILE *f, const struct run *run, const struct render_opts *o)
 		herd_buf_reset(&why);
 		herd_sanitize(&why, r->error ? r->error : "", r->error ? strlen(r->error) : 0);
 		if (ok)
-			fprintf(f, "  %-*s  %sreachable%s (%lldms)\n", (int)width, name.p,
-			    o->color ? "\033[32m" : "", o->color ? "\033[0m" : "",
-			    r->duration_ms);
+			fprintf(f, "  %-*s  %s%s%s (%lldms)\n", (int)width, name.p,
+			    o->color ? "\033[32m" : "", auth ? "logged in" : "reachable",
+			    o->color ? "\033[0m" : "", r->duration_ms);
 		else
-			fprintf(f, "  %-*s  %sunreachable%s (%s)\n", (int)width, name.p,
-			    o->color ? "\033[31m" : "", o->color ? "\033[0m" : "", why.p);
+			fprintf(f, "  %-*s  %s%s%s (%s)\n", (int)width, name.p,
+			    o->color ? "\033[31m" : "", auth ? "failed" : "unreachable",
+			    o->color ? "\033[0m" : "", why.p);
 	}
 	if (!o->json)
-		fprintf(f, "%zu/%zu hosts reachable\n", up, run->nresults);
+		fprintf(f, "%zu/%zu hosts %s\n", up, run->nresults,
+		    auth ? "logged in" : "reachable");
 	herd_buf_free(&name);
 	herd_buf_free(&why);
 	free(rows);

@@ -55,7 +55,11 @@ classify(struct job *j, const char *msg)
 	free(j->error);
 	for (i = 0; i < sizeof classes / sizeof classes[0]; i++)
 		if (strstr(l, classes[i].needle)) {
-			j->error = xasprintf("%s (%s)", classes[i].reason, msg);
+			/* libssh's words only when they say more than ours */
+			if (strcasestr(classes[i].reason, msg))
+				j->error = xstrdup(classes[i].reason);
+			else
+				j->error = xasprintf("%s (%s)", classes[i].reason, msg);
 			j->hint = classes[i].hint;
 			free(l);
 			return;

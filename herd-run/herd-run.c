@@ -18,28 +18,37 @@
 
 static const char usage[] =
     "usage: herd-run [options] [--] COMMAND...\n"
-    "Reads H records (stdin, or -f FILE) and runs COMMAND on every host at once.\n"
+    "       herd-run --ping [--auth] [options]\n"
+    "Reads H records (stdin, or -f FILE) and runs COMMAND on the hosts, up to\n"
+    "--concurrency at once.\n"
     "\n"
     "  -c, --config FILE        herd config for defaults (concurrency, timeouts)\n"
-    "  -F FILE                  ssh_config to use (default ~/.ssh/config)\n"
+    "  -F FILE                  ssh_config to use (default ~/.ssh/config, then\n"
+    "                           /etc/ssh/ssh_config)\n"
     "  -f, --hosts-file FILE    read H records from FILE instead of stdin\n"
-    "  -i KEY                   identity file, tried first (repeatable)\n"
+    "  -i KEY                   identity file, before ssh_config's (repeatable)\n"
     "  -l USER                  login user for hosts that name none\n"
     "  -p PORT                  port for hosts that name none\n"
     "      --concurrency N      hosts at once (default: config, else 64)\n"
-    "      --timeout DUR        per-host command timeout (default 30s, 0 = none)\n"
-    "      --connect-timeout DUR  connection + authentication limit (default 10s)\n"
+    "      --timeout DUR        per-host command timeout (default: the host's group,\n"
+    "                           config defaults.timeout, else 30s; 0 = none)\n"
+    "      --connect-timeout DUR  limit until the command starts (default: ssh_config\n"
+    "                           ConnectTimeout, config, else 10s)\n"
     "      --accept-new         add unknown host keys to known_hosts\n"
-    "      --insecure           do not check host keys (a warning is printed)\n"
+    "      --insecure           accept unknown host keys unchecked (with a warning;\n"
+    "                           a changed key is still refused)\n"
     "      --ask-pass           ask a password once and use it to log in\n"
     "      --sudo               run COMMAND with sudo -n (passwordless sudo)\n"
     "      --ask-become-pass    ask the sudo password once; sudo -S on a pty\n"
     "      --max-output SIZE    output kept per stream and host (default 16M)\n"
     "      --selection TEXT     how the hosts were chosen, for the C record\n"
     "      --json               one JSON object per host instead of records\n"
+    "      --ping               no command: time the TCP connection and SSH banner\n"
+    "      --auth               with --ping: also log in\n"
+    "      --dry-run            show each host's connection settings, connect none\n"
     "  -h, --help               this help\n"
     "Exit status: 0 all hosts ok, 1 some host non-zero/failed/timed out,\n"
-    "2 usage error, 130 interrupted. See herd-run(1).\n";
+    "2 usage or config error, 130 interrupted, 141 output closed. See herd-run(1).\n";
 
 static volatile sig_atomic_t interrupted;
 static int wake[2] = { -1, -1 };	/* self-pipe: a signal wakes up poll */
@@ -274,7 +283,9 @@ run_all(struct job *jobs, size_t n, struct options *o, struct counts *c)
 			stopping = 1;
 			for (i = 0; i < nactive; i++)
 				job_stop(&jobs[active[i]], S_FAILED,
-				    "interrupted; the remote command was stopped", now);
+				    jobs[active[i]].state == J_READ ? "interrupted; the "
+				    "remote command was stopped" : "interrupted before the "
+				    "command started", now);
 			for (; next < n; next++) {
 				jobs[next].error = xstrdup("interrupted before connecting");
 				jobs[next].status = S_FAILED;
@@ -339,6 +350,33 @@ run_all(struct job *jobs, size_t n, struct options *o, struct counts *c)
 	free(pfd);
 }
 
+/* --dry-run: where each host would be reached, and as whom. */
+static void
+dry_run(struct job *jobs, size_t n, const struct options *o)
+{
+	struct herd_buf safe = { 0 };
+	size_t i, w = 0;
+
+	for (i = 0; i < n; i++)
+		if (strlen(jobs[i].host.name) > w)
+			w = strlen(jobs[i].host.name);
+	herd_sanitize(&safe, o->remote_command, strlen(o->remote_command));
+	printf("would run: %s\non %zu host%s:\n", safe.p ? safe.p : "", n,
+	    n == 1 ? "" : "s");
+	for (i = 0; i < n; i++) {
+		herd_buf_reset(&safe);
+		herd_sanitize(&safe, jobs[i].host.name, strlen(jobs[i].host.name));
+		printf("  %-*s  %s@%s:%d", (int)w, safe.p, jobs[i].user, jobs[i].target,
+		    jobs[i].port);
+		if (jobs[i].proxy_command)
+			printf("  via %s", jobs[i].proxy_command);
+		if (jobs[i].timeout_ms > 0)
+			printf("  timeout %llds", (jobs[i].timeout_ms + 999) / 1000);
+		putchar('\n');
+	}
+	herd_buf_free(&safe);
+}
+
 static char *
 join_args(int argc, char **argv)
 {
@@ -359,6 +397,7 @@ main(int argc, char **argv)
 	enum {
 		OPT_CONC = 256, OPT_TIMEOUT, OPT_CTIMEOUT, OPT_ACCEPT, OPT_INSECURE,
 		OPT_ASKPASS, OPT_SUDO, OPT_BECOME, OPT_MAXOUT, OPT_JSON, OPT_SELECTION,
+		OPT_PING, OPT_AUTH, OPT_DRYRUN,
 	};
 	static const struct option longopts[] = {
 		{ "accept-new", no_argument, NULL, OPT_ACCEPT },
@@ -373,6 +412,9 @@ main(int argc, char **argv)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "max-output", required_argument, NULL, OPT_MAXOUT },
 		{ "selection", required_argument, NULL, OPT_SELECTION },
+		{ "ping", no_argument, NULL, OPT_PING },
+		{ "auth", no_argument, NULL, OPT_AUTH },
+		{ "dry-run", no_argument, NULL, OPT_DRYRUN },
 		{ "sudo", no_argument, NULL, OPT_SUDO },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ NULL, 0, NULL, 0 },
@@ -429,16 +471,24 @@ main(int argc, char **argv)
 		case OPT_MAXOUT: o.max_output = parse_size(optarg); break;
 		case OPT_JSON: o.json = 1; break;
 		case OPT_SELECTION: selection = optarg; break;
+		case OPT_PING: o.ping = 1; break;
+		case OPT_AUTH: o.ping_auth = 1; break;
+		case OPT_DRYRUN: o.dry_run = 1; break;
 		default: herd_usage_exit(usage);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0) {
+	if (o.ping_auth && !o.ping)
+		errx(HERD_EXIT_USAGE, "--auth goes with --ping");
+	if (o.ping && argc)
+		errx(HERD_EXIT_USAGE, "--ping runs no command");
+	if (argc == 0 && !o.ping) {
 		warnx("no command given");
 		herd_usage_exit(usage);
 	}
-	o.command = join_args(argc, argv);
+	o.command = o.ping ? xstrdup(o.ping_auth ? "ping --auth" : "ping") :
+	    join_args(argc, argv);
 	herd_conf_load_or_die(&cfg, opt_config);
 	if (o.concurrency < 0)
 		o.concurrency = herd_conf_concurrency(&cfg);
@@ -461,19 +511,20 @@ main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	if (!o.json)
+	if (o.ask_pass && !o.dry_run && !(o.password = ask_secret("SSH password: ")))
+		errx(HERD_EXIT_USAGE, "--ask-pass needs a terminal to ask on");
+	if (o.ask_become_pass && !o.dry_run &&
+	    !(o.become_password = ask_secret("BECOME password: ")))
+		errx(HERD_EXIT_USAGE, "--ask-become-pass needs a terminal to ask on");
+	if (!o.json && !o.dry_run)
 		herd_rec_header(stdout);
-	read_hosts(in, &hosts, o.json);
+	read_hosts(in, &hosts, o.json || o.dry_run);
 	if (in != stdin)
 		fclose(in);
-	if (o.ask_pass && !(o.password = ask_secret("SSH password: ")))
-		errx(HERD_EXIT_USAGE, "--ask-pass needs a terminal to ask on");
-	if (o.ask_become_pass && !(o.become_password = ask_secret("BECOME password: ")))
-		errx(HERD_EXIT_USAGE, "--ask-become-pass needs a terminal to ask on");
 	raise_file_limit((size_t)o.concurrency * 2 + 64);
 	started = herd_now_ms();
 	o.run_id = xasprintf("%lld.%d", started, (int)getpid());
-	if (!o.json) {
+	if (!o.json && !o.dry_run) {
 		herd_rec_start(stdout, 'C');
 		herd_rec_fields(stdout, o.run_id);
 		herd_rec_fieldnum(stdout, started);
@@ -486,9 +537,16 @@ main(int argc, char **argv)
 	jobs = xcalloc(hosts.n, sizeof *jobs);
 	for (i = 0; i < hosts.n; i++)
 		job_init(&jobs[i], &hosts.h[i], &o);
-	keys_preload(jobs, hosts.n, &o);
-	run_all(jobs, hosts.n, &o, &counts);
-	if (!o.json) {
+	if (o.dry_run) {
+		dry_run(jobs, hosts.n, &o);
+		for (i = 0; i < hosts.n; i++)
+			job_free(&jobs[i]);
+		hosts.n = 0;
+	} else {
+		keys_preload(jobs, hosts.n, &o);
+		run_all(jobs, hosts.n, &o, &counts);
+	}
+	if (!o.json && !o.dry_run) {
 		herd_rec_start(stdout, 'E');
 		herd_rec_fields(stdout, o.run_id);
 		herd_rec_fieldnum(stdout, herd_now_ms());

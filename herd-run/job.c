@@ -81,7 +81,7 @@ job_init(struct job *j, const struct herd_host *h, const struct options *o)
 	j->fd = -1;
 	j->opts = o;
 	herd_host_copy(&j->host, h);
-	sshconf_lookup(o->sshconf, h->address, &sh);
+	sshconf_lookup(o->sshconf, h->address, h->user ? h->user : o->user, &sh);
 	j->target = sh.hostname ? sshconf_expand(sh.hostname, h->address, 0, NULL) :
 	    xstrdup(h->address);
 	j->port = h->port ? h->port : o->port ? o->port : sh.port ? sh.port : 22;
@@ -112,7 +112,7 @@ job_init(struct job *j, const struct herd_host *h, const struct options *o)
 	else if (sh.proxy_jump && strcasecmp(sh.proxy_jump, "none"))
 		j->proxy_command = jump_command(sh.proxy_jump, o->ssh_config);
 	j->kex = sh.kex ? xstrdup(sh.kex) : NULL;
-	j->strict = xstrdup(o->insecure ? "off" : o->accept_new ? "accept-new" :
+	j->strict = xstrdup(o->insecure ? "insecure" : o->accept_new ? "accept-new" :
 	    sh.strict ? sh.strict : "yes");
 	j->connect_timeout_ms = o->connect_timeout_ms >= 0 ? o->connect_timeout_ms :
 	    sh.connect_timeout_ms > 0 ? sh.connect_timeout_ms : o->default_connect_timeout_ms;
@@ -124,6 +124,8 @@ job_init(struct job *j, const struct herd_host *h, const struct options *o)
 void
 job_free(struct job *j)
 {
+	if (j->own_fd && j->fd >= 0)
+		close(j->fd);
 	if (j->channel)
 		ssh_channel_free(j->channel);
 	if (j->session) {
@@ -147,8 +149,8 @@ job_free(struct job *j)
 	j->fd = -1;
 }
 
-static void
-fail(struct job *j, enum job_status status, char *error, const char *hint)
+void
+job_fail(struct job *j, enum job_status status, char *error, const char *hint)
 {
 	free(j->error);
 	j->error = error;
@@ -242,9 +244,14 @@ set_options(struct job *j, const struct options *o)
 void
 job_start(struct job *j, const struct options *o, long long now)
 {
+	if (o->ping && !o->ping_auth && !j->proxy_command) {
+		ping_start(j, now);
+		job_advance(j, o, now);
+		return;
+	}
 	j->session = ssh_new();
 	if (!j->session) {
-		fail(j, S_FAILED, xstrdup("out of memory"), NULL);
+		job_fail(j, S_FAILED, xstrdup("out of memory"), NULL);
 		return;
 	}
 	set_options(j, o);
@@ -268,7 +275,7 @@ verify_host_key(struct job *j)
 		break;
 	case SSH_KNOWN_HOSTS_CHANGED:
 	case SSH_KNOWN_HOSTS_OTHER:
-		fail(j, S_FAILED, xasprintf("changed key: the host key of %s does not "
+		job_fail(j, S_FAILED, xasprintf("changed key: the host key of %s does not "
 		    "match %s; possible man-in-the-middle attack, refusing to connect",
 		    name, j->known_hosts),
 		    "if the change is expected, remove the old key with ssh-keygen -R "
@@ -277,21 +284,22 @@ verify_host_key(struct job *j)
 		return -1;
 	case SSH_KNOWN_HOSTS_UNKNOWN:
 	case SSH_KNOWN_HOSTS_NOT_FOUND:
-		if (!strcasecmp(j->strict, "off"))
+		if (!strcmp(j->strict, "insecure"))
 			break;
-		if (!strcasecmp(j->strict, "accept-new") || !strcasecmp(j->strict, "no")) {
+		if (!strcasecmp(j->strict, "accept-new") || !strcasecmp(j->strict, "no") ||
+		    !strcasecmp(j->strict, "off")) {
 			if (ssh_session_update_known_hosts(j->session) != SSH_OK)
 				warnx("%s: cannot add the host key to %s: %s", j->host.name,
 				    j->known_hosts, ssh_get_error(j->session));
 			break;
 		}
-		fail(j, S_FAILED, xasprintf("unknown key: %s is not in %s", name,
+		job_fail(j, S_FAILED, xasprintf("unknown key: %s is not in %s", name,
 		    j->known_hosts),
 		    "verify the key once with ssh, or add it with --accept-new");
 		free(name);
 		return -1;
 	default:
-		fail(j, S_FAILED, xasprintf("host key check failed: %s",
+		job_fail(j, S_FAILED, xasprintf("host key check failed: %s",
 		    ssh_get_error(j->session)), "check the known_hosts file");
 		free(name);
 		return -1;
@@ -304,17 +312,17 @@ static void
 fail_auth(struct job *j)
 {
 	if (j->key_problem && j->key_bad_mode) {
-		fail(j, S_FAILED, xasprintf("key file permissions: %s", j->key_problem),
+		job_fail(j, S_FAILED, xasprintf("key file permissions: %s", j->key_problem),
 		    "chmod 600 the private key (ssh refuses keys others can read)");
 		return;
 	}
 	if (j->key_problem) {
-		fail(j, S_FAILED, xasprintf("auth: %s", j->key_problem),
+		job_fail(j, S_FAILED, xasprintf("auth: %s", j->key_problem),
 		    "run herd-run on a terminal to be asked the passphrase, or add "
 		    "the key to ssh-agent");
 		return;
 	}
-	fail(j, S_FAILED, xasprintf("auth: permission denied for %s@%s (tried %s%s%s)",
+	job_fail(j, S_FAILED, xasprintf("auth: permission denied for %s@%s (tried %s%s%s)",
 	    j->user, j->target, j->use_agent ? "agent, " : "",
 	    j->keys.n ? "keys" : "no keys", j->try_password ? ", password" : ""),
 	    "check the user and that the key is in the host's authorized_keys; "
@@ -428,7 +436,7 @@ finish_read(struct job *j)
 		}
 		return;
 	}
-	fail(j, S_FAILED, xstrdup("disconnected: the channel closed without an exit "
+	job_fail(j, S_FAILED, xstrdup("disconnected: the channel closed without an exit "
 	    "status"), "the remote side ended the session early");
 }
 
@@ -471,7 +479,7 @@ job_advance(struct job *j, const struct options *o, long long now)
 				job_stop(j, S_TIMEOUT, why, now);
 				free(why);
 			} else {
-				fail(j, S_FAILED, xasprintf("connect: timed out after %llds",
+				job_fail(j, S_FAILED, xasprintf("connect: timed out after %llds",
 				    (j->connect_timeout_ms + 999) / 1000),
 				    "host down, or the port filtered or not speaking SSH? "
 				    "raise --connect-timeout if it is just slow");
@@ -489,14 +497,18 @@ job_advance(struct job *j, const struct options *o, long long now)
 				continue;
 			}
 			if (verify_host_key(j) == 0)
-				j->state = J_AUTH;
+				j->state = o->ping && !o->ping_auth ? J_DONE : J_AUTH;
+			if (j->state == J_DONE && j->status == S_OK)
+				j->got_exit = 1;
 			continue;
 		case J_AUTH:
 			rc = authenticate(j, o);
 			if (rc == SSH_AUTH_AGAIN)
 				return;
-			if (rc == SSH_AUTH_SUCCESS)
+			if (rc == SSH_AUTH_SUCCESS) {
 				j->state = o->ping ? J_DONE : J_OPEN;
+				j->got_exit = o->ping;
+			}
 			continue;
 		case J_OPEN:
 			if (!j->channel)
@@ -528,6 +540,9 @@ job_advance(struct job *j, const struct options *o, long long now)
 				fail_ssh(j);
 				continue;
 			}
+			/* The command reads no input: stdin at EOF, as ssh -n. */
+			if (!o->ask_become_pass)
+				ssh_channel_send_eof(j->channel);
 			j->exec_started = now;
 			j->deadline = j->timeout_ms > 0 ? now + j->timeout_ms : 0;
 			j->state = J_READ;
@@ -551,6 +566,9 @@ job_advance(struct job *j, const struct options *o, long long now)
 					j->state = J_DONE;
 				}
 			}
+			return;
+		case J_BANNER:
+			ping_read(j, now);
 			return;
 		case J_WAIT:
 		case J_DONE:
@@ -589,9 +607,9 @@ job_poll_events(const struct job *j)
 {
 	short ev = POLLIN;
 
-	if (j->state == J_CONNECT && !j->tcp_up)
+	if ((j->state == J_CONNECT || j->state == J_BANNER) && !j->tcp_up)
 		ev |= POLLOUT;
-	if (ssh_get_poll_flags(j->session) & SSH_WRITE_PENDING)
+	if (j->session && ssh_get_poll_flags(j->session) & SSH_WRITE_PENDING)
 		ev |= POLLOUT;
 	return ev;
 }

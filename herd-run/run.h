@@ -19,7 +19,7 @@ struct options {
 	long long default_timeout_ms, default_connect_timeout_ms;
 	size_t max_output;
 	int accept_new, insecure, sudo, ask_become_pass, ask_pass, json;
-	int ping, ping_auth;
+	int ping, ping_auth, dry_run;
 	char *password, *become_password;
 	char become_prompt[48];
 	struct sshconf *sshconf;
@@ -27,7 +27,8 @@ struct options {
 };
 
 enum job_state {
-	J_WAIT, J_CONNECT, J_AUTH, J_OPEN, J_PTY, J_EXEC, J_READ, J_STOP, J_DONE
+	J_WAIT, J_CONNECT, J_AUTH, J_OPEN, J_PTY, J_EXEC, J_READ, J_STOP, J_DONE,
+	J_BANNER	/* --ping: reading the server's version line */
 };
 
 enum job_status { S_OK, S_NONZERO, S_FAILED, S_TIMEOUT };
@@ -56,7 +57,7 @@ struct job {
 	int tcp_up, auth_step, sudo_state;
 	size_t key_index;
 	long long started, exec_started, deadline;
-	int fd;
+	int fd, own_fd;		/* own_fd: a --ping socket, not libssh's */
 
 	struct stream out, err;
 	int got_exit, exit_code;
@@ -74,6 +75,7 @@ void job_start(struct job *, const struct options *, long long now);
 void job_advance(struct job *, const struct options *, long long now);
 void job_stop(struct job *, enum job_status, const char *why, long long now);
 void job_free(struct job *);
+void job_fail(struct job *, enum job_status, char *error, const char *hint);
 short job_poll_events(const struct job *);
 
 /* auth.c */
@@ -81,6 +83,10 @@ int keys_preload(struct job *, size_t n, const struct options *);
 ssh_key keys_get(const char *path, const char **problem, int *bad_mode);
 void keys_free(void);
 char *ask_secret(const char *prompt);
+
+/* ping.c */
+void ping_start(struct job *, long long now);
+void ping_read(struct job *, long long now);
 
 /* classify.c */
 void classify(struct job *, const char *msg);

@@ -394,11 +394,14 @@ apply(struct sshhost *h, const struct directive *d)
 }
 
 void
-sshconf_lookup(const struct sshconf *c, const char *host, struct sshhost *h)
+sshconf_lookup(const struct sshconf *c, const char *host, const char *user,
+    struct sshhost *h)
 {
 	size_t i, j;
 
 	memset(h, 0, sizeof *h);
+	if (user)
+		h->user = xstrdup(user);
 	h->identities_only = -1;
 	h->connect_timeout_ms = -1;
 	h->password_auth = -1;

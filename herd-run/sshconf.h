@@ -30,8 +30,12 @@ struct sshhost {		/* settings for one host; NULL / 0 / -1: unset */
  */
 struct sshconf *sshconf_load(const char *file, char **err);
 void sshconf_free(struct sshconf *);
-/* Settings for a host as the user typed it; user is the login for Match user. */
-void sshconf_lookup(const struct sshconf *, const char *host, struct sshhost *);
+/*
+ * Settings for a host as the user typed it.  user, when not NULL, is the
+ * login already chosen (it wins over User, and Match user sees it).
+ */
+void sshconf_lookup(const struct sshconf *, const char *host, const char *user,
+    struct sshhost *);
 void sshhost_free(struct sshhost *);
 /* Expand ~ and the tokens %h %p %r %u %d %% in a path. */
 char *sshconf_expand(const char *path, const char *host, int port, const char *ruser);

@@ -1,0 +1,94 @@
+/*
+ * --ping without --auth: a TCP connection and the server's SSH banner,
+ * timed, without libssh (no key exchange, nothing the server logs as a
+ * login attempt).  Hosts behind a ProxyCommand or ProxyJump go through
+ * libssh instead, as far as the host key check.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "run.h"
+
+#define BANNER_MAX 1024		/* lines before the version string, RFC 4253 4.2 */
+
+void
+ping_start(struct job *j, long long now)
+{
+	struct addrinfo hints = { 0 }, *ai;
+	char port[16];
+	int rc, fd;
+
+	j->started = now;
+	j->deadline = now + j->connect_timeout_ms;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(port, sizeof port, "%d", j->port);
+	if ((rc = getaddrinfo(j->target, port, &hints, &ai)) != 0) {
+		job_fail(j, S_FAILED, xasprintf("DNS: cannot resolve %s (%s)", j->target,
+		    gai_strerror(rc)), "check the name, /etc/hosts, or HostName in "
+		    "ssh_config");
+		return;
+	}
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    ai->ai_protocol);
+	if (fd < 0 || (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0 &&
+	    errno != EINPROGRESS)) {
+		job_fail(j, S_FAILED, xasprintf("connect: %s", strerror(errno)),
+		    "check the address and that sshd listens on that port");
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(ai);
+		return;
+	}
+	freeaddrinfo(ai);
+	j->fd = fd;
+	j->own_fd = 1;
+	j->state = J_BANNER;
+}
+
+/* Read until the "SSH-" version line; the time it took is the result. */
+void
+ping_read(struct job *j, long long now)
+{
+	char buf[256];
+	const char *line, *nl;
+	socklen_t len = sizeof(int);
+	ssize_t n;
+	int e = 0;
+
+	if (getsockopt(j->fd, SOL_SOCKET, SO_ERROR, &e, &len) == 0 && e) {
+		job_fail(j, S_FAILED, xasprintf("connect: %s", strerror(e)),
+		    e == ECONNREFUSED ? "check that sshd is running and listening on "
+		    "that port" : "check the address and the network path to the host");
+		return;
+	}
+	while ((n = read(j->fd, buf, sizeof buf)) > 0)
+		herd_buf_add(&j->out.buf, buf, (size_t)n);
+	for (line = j->out.buf.p; line && (nl = memchr(line, '\n',
+	    j->out.buf.len - (size_t)(line - j->out.buf.p))); line = nl + 1) {
+		if (strncmp(line, "SSH-", 4))
+			continue;
+		/* Keep the version line alone, without its CR LF. */
+		n = nl - line;
+		if (n > 0 && line[n - 1] == '\r')
+			n--;
+		memmove(j->out.buf.p, line, (size_t)n);
+		j->out.buf.len = (size_t)n;
+		herd_buf_addc(&j->out.buf, '\n');
+		j->got_exit = 1;
+		j->exit_code = 0;
+		j->status = S_OK;
+		j->state = J_DONE;
+		return;
+	}
+	if (n == 0 || j->out.buf.len > BANNER_MAX)
+		job_fail(j, S_FAILED, xstrdup(n == 0 ? "disconnected: closed before "
+		    "an SSH banner" : "not an SSH server: no SSH banner"),
+		    "check that it is sshd that listens on that port");
+	(void)now;
+}
