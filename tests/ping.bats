@@ -1,0 +1,102 @@
+bats_require_minimum_version 1.5.0
+load helper
+
+# herd-run --ping, --dry-run, stdin at EOF, and herd ping / herd exec
+# --dry-run, on the loopback OpenSSH test fleet (tests/fleet/README).
+
+setup_file() {
+	export FD="$BATS_FILE_TMPDIR/fleet"
+	"$TESTS/fleet/fleet-start" "$FD" 4
+}
+
+teardown_file() {
+	"$TESTS/fleet/fleet-stop" "$FD"
+}
+
+setup() {
+	. "$FD/env"
+	T="$BATS_TEST_TMPDIR"
+	export HOME="$T/home"
+	mkdir -p "$HOME"
+	unset SSH_AUTH_SOCK
+	printf 'H\t%s\n' h001 h002 refused silent authfail >"$T/hosts"
+}
+
+@test "--ping: TCP and the SSH banner, no login; R records with the banner" {
+	run --separate-stderr herd-run --ping -F "$FLEET_SSH_CONFIG" --connect-timeout 1s \
+	    -f "$T/hosts"
+	assert_failure 1
+	assert_equal "$(grep -c '^R' <<<"$output")" 5
+	assert_line --partial "C	"
+	assert_regex "$(grep -P '^R\t[^\t]*\th001\t' <<<"$output")" \
+	    $'\th001\tok\t0\t[0-9]+\t[0-9a-f]{64}\tSSH-2.0-OpenSSH_[^\t]*\\\\n\t\t\t$'
+	# authfail refuses every key, but --ping does not log in: reachable
+	assert_regex "$(grep -P '^R\t[^\t]*\tauthfail\t' <<<"$output")" $'\tauthfail\tok\t0\t'
+	assert_regex "$(grep -P '^R\t[^\t]*\trefused\t' <<<"$output")" \
+	    $'\trefused\tfailed\t\t[0-9]+\t[0-9a-f]{64}\t\t\tconnect: Connection refused\t'
+	assert_regex "$(grep -P '^R\t[^\t]*\tsilent\t' <<<"$output")" \
+	    $'\tsilent\tfailed\t\t[0-9]+\t[0-9a-f]{64}\t\t\tconnect: timed out after 1s\t'
+	# the C record says what ran
+	assert_regex "$(grep '^C' <<<"$output")" $'^C\t[^\t]+\t[0-9]+\tping\t$'
+}
+
+@test "--ping --auth: logs in; a host that refuses the login fails" {
+	run --separate-stderr herd-run --ping --auth -F "$FLEET_SSH_CONFIG" \
+	    --connect-timeout 1s -f "$T/hosts"
+	assert_failure 1
+	assert_regex "$(grep -P '^R\t[^\t]*\th002\t' <<<"$output")" $'\th002\tok\t0\t'
+	assert_regex "$(grep -P '^R\t[^\t]*\tauthfail\t' <<<"$output")" \
+	    $'\tauthfail\tfailed\t\t.*\tauth: permission denied for herdfleet@'
+	assert_regex "$(grep '^C' <<<"$output")" $'\tping --auth\t'
+}
+
+@test "--ping takes no command; --auth needs --ping" {
+	run herd-run --ping true </dev/null
+	assert_failure 2
+	assert_output "herd-run: --ping runs no command"
+	run herd-run --auth true </dev/null
+	assert_failure 2
+	assert_output "herd-run: --auth goes with --ping"
+}
+
+@test "herd ping: one line per host and the count reachable, exit 1 if any is not" {
+	cat >"$T/c.yaml" <<CONF
+groups:
+  web: {hosts: [h001, h002, refused]}
+  ok: {hosts: [h003, h004]}
+CONF
+	run herd ping -c "$T/c.yaml" -F "$FLEET_SSH_CONFIG" -g web
+	assert_failure 1
+	assert_line --index 0 --regexp '^  h001     reachable \([0-9]+ms\)$'
+	assert_line --index 1 --regexp '^  h002     reachable \([0-9]+ms\)$'
+	assert_line --index 2 '  refused  unreachable (connect: Connection refused)'
+	assert_line --index 3 '2/3 hosts reachable'
+	run herd ping -c "$T/c.yaml" -F "$FLEET_SSH_CONFIG" -g ok --auth
+	assert_success
+	assert_line --index 2 '2/2 hosts logged in'
+	run herd ping -c "$T/c.yaml" -F "$FLEET_SSH_CONFIG" -g ok --json
+	assert_success
+	assert_equal "$(jq -r 'select(.reachable) | .host' <<<"$output" | paste -sd,)" "h003,h004"
+}
+
+@test "herd exec --dry-run: the hosts, as whom (-l beats ssh_config), the command" {
+	cat >"$T/c.yaml" <<CONF
+groups:
+  web: {hosts: [h001, h002], timeout: 5s}
+CONF
+	run herd exec -c "$T/c.yaml" -F "$FLEET_SSH_CONFIG" --dry-run 'uname -r' -g web \
+	    -l someone nohost:2200
+	assert_success
+	assert_output "would run: uname -r
+on 3 hosts:
+  h001         someone@127.0.1.1:22  timeout 5s
+  h002         someone@127.0.1.2:22  timeout 5s
+  nohost:2200  someone@nohost:2200  timeout 30s"
+	assert_equal "$("$TESTS/fleet/fleet-procs" "$FD")" ""
+}
+
+@test "the remote command's stdin is at EOF: cat ends at once" {
+	run --separate-stderr herd-run -F "$FLEET_SSH_CONFIG" --timeout 5s -f "$T/hosts" \
+	    cat
+	grep -P '^R\t[^\t]*\th001\t' <<<"$output" | grep -qP '\th001\tok\t0\t'
+}
