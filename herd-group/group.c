@@ -277,8 +277,9 @@ result_text(const struct result *r, struct herd_buf *b)
 	herd_buf_add(b, r->out.p ? r->out.p : "", r->out.len);
 	if (!r->err.len)
 		return;
+	/* say so, or x and x\n on stdout would read alike before stderr */
 	if (b->len && b->p[b->len - 1] != '\n')
-		herd_buf_addc(b, '\n');
+		herd_buf_adds(b, "\n\\ no newline at end of stdout\n");
 	for (; p < end; p = nl ? nl + 1 : end) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		herd_buf_adds(b, "stderr: ");

@@ -57,7 +57,7 @@ clear_progress(struct state *st)
 }
 
 static void
-print_selected(const struct run *run, const char *sel)
+print_selected(const struct run *run, const char *sel, int header)
 {
 	struct herd_strv names = { 0 };
 	const struct herd_host *h;
@@ -69,6 +69,8 @@ print_selected(const struct run *run, const char *sel)
 		errx(HERD_EXIT_USAGE, "--hosts %s: no results to select from", sel);
 	if (select_hosts(run, sel, &err, &names) < 0)
 		errx(HERD_EXIT_USAGE, "--hosts: %s", err);
+	if (header)
+		herd_rec_header(stdout);
 	for (i = 0; i < names.n; i++) {
 		if ((h = run_host(run, names.v[i]))) {
 			herd_host_write(stdout, h);
@@ -93,9 +95,7 @@ finish(struct state *st, struct run *run)
 		if (run->results[i].status != ST_OK)
 			st->worst = HERD_EXIT_HOSTS;
 	if (st->hosts_sel) {
-		if (!st->ended_any)
-			herd_rec_header(stdout);
-		print_selected(run, st->hosts_sel);
+		print_selected(run, st->hosts_sel, !st->ended_any);
 	} else if (st->ping) {
 		render_ping(stdout, run, &st->ro);
 	} else if (st->parse) {
@@ -227,7 +227,11 @@ main(int argc, char **argv)
 		read_input(&st, in, &run);
 		fclose(in);
 	}
-	if (run.nresults || (!st.ended_any && !st.hosts_sel))
+	/*
+	 * What is left: results, or a run that began with no host; with no
+	 * record at all there is no run to show (--hosts still says so).
+	 */
+	if (run.nresults || (!st.ended_any && (run.command || st.hosts_sel)))
 		finish(&st, &run);
 	run_reset(&run);
 	herd_conf_free(&st.cfg);

@@ -239,6 +239,25 @@ bytes(const struct herd_buf *b)
 	return herd_json_bytes(b->p ? b->p : "", b->len);
 }
 
+/* A string of remote bytes, or null. */
+static json_t *
+str_or_null(const char *s)
+{
+	return s ? herd_json_bytes(s, strlen(s)) : json_null();
+}
+
+/*
+ * One object per line, all ASCII: remote text may hold C1 and bidi
+ * controls, which must not reach a terminal raw (jq decodes \uXXXX).
+ */
+static void
+print_json(FILE *f, json_t *v)
+{
+	json_dumpf(v, f, JSON_COMPACT | JSON_ENSURE_ASCII);
+	putc('\n', f);
+	json_decref(v);
+}
+
 static const char *const label_names[] = {
 	"identical", "differs", "exited", "failed", "timeout",
 };
@@ -266,7 +285,7 @@ render_json(FILE *f, const struct run *run, const struct render_opts *o)
 		for (j = 0; j < g->n; j++)
 			json_array_append_new(hosts, herd_json_bytes(run->results[g->member[j]].host,
 			    strlen(run->results[g->member[j]].host)));
-		json_object_set_new(obj, "run", json_string(run->id ? run->id : ""));
+		json_object_set_new(obj, "run", str_or_null(run->id ? run->id : ""));
 		json_object_set_new(obj, "label", json_string(label_names[l]));
 		json_object_set_new(obj, "status", json_string(status_names[r->status]));
 		json_object_set_new(obj, "exit", r->has_exit ? json_integer(r->exit_code) :
@@ -276,8 +295,8 @@ render_json(FILE *f, const struct run *run, const struct render_opts *o)
 		json_object_set_new(obj, "hosts", hosts);
 		json_object_set_new(obj, "output", bytes(&r->out));
 		json_object_set_new(obj, "stderr", bytes(&r->err));
-		json_object_set_new(obj, "error", r->error ? json_string(r->error) : json_null());
-		json_object_set_new(obj, "hint", r->hint ? json_string(r->hint) : json_null());
+		json_object_set_new(obj, "error", str_or_null(r->error));
+		json_object_set_new(obj, "hint", str_or_null(r->hint));
 		if (l == L_DIFFERS && norm) {
 			herd_buf_reset(&a);
 			herd_buf_reset(&b);
@@ -289,12 +308,12 @@ render_json(FILE *f, const struct run *run, const struct render_opts *o)
 		} else {
 			json_object_set_new(obj, "diff", json_null());
 		}
-		herd_json_print(f, obj);
+		print_json(f, obj);
 	}
 	run_counts(run, &c);
 	obj = json_object();
-	json_object_set_new(obj, "run", json_string(run->id ? run->id : ""));
-	json_object_set_new(obj, "command", json_string(run->command ? run->command : ""));
+	json_object_set_new(obj, "run", str_or_null(run->id ? run->id : ""));
+	json_object_set_new(obj, "command", str_or_null(run->command ? run->command : ""));
 	json_object_set_new(obj, "hosts", json_integer((json_int_t)run->nresults));
 	json_object_set_new(obj, "succeeded", json_integer((json_int_t)c.succeeded));
 	json_object_set_new(obj, "differs", json_integer((json_int_t)c.differs));
@@ -303,7 +322,7 @@ render_json(FILE *f, const struct run *run, const struct render_opts *o)
 	json_object_set_new(obj, "timeout", json_integer((json_int_t)c.timeout));
 	hosts = json_object();
 	json_object_set_new(hosts, "summary", obj);
-	herd_json_print(f, hosts);
+	print_json(f, hosts);
 	herd_buf_free(&a);
 	herd_buf_free(&b);
 	herd_buf_free(&d);

@@ -26,7 +26,7 @@ picks(const struct run *run, const struct result *r, const char *term)
 	if (!strcmp(term, "@all"))
 		return 1;
 	if (!strcmp(term, "@ok"))
-		return g->norm;
+		return g->norm && r->status == ST_OK;
 	if (!strcmp(term, "@differs"))
 		return !g->norm && (r->status == ST_OK || r->status == ST_NONZERO);
 	if (!strcmp(term, "@failed"))

@@ -281,11 +281,14 @@ run_all(struct job *jobs, size_t n, struct options *o, struct counts *c)
 		now = herd_mono_ms();
 		if ((interrupted || ferror(stdout)) && !stopping) {
 			stopping = 1;
-			for (i = 0; i < nactive; i++)
-				job_stop(&jobs[active[i]], S_FAILED,
-				    jobs[active[i]].state == J_READ ? "interrupted; the "
-				    "remote command was stopped" : "interrupted before the "
-				    "command started", now);
+			for (i = 0; i < nactive; i++) {
+				j = &jobs[active[i]];
+				if (j->state == J_DONE || j->state == J_STOP)
+					continue;	/* finished, or being stopped */
+				job_stop(j, S_FAILED, j->state == J_READ ? "interrupted; "
+				    "the remote command was stopped" : "interrupted before "
+				    "the command started", now);
+			}
 			for (; next < n; next++) {
 				jobs[next].error = xstrdup("interrupted before connecting");
 				jobs[next].status = S_FAILED;
@@ -370,7 +373,7 @@ dry_run(struct job *jobs, size_t n, const struct options *o)
 		    jobs[i].port);
 		if (jobs[i].proxy_command)
 			printf("  via %s", jobs[i].proxy_command);
-		if (jobs[i].timeout_ms > 0)
+		if (jobs[i].timeout_ms > 0 && !o->ping)
 			printf("  timeout %llds", (jobs[i].timeout_ms + 999) / 1000);
 		putchar('\n');
 	}
@@ -513,7 +516,7 @@ main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	if (o.ask_pass && !o.dry_run && !(o.password = ask_secret("SSH password: ")))
 		errx(HERD_EXIT_USAGE, "--ask-pass needs a terminal to ask on");
-	if (o.ask_become_pass && !o.dry_run &&
+	if (o.ask_become_pass && !o.dry_run && !o.ping &&
 	    !(o.become_password = ask_secret("BECOME password: ")))
 		errx(HERD_EXIT_USAGE, "--ask-become-pass needs a terminal to ask on");
 	if (!o.json && !o.dry_run)
@@ -543,7 +546,8 @@ main(int argc, char **argv)
 			job_free(&jobs[i]);
 		hosts.n = 0;
 	} else {
-		keys_preload(jobs, hosts.n, &o);
+		if (!o.ping || o.ping_auth)
+			keys_preload(jobs, hosts.n, &o);
 		run_all(jobs, hosts.n, &o, &counts);
 	}
 	if (!o.json && !o.dry_run) {

@@ -38,8 +38,9 @@ ping_start(struct job *j, long long now)
 	    ai->ai_protocol);
 	if (fd < 0 || (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0 &&
 	    errno != EINPROGRESS)) {
-		job_fail(j, S_FAILED, xasprintf("connect: %s", strerror(errno)),
-		    "check the address and that sshd listens on that port");
+		classify(j, strerror(errno));
+		j->status = S_FAILED;
+		j->state = J_DONE;
 		if (fd >= 0)
 			close(fd);
 		freeaddrinfo(ai);
@@ -62,9 +63,9 @@ ping_read(struct job *j, long long now)
 	int e = 0;
 
 	if (getsockopt(j->fd, SOL_SOCKET, SO_ERROR, &e, &len) == 0 && e) {
-		job_fail(j, S_FAILED, xasprintf("connect: %s", strerror(e)),
-		    e == ECONNREFUSED ? "check that sshd is running and listening on "
-		    "that port" : "check the address and the network path to the host");
+		classify(j, strerror(e));	/* the reasons herd-run gives elsewhere */
+		j->status = S_FAILED;
+		j->state = J_DONE;
 		return;
 	}
 	while ((n = read(j->fd, buf, sizeof buf)) > 0)

@@ -2,9 +2,12 @@
  * Unified diffs with Myers' O(ND) algorithm in linear space: the middle of
  * the shortest edit script found from both ends, then each half solved the
  * same way.  Lines are interned to integers first, so comparing two lines
- * is one compare.  Past COST_LIMIT edits in one search the best diagonal so
- * far is taken (as GNU diff does): the diff stays correct, only no longer
- * minimal, and time stays bounded on outputs that share nothing.
+ * is one compare.  As GNU diff does, the identical lines at both ends are
+ * left out but for a horizon of context lines, lines with no match in the
+ * other text are set aside before the search, and past a cost limit the
+ * best diagonal so far is taken: the diff stays correct, only no longer
+ * minimal, and time stays bounded on outputs that share nothing.  The
+ * result is the one diff -u prints.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -13,7 +16,7 @@
 
 #include "herd.h"
 
-#define COST_LIMIT 4096
+#define COST_LIMIT 4096	/* at least; more for huge texts, as GNU diff */
 
 struct line {
 	const char *p;
@@ -90,10 +93,12 @@ split_lines(const char *p, size_t len, struct seq *s)
 }
 
 struct ctx {
-	const int *a, *b;
+	const int *a, *b;	/* the lines searched (not set aside) */
+	const long *ra, *rb;	/* their indices in the texts */
 	char *dela, *insb;
 	long *fd, *bd;		/* furthest x per diagonal, indexed from -off */
 	long off;
+	long too_expensive;	/* the cost past which a search gives up */
 };
 
 /*
@@ -162,7 +167,7 @@ midpoint(struct ctx *c, long xoff, long xlim, long yoff, long ylim, int minimal,
 				return;
 			}
 		}
-		if (minimal || cost < COST_LIMIT)
+		if (minimal || cost < c->too_expensive)
 			continue;
 		/* Too expensive: the forward or backward diagonal that got furthest. */
 		best = -1;
@@ -222,16 +227,109 @@ compare(struct ctx *c, long xoff, long xlim, long yoff, long ylim, int minimal)
 	}
 	if (xoff == xlim) {
 		for (; yoff < ylim; yoff++)
-			c->insb[yoff] = 1;
+			c->insb[c->rb[yoff]] = 1;
 	} else if (yoff == ylim) {
 		for (; xoff < xlim; xoff++)
-			c->dela[xoff] = 1;
+			c->dela[c->ra[xoff]] = 1;
 	} else {
 		midpoint(c, xoff, xlim, yoff, ylim, minimal, &xmid, &ymid, &lo_min,
 		    &hi_min);
 		compare(c, xoff, xmid, yoff, ymid, lo_min);
 		compare(c, xmid, xlim, ymid, ylim, hi_min);
 	}
+}
+
+/*
+ * GNU diff's discard_confusing_lines: mark the lines of one text (n lines,
+ * ids id[], matches in the other text count[id]) to set aside before the
+ * search.  A line with no match is set aside; one with very many matches
+ * only inside a run of such lines, never at its ends.
+ */
+static void
+discards(const int *id, long n, const long *count, char *d)
+{
+	long i, j, k, len, prov, consec, minimum, tem, many = 5;
+
+	for (tem = n / 64; (tem >>= 2) > 0;)
+		many *= 2;
+	for (i = 0; i < n; i++)
+		d[i] = count[id[i]] == 0 ? 1 : count[id[i]] > many ? 2 : 0;
+	for (i = 0; i < n; i++) {
+		if (d[i] == 2) {
+			d[i] = 0;
+			continue;
+		}
+		if (d[i] == 0)
+			continue;
+		for (prov = 0, j = i; j < n && d[j]; j++)
+			prov += d[j] == 2;
+		while (j > i && d[j - 1] == 2) {
+			d[--j] = 0;
+			prov--;
+		}
+		len = j - i;
+		if (prov * 4 > len) {
+			while (j > i)
+				if (d[--j] == 2)
+					d[j] = 0;
+			continue;
+		}
+		for (minimum = 1, tem = len >> 2; (tem >>= 2) > 0;)
+			minimum <<= 1;
+		minimum++;
+		for (k = 0, consec = 0; k < len; k++) {
+			if (d[i + k] != 2)
+				consec = 0;
+			else if (minimum == ++consec)
+				k -= consec;
+			else if (minimum < consec)
+				d[i + k] = 0;
+		}
+		for (k = 0, consec = 0; k < len; k++) {
+			if (k >= 8 && d[i + k] == 1)
+				break;
+			if (d[i + k] == 2) {
+				consec = 0;
+				d[i + k] = 0;
+			} else if (d[i + k] == 0)
+				consec = 0;
+			else
+				consec++;
+			if (consec == 3)
+				break;
+		}
+		i += len - 1;
+		for (k = 0, consec = 0; k < len; k++) {
+			if (k >= 8 && d[i - k] == 1)
+				break;
+			if (d[i - k] == 2) {
+				consec = 0;
+				d[i - k] = 0;
+			} else if (d[i - k] == 0)
+				consec = 0;
+			else
+				consec++;
+			if (consec == 3)
+				break;
+		}
+	}
+}
+
+/* The lines of a text not set aside: their ids and indices; the rest changed. */
+static long
+keep(const int *id, long n, const char *d, char *changed, int *kid, long *kidx)
+{
+	long i, m = 0;
+
+	for (i = 0; i < n; i++) {
+		if (d[i]) {
+			changed[i] = 1;
+			continue;
+		}
+		kid[m] = id[i];
+		kidx[m++] = i;
+	}
+	return m;
 }
 
 /*
@@ -372,6 +470,9 @@ herd_diff(const char *a, size_t alen, const char *b, size_t blen, int context,
 	struct interner t = { 0 };
 	struct ctx c;
 	size_t i, changed = 0;
+	long pre, suf, na, nb, ka, kb, lim, diags, *count, *ridx;
+	int *kid;
+	char *d;
 
 	split_lines(a, alen, &sa);
 	split_lines(b, blen, &sb);
@@ -383,16 +484,52 @@ herd_diff(const char *a, size_t alen, const char *b, size_t blen, int context,
 		sa.id[i] = intern(&t, &sa.l[i]);
 	for (i = 0; i < sb.n; i++)
 		sb.id[i] = intern(&t, &sb.l[i]);
-	c.a = sa.id;
-	c.b = sb.id;
-	c.dela = sa.changed;
-	c.insb = sb.changed;
-	c.off = (long)sb.n + 2;
-	c.fd = xcalloc(sa.n + sb.n + 5, sizeof *c.fd);
-	c.bd = xcalloc(sa.n + sb.n + 5, sizeof *c.bd);
-	compare(&c, 0, (long)sa.n, 0, (long)sb.n, 0);
-	shift_runs(sa.changed, sa.id, (long)sa.n, sb.changed);
-	shift_runs(sb.changed, sb.id, (long)sb.n, sa.changed);
+
+	/*
+	 * The identical lines at both ends are left out, but for a horizon
+	 * of context lines that the runs of changes may still slide into.
+	 */
+	lim = (long)(sa.n < sb.n ? sa.n : sb.n);
+	for (pre = 0; pre < lim && sa.id[pre] == sb.id[pre]; pre++)
+		;
+	pre = pre > context ? pre - context : 0;
+	for (suf = 0; suf < lim - pre && sa.id[sa.n - 1 - suf] == sb.id[sb.n - 1 - suf];
+	    suf++)
+		;
+	suf = suf > context ? suf - context : 0;
+	na = (long)sa.n - pre - suf;
+	nb = (long)sb.n - pre - suf;
+
+	/* Lines of one text without a match in the other are set aside. */
+	count = xcalloc(2 * (t.n + 1), sizeof *count);
+	for (i = 0; i < (size_t)na; i++)
+		count[sa.id[pre + i]]++;
+	for (i = 0; i < (size_t)nb; i++)
+		count[t.n + 1 + sb.id[pre + i]]++;
+	d = xcalloc((size_t)(na + nb) + 1, 1);
+	discards(sa.id + pre, na, count + t.n + 1, d);
+	discards(sb.id + pre, nb, count, d + na);
+	kid = xcalloc((size_t)(na + nb) + 1, sizeof *kid);
+	ridx = xcalloc((size_t)(na + nb) + 1, sizeof *ridx);
+	ka = keep(sa.id + pre, na, d, sa.changed + pre, kid, ridx);
+	kb = keep(sb.id + pre, nb, d + na, sb.changed + pre, kid + ka, ridx + ka);
+
+	c.a = kid;
+	c.b = kid + ka;
+	c.ra = ridx;
+	c.rb = ridx + ka;
+	c.dela = sa.changed + pre;
+	c.insb = sb.changed + pre;
+	c.off = kb + 2;
+	c.fd = xcalloc((size_t)(ka + kb) + 5, sizeof *c.fd);
+	c.bd = xcalloc((size_t)(ka + kb) + 5, sizeof *c.bd);
+	for (c.too_expensive = 1, diags = ka + kb + 3; diags; diags >>= 2)
+		c.too_expensive <<= 1;
+	if (c.too_expensive < COST_LIMIT)
+		c.too_expensive = COST_LIMIT;
+	compare(&c, 0, ka, 0, kb, 0);
+	shift_runs(sa.changed + pre, sa.id + pre, na, sb.changed + pre);
+	shift_runs(sb.changed + pre, sb.id + pre, nb, sa.changed + pre);
 	for (i = 0; i < sa.n; i++)
 		changed += (size_t)sa.changed[i];
 	for (i = 0; i < sb.n; i++)
@@ -401,6 +538,10 @@ herd_diff(const char *a, size_t alen, const char *b, size_t blen, int context,
 		hunks(&sa, &sb, context, out);
 	free(c.fd);
 	free(c.bd);
+	free(count);
+	free(d);
+	free(kid);
+	free(ridx);
 	free(t.slot);
 	free(t.lines);
 	free(sa.l);

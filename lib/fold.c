@@ -98,11 +98,15 @@ lookup(struct table *t, const char *prefix, size_t plen, const char *suffix, int
 	return k;
 }
 
-/* Compare names the way people count: web-9 before web-10. */
+/*
+ * Compare names the way people count: web-9 before web-10.  Names equal
+ * but for leading zeros (web-1, web-01) are ordered by their bytes, so
+ * that the order never depends on the order the names came in.
+ */
 int
 herd_natural_cmp(const char *a, const char *b)
 {
-	const char *sa, *sb;
+	const char *a0 = a, *b0 = b, *sa, *sb;
 	size_t la, lb;
 	int c;
 
@@ -129,7 +133,9 @@ herd_natural_cmp(const char *a, const char *b)
 		a++;
 		b++;
 	}
-	return (unsigned char)*a - (unsigned char)*b;
+	if (*a != *b)
+		return (unsigned char)*a - (unsigned char)*b;
+	return strcmp(a0, b0);
 }
 
 static int

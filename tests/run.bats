@@ -184,7 +184,7 @@ type_line() {
 	assert_equal "$(result h001)" 'ok|0|a\tb\nhello from fleet\n|||'
 	assert_equal "$(result exit3)" 'nonzero|3|a\tb\ninactive\n|||'
 	assert_equal "$(result stderr)" 'ok|0|a\tb\nto-stdout\n|to-stderr\n||'
-	assert_equal "$(result refused)" 'failed||||connect: connection refused (Connection refused)|check that sshd is running and listening on that port'
+	assert_equal "$(result refused)" 'failed||||connect: connection refused|check that sshd is running and listening on that port'
 	assert_counts_match
 }
 
@@ -218,7 +218,7 @@ type_line() {
 	assert_success
 	assert_output '{"host":"exit3","status":"nonzero","exit":3,"stdout":"inactive\n","stderr":"","error":null,"hint":null,"truncated":false}
 {"host":"h001","status":"ok","exit":0,"stdout":"hello from fleet\n","stderr":"","error":null,"hint":null,"truncated":false}
-{"host":"refused","status":"failed","exit":null,"stdout":"","stderr":"","error":"connect: connection refused (Connection refused)","hint":"check that sshd is running and listening on that port","truncated":false}
+{"host":"refused","status":"failed","exit":null,"stdout":"","stderr":"","error":"connect: connection refused","hint":"check that sshd is running and listening on that port","truncated":false}
 {"host":"stderr","status":"ok","exit":0,"stdout":"to-stdout\n","stderr":"to-stderr\n","error":null,"hint":null,"truncated":false}'
 	hr --json behave
 	run jq -r 'select((.duration_ms | type) != "number" or (.sha256 | test("^[0-9a-f]{64}$") | not)) | .host' <<<"$output"
@@ -363,7 +363,7 @@ usage: herd-run [options] [--] COMMAND..."
 	hr --connect-timeout 1s 'echo $FLEET_HOST $(id -un)'
 	assert_equal "$(result h001)" "ok|0|h001 $FLEET_USER\\n|||"
 	# refused and silent only differ from h001 by their Port
-	assert_equal "$(result refused)" 'failed||||connect: connection refused (Connection refused)|check that sshd is running and listening on that port'
+	assert_equal "$(result refused)" 'failed||||connect: connection refused|check that sshd is running and listening on that port'
 	assert_equal "$(result silent)" 'failed||||connect: timed out after 1s|host down, or the port filtered or not speaking SSH? raise --connect-timeout if it is just slow'
 	# H record: name h002, address h001 (looked up in ssh_config), user herdfleetpw
 	printf 'H\th002\th001\t\t%s\n' "$FLEET_PW_USER" >"$T/hosts"
@@ -373,7 +373,7 @@ usage: herd-run [options] [--] COMMAND..."
 	# H record port: h001's address on the refused host's port
 	printf 'H\tx\th001\t%s\n' "$(awk '$1 == "refused" { print $3 }' "$FLEET_ROLES_FILE")" >"$T/hosts"
 	hr true
-	assert_equal "$(result x)" 'failed||||connect: connection refused (Connection refused)|check that sshd is running and listening on that port'
+	assert_equal "$(result x)" 'failed||||connect: connection refused|check that sshd is running and listening on that port'
 }
 
 @test "-l USER overrides ssh_config's User" {
@@ -747,7 +747,7 @@ started.h002"
 	run cat "$T/out"
 	assert_equal "$(result sudopw)" 'ok|0|0\n|||'
 	assert_equal "$(result h001)" 'ok|0|0\n|||'
-	assert_equal "$(result refused)" 'failed||||connect: connection refused (Connection refused)|check that sshd is running and listening on that port'
+	assert_equal "$(result refused)" 'failed||||connect: connection refused|check that sshd is running and listening on that port'
 	# the same result as a plain sudo gives
 	assert_equal "$(sha sudopw)" "$(sha h001)"
 	refute_output --partial "$FLEET_PASSWORD"
@@ -858,7 +858,7 @@ started.h002"
 	hr --connect-timeout 1s behave
 	assert_failure 1
 	assert_equal "$stderr" ""
-	assert_equal "$(result refused)" 'failed||||connect: connection refused (Connection refused)|check that sshd is running and listening on that port'
+	assert_equal "$(result refused)" 'failed||||connect: connection refused|check that sshd is running and listening on that port'
 	assert_equal "$(result authfail)" "failed||||auth: permission denied for $FLEET_USER@$(addr authfail) (tried keys)|check the user and that the key is in the host's authorized_keys; try ssh -v"
 	assert_equal "$(result unknownkey)" "failed||||unknown key: $(known_name unknownkey) is not in $FLEET_KNOWN_HOSTS|verify the key once with ssh, or add it with --accept-new"
 	assert_equal "$(result changedkey)" "failed||||changed key: the host key of $(known_name changedkey) does not match $FLEET_KNOWN_HOSTS; possible man-in-the-middle attack, refusing to connect|if the change is expected, remove the old key with ssh-keygen -R and connect again"

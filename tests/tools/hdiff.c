@@ -31,5 +31,8 @@ main(int argc, char **argv)
 	slurp(argv[2], &b);
 	changed = herd_diff(a.p ? a.p : "", a.len, b.p ? b.p : "", b.len, 3, &out);
 	fwrite(out.p ? out.p : "", 1, out.len, stdout);
+	herd_buf_free(&a);
+	herd_buf_free(&b);
+	herd_buf_free(&out);
 	return changed ? 1 : 0;
 }
