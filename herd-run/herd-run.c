@@ -544,7 +544,6 @@ main(int argc, char **argv)
 		dry_run(jobs, hosts.n, &o);
 		for (i = 0; i < hosts.n; i++)
 			job_free(&jobs[i]);
-		hosts.n = 0;
 	} else {
 		if (!o.ping || o.ping_auth)
 			keys_preload(jobs, hosts.n, &o);

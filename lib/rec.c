@@ -181,6 +181,8 @@ herd_rec_field(FILE *out, const void *data, size_t n)
 	size_t i;
 
 	putc('\t', out);
+	if (n == 0)
+		return;
 	for (i = 0; i < n && !needs_escape(p[i]); i++)
 		;
 	if (i == n) {
