@@ -3,6 +3,11 @@
  * job_advance goes as far as it can without blocking, then returns; the
  * event loop in herd-run.c calls it again when the socket is ready.
  */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <err.h>
 #include <poll.h>
 #include <pwd.h>
@@ -262,6 +267,23 @@ job_start(struct job *j, const struct options *o, long long now)
 	job_advance(j, o, now);
 }
 
+/*
+ * TCP keepalives, probing after a minute idle: a host that vanishes while a
+ * long command runs is noticed (like ServerAliveInterval), and NAT state is
+ * kept.  A ProxyCommand's socketpair is no TCP socket; nothing to do there.
+ */
+static void
+keepalive(int fd)
+{
+	int on = 1, idle = 60, interval = 15, count = 4;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) < 0)
+		return;
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle);
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &interval, sizeof interval);
+	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
+}
+
 /* 0 to go on; -1 when the job failed on its host key. */
 static int
 verify_host_key(struct job *j)
@@ -489,7 +511,8 @@ job_advance(struct job *j, const struct options *o, long long now)
 		switch (j->state) {
 		case J_CONNECT:
 			rc = ssh_connect(j->session);
-			j->fd = ssh_get_fd(j->session);
+			if (j->fd < 0 && (j->fd = ssh_get_fd(j->session)) >= 0)
+				keepalive(j->fd);
 			if (rc == SSH_AGAIN)
 				return;
 			if (rc != SSH_OK) {

@@ -104,3 +104,19 @@ on 3 hosts:
 	    cat
 	grep -P '^R\t[^\t]*\th001\t' <<<"$output" | grep -qP '\th001\tok\t0\t'
 }
+
+@test "SSH connections have TCP keepalives, probing after 60s idle" {
+	printf 'H\th001\n' >"$T/one"
+	port=$(awk '$1 == "h001" { print $3 }' "$FD/roles")
+	herd-run -F "$FLEET_SSH_CONFIG" -f "$T/one" 'sleep 3' >/dev/null 2>&1 &
+	pid=$!
+	# wait for the established connection of that run, then look at it
+	for i in $(seq 50); do
+		ss -tnoi state established "( dport = :$port )" | grep -q keepalive && break
+		sleep 0.1
+	done
+	run ss -tnoi state established "( dport = :$port )"
+	kill "$pid" 2>/dev/null || :
+	wait "$pid" 2>/dev/null || :
+	assert_output --regexp 'timer:\(keepalive,([1-5][0-9]sec|60sec|1min),0\)'
+}
