@@ -212,9 +212,8 @@ next:;
 	return ok ? 0 : -1;
 }
 
-/* The value node of key in a mapping, or NULL. */
-static yaml_node_t *
-get(struct walk *w, yaml_node_t *map, const char *key)
+static yaml_node_pair_t *
+get_pair(struct walk *w, yaml_node_t *map, const char *key)
 {
 	yaml_node_pair_t *p;
 	yaml_node_t *k;
@@ -222,24 +221,27 @@ get(struct walk *w, yaml_node_t *map, const char *key)
 	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
 		k = node(w, p->key);
 		if (k->type == YAML_SCALAR_NODE && !strcmp(scalar(k), key))
-			return node(w, p->value);
+			return p;
 	}
 	return NULL;
+}
+
+/* The value node of key in a mapping, or NULL. */
+static yaml_node_t *
+get(struct walk *w, yaml_node_t *map, const char *key)
+{
+	yaml_node_pair_t *p = get_pair(w, map, key);
+
+	return p ? node(w, p->value) : NULL;
 }
 
 /* The key node of key in a mapping, or NULL. */
 static yaml_node_t *
 get_key(struct walk *w, yaml_node_t *map, const char *key)
 {
-	yaml_node_pair_t *p;
-	yaml_node_t *k;
+	yaml_node_pair_t *p = get_pair(w, map, key);
 
-	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		k = node(w, p->key);
-		if (k->type == YAML_SCALAR_NODE && !strcmp(scalar(k), key))
-			return k;
-	}
-	return NULL;
+	return p ? node(w, p->key) : NULL;
 }
 
 /* The later of two nodes in the file. */

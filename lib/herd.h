@@ -158,6 +158,9 @@ size_t herd_diff(const char *a, size_t alen, const char *b, size_t blen, int con
 char *herd_fold(char *const *names, size_t n, int fold);
 int herd_natural_cmp(const char *, const char *);
 
+/* utf8.c */
+size_t herd_utf8_decode(const void *, size_t n, unsigned *cp);
+
 /* sanitize.c: remote bytes made safe for a terminal. */
 void herd_sanitize(struct herd_buf *, const void *, size_t);
 

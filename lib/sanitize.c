@@ -2,32 +2,6 @@
 
 #include "herd.h"
 
-static size_t
-utf8_seq(const unsigned char *p, size_t n, unsigned *cp)
-{
-	size_t len, i;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2, *cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3, *cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4, *cp = p[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		*cp = *cp << 6 | (p[i] & 0x3f);
-	}
-	if ((len == 3 && (*cp < 0x800 || (*cp >= 0xd800 && *cp <= 0xdfff))) ||
-	    (len == 4 && (*cp < 0x10000 || *cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
 /* Code points a terminal acts on or that reorder text: C1 controls, bidi controls. */
 static int
 unsafe(unsigned cp)
@@ -58,7 +32,7 @@ herd_sanitize(struct herd_buf *out, const void *data, size_t n)
 		} else if (*p == 0x7f) {
 			herd_buf_adds(out, "^?");
 			p++;
-		} else if ((len = utf8_seq(p, (size_t)(end - p), &cp)) == 0) {
+		} else if ((len = herd_utf8_decode(p, (size_t)(end - p), &cp)) == 0) {
 			herd_buf_addf(out, "\\x%02x", *p++);
 		} else if (unsafe(cp)) {
 			herd_buf_addf(out, "<U+%04X>", cp);
