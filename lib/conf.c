@@ -20,37 +20,38 @@ struct walk {
 
 #define LENGTH(a) (sizeof(a) / sizeof((a)[0]))
 
-static void __attribute__((format(printf, 4, 5)))
-fail_at(struct walk *w, size_t line, size_t column, const char *fmt, ...)
+static void
+vfail_at(struct walk *w, size_t line, size_t column, const char *fmt, va_list ap)
 {
-	va_list ap;
 	char *msg, *full;
 
-	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
-	va_end(ap);
 	full = xasprintf("%s:%zu:%zu: %s", w->file, line, column, msg ? msg : "error");
 	herd_strv_add(&w->cfg->errors, full);
 	free(full);
 	free(msg);
 }
 
+static void __attribute__((format(printf, 4, 5)))
+fail_at(struct walk *w, size_t line, size_t column, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail_at(w, line, column, fmt, ap);
+	va_end(ap);
+}
+
+/* An error at node n, which libyaml numbers from 0. */
 static void __attribute__((format(printf, 3, 4)))
 fail(struct walk *w, yaml_node_t *n, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg, *full;
 
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
+	vfail_at(w, n->start_mark.line + 1, n->start_mark.column + 1, fmt, ap);
 	va_end(ap);
-	full = xasprintf("%s:%zu:%zu: %s", w->file, n->start_mark.line + 1,
-	    n->start_mark.column + 1, msg ? msg : "error");
-	herd_strv_add(&w->cfg->errors, full);
-	free(full);
-	free(msg);
 }
 
 static const char *
