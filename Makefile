@@ -28,7 +28,7 @@ LIB = $(O)/libherd.a
 
 ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(call pkg_cflags,$(LIB_PKGS) libssh libcurl sqlite3)
 
-.PHONY: all asan check check-asan bench demo deps install clean
+.PHONY: all asan check check-asan bench demo deps install clean FORCE
 .SUFFIXES:
 .SECONDEXPANSION:
 .SECONDARY:
@@ -39,6 +39,12 @@ $(O)/obj/%.o: %.c lib/herd.h lib/conf.h $$(wildcard $$(dir $$*)*.h)
 	@mkdir -p $(dir $@)
 	@echo "CC $<"
 	@$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# herd finds its programs in BINDIR: rebuild it when BINDIR changes.
+$(O)/exec-dir: FORCE
+	@mkdir -p $(O)
+	@echo '$(BINDIR)' | cmp -s - $@ || echo '$(BINDIR)' >$@
+$(O)/obj/herd/herd.o: $(O)/exec-dir
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
