@@ -137,36 +137,18 @@ make_remote_command(struct options *o)
 }
 
 /* Remove every NEEDLE in b; with eol, also the line end right after each. */
+/* A pty's output: its CR LF line ends as LF. */
 static void
-remove_all(struct herd_buf *b, const char *needle, int eol)
+crlf_to_lf(struct herd_buf *b)
 {
-	size_t n = strlen(needle), o = 0, i = 0;
+	size_t i, o = 0;
 
-	while (i < b->len) {
-		if (b->len - i >= n && !memcmp(b->p + i, needle, n)) {
-			i += n;
-			if (eol && i < b->len && b->p[i] == '\r')
-				i++;
-			if (eol && i < b->len && b->p[i] == '\n')
-				i++;
-			continue;
-		}
-		b->p[o++] = b->p[i++];
-	}
+	for (i = 0; i < b->len; i++)
+		if (b->p[i] != '\r' || i + 1 == b->len || b->p[i + 1] != '\n')
+			b->p[o++] = b->p[i];
 	b->len = o;
 	if (b->p)
 		b->p[o] = '\0';
-}
-
-/*
- * A pty's output: its CR LF line ends as LF, and sudo's prompt taken out
- * with the line end sudo writes after reading the password.
- */
-static void
-clean_pty_output(struct herd_buf *b, const char *prompt)
-{
-	remove_all(b, prompt, 1);
-	remove_all(b, "\r", 0);
 }
 
 static void
@@ -188,8 +170,10 @@ emit(struct job *j, const struct options *o, long long now)
 	long long duration = now - j->started;
 	json_t *obj;
 
-	if (o->ask_become_pass)
-		clean_pty_output(&j->out.buf, o->become_prompt);
+	if (o->ask_become_pass) {
+		sudo_settle(j);
+		crlf_to_lf(&j->out.buf);
+	}
 	add_marker(&j->out);
 	add_marker(&j->err);
 	herd_result_hash(status, exit_code, j->out.buf.p, j->out.buf.len, j->err.buf.p,

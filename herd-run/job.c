@@ -20,6 +20,7 @@
 #include "run.h"
 
 #define STOP_GRACE_MS 500	/* between TERM and KILL for a stopped command */
+#define SUDO_MAX 4096		/* what sudo may say before the command runs */
 
 static char *
 local_user(void)
@@ -148,6 +149,7 @@ job_free(struct job *j)
 	free(j->strict);
 	herd_buf_free(&j->out.buf);
 	herd_buf_free(&j->err.buf);
+	herd_buf_free(&j->sudo);
 	free(j->error);
 	free(j->key_problem);
 	memset(j, 0, sizeof *j);
@@ -191,7 +193,14 @@ on_data(ssh_session session, ssh_channel channel, void *data, uint32_t len,
 	struct job *j = userdata;
 	const struct options *o = j->opts;
 
-	keep(is_stderr ? &j->err : &j->out, data, len, o->max_output);
+	/* Until sudo is answered, what the pty says is sudo's, kept apart. */
+	if (o->ask_become_pass && j->sudo_state == 3)
+		;	/* sudo refused the password: its words are not output */
+	else if (o->ask_become_pass && j->sudo_state < 2 && !is_stderr &&
+	    j->sudo.len + len <= SUDO_MAX)
+		herd_buf_add(&j->sudo, data, len);
+	else
+		keep(is_stderr ? &j->err : &j->out, data, len, o->max_output);
 	return (int)len;
 }
 
@@ -417,26 +426,93 @@ open_channel(struct job *j)
 	ssh_set_channel_callbacks(j->channel, &j->callbacks);
 }
 
-/* With --ask-become-pass: answer sudo's prompt once; a second prompt is a wrong password. */
+static int
+is_prefix(const char *b, size_t n, const char *s)	/* b[0..n) begins s */
+{
+	return n <= strlen(s) && memcmp(b, s, n) == 0;
+}
+
+static int
+begins(const char *b, size_t n, const char *s)		/* s begins b[0..n) */
+{
+	return n >= strlen(s) && memcmp(b, s, strlen(s)) == 0;
+}
+
+/*
+ * With --ask-become-pass: sudo's words end here; the rest of what was kept
+ * apart is the command's output.
+ */
+static void
+sudo_done(struct job *j, size_t sudo_bytes)
+{
+	if (sudo_bytes < j->sudo.len)
+		keep(&j->out, j->sudo.p + sudo_bytes, j->sudo.len - sudo_bytes,
+		    j->opts->max_output);
+	herd_buf_free(&j->sudo);
+	j->sudo_state = 2;
+}
+
+/* How much of what was kept apart is sudo's prompt and the line end after it. */
+static size_t
+prompt_bytes(const struct job *j)
+{
+	size_t at = strlen(j->opts->become_prompt);
+
+	if (at < j->sudo.len && j->sudo.p[at] == '\r')
+		at++;
+	if (at < j->sudo.len && j->sudo.p[at] == '\n')
+		at++;
+	return at;
+}
+
+/*
+ * The password goes only to sudo's prompt as the very first thing on the
+ * pty (sudo runs before the command can print anything); anything else
+ * first means sudo did not ask.  After the answer, "Sorry, try again." or
+ * a second prompt is a wrong password; other output is the command's.
+ */
 static void
 answer_sudo(struct job *j, const struct options *o, long long now)
 {
-	size_t plen = strlen(o->become_prompt), seen = 0;
-	const char *p = j->out.buf.p, *end = p + j->out.buf.len;
+	const char *prompt = o->become_prompt, *b = j->sudo.p ? j->sudo.p : "", *rest;
+	size_t n = j->sudo.len, plen = strlen(prompt), at;
 
-	while (p && (p = memmem(p, (size_t)(end - p), o->become_prompt, plen))) {
-		seen++;
-		p += plen;
+	if (j->sudo_state == 0) {
+		if (n < plen && is_prefix(b, n, prompt))
+			return;		/* the prompt may still be arriving */
+		if (n == plen && begins(b, n, prompt)) {
+			ssh_channel_write(j->channel, o->become_password,
+			    (uint32_t)strlen(o->become_password));
+			ssh_channel_write(j->channel, "\n", 1);
+			j->sudo_state = 1;
+			return;
+		}
+		sudo_done(j, 0);
+		return;
 	}
-	if ((int)seen > j->sudo_state && j->sudo_state == 0) {
-		ssh_channel_write(j->channel, o->become_password,
-		    (uint32_t)strlen(o->become_password));
-		ssh_channel_write(j->channel, "\n", 1);
-		j->sudo_state = 1;
-	} else if (seen > 1) {
+	at = prompt_bytes(j);
+	rest = b + at;
+	if (n == at || (n < plen + 2 && is_prefix(b + plen, n - plen, "\r\n")))
+		return;
+	if (begins(rest, n - at, "Sorry, try again.") || begins(rest, n - at, prompt)) {
+		/* what sudo says from now on (its prompt again) is dropped */
+		herd_buf_free(&j->sudo);
+		j->sudo_state = 3;
 		job_stop(j, S_FAILED, "sudo: incorrect password (--ask-become-pass)", now);
 		j->hint = "check the become password; sudo refused it";
+		return;
 	}
+	if (is_prefix(rest, n - at, "Sorry, try again.") || is_prefix(rest, n - at, prompt))
+		return;
+	sudo_done(j, at);
+}
+
+/* At the end, whatever sudo business is unsettled: the output as it stands. */
+void
+sudo_settle(struct job *j)
+{
+	if (j->opts->ask_become_pass && j->sudo_state < 2)
+		sudo_done(j, j->sudo_state == 1 ? prompt_bytes(j) : 0);
 }
 
 static void

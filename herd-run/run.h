@@ -54,7 +54,9 @@ struct job {
 	ssh_session session;
 	ssh_channel channel;
 	struct ssh_channel_callbacks_struct callbacks;
-	int tcp_up, auth_step, sudo_state;
+	int tcp_up, auth_step;
+	int sudo_state;		/* --ask-become-pass: 0 no prompt yet, 1 answered, 2 done, 3 refused */
+	struct herd_buf sudo;	/* the pty's output until then */
 	size_t key_index;
 	long long started, exec_started, deadline;
 	int fd, own_fd;		/* own_fd: a --ping socket, not libssh's */
@@ -76,6 +78,7 @@ void job_advance(struct job *, const struct options *, long long now);
 void job_stop(struct job *, enum job_status, const char *why, long long now);
 void job_free(struct job *);
 void job_fail(struct job *, enum job_status, char *error, const char *hint);
+void sudo_settle(struct job *);
 short job_poll_events(const struct job *);
 
 /* auth.c */

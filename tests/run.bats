@@ -777,6 +777,22 @@ started.h002"
 	no_fleet_procs
 }
 
+@test "--ask-become-pass: the password goes to sudo's prompt only, never to a command" {
+	[ "$FLEET_HAS_SUDO" = 1 ] || skip "no sudo on the fleet (not root)"
+	# h001's sudo wants no password, so no prompt comes first; the command
+	# itself then prints the prompt text (found with ps) and reads a line
+	hosts h001
+	on_tty "herd-run -F $CFG -f $T/hosts --timeout 3s --ask-become-pass 'ps -eo args | grep -o \"[[]herd-sudo:[0-9a-f]*]\" | head -1; read -r x; echo got:\$x' >$T/out 2>$T/err"
+	until_true tty_has "BECOME password:"
+	type_line "$FLEET_PASSWORD"
+	until_true test -s "$T/tty.rc"
+	run cat "$T/out"
+	refute_output --partial "$FLEET_PASSWORD"
+	# the command got no line, and the prompt text it printed is its output
+	assert_regex "$(result h001)" '^timeout\|\|\[herd-sudo:[0-9a-f]+\]\\n\|'
+	no_fleet_procs
+}
+
 # --- output ------------------------------------------------------------------------------
 
 @test "big: 10 MiB arrive complete by default" {
