@@ -1,10 +1,12 @@
 /* herd-run: run a command on every host of the H records read, all at once. */
+#include <ctype.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,16 +83,20 @@ static size_t
 parse_size(const char *s)
 {
 	char *end;
-	unsigned long long v = strtoull(s, &end, 10);
+	unsigned long long v;
+	int shift = 0;
 
+	errno = 0;
+	v = strtoull(s, &end, 10);
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
 	}
-	if (end == s || *end || v == 0)
+	if (!isdigit((unsigned char)*s) || errno || *end || v == 0 ||
+	    v > (SIZE_MAX >> 1) >> shift)
 		errx(HERD_EXIT_USAGE, "--max-output: expected a size such as 16M, got %s", s);
-	return (size_t)v;
+	return (size_t)(v << shift);
 }
 
 static long long
@@ -103,26 +109,14 @@ parse_dur(const char *opt, const char *s)
 	return ms;
 }
 
-static char *
-shell_quote(const char *s)
-{
-	struct herd_buf b = { 0 };
-
-	herd_buf_addc(&b, '\'');
-	for (; *s; s++)
-		if (*s == '\'')
-			herd_buf_adds(&b, "'\\''");
-		else
-			herd_buf_addc(&b, *s);
-	herd_buf_addc(&b, '\'');
-	return herd_buf_steal(&b);
-}
-
 static void
 make_remote_command(struct options *o)
 {
-	char *q = shell_quote(o->command);
+	struct herd_buf qb = { 0 };
+	char *q;
 
+	herd_shell_quote(&qb, o->command);
+	q = herd_buf_steal(&qb);
 	if (o->ask_become_pass) {
 		snprintf(o->become_prompt, sizeof o->become_prompt, "[herd-sudo:%08x%08x]",
 		    arc4random(), arc4random());
@@ -136,7 +130,6 @@ make_remote_command(struct options *o)
 	free(q);
 }
 
-/* Remove every NEEDLE in b; with eol, also the line end right after each. */
 /* A pty's output: its CR LF line ends as LF. */
 static void
 crlf_to_lf(struct herd_buf *b)
@@ -180,7 +173,8 @@ emit(struct job *j, const struct options *o, long long now)
 	    j->err.buf.len, sha);
 	if (o->json) {
 		obj = json_object();
-		json_object_set_new(obj, "host", json_string(j->host.name));
+		json_object_set_new(obj, "host", herd_json_bytes(j->host.name,
+		    strlen(j->host.name)));
 		json_object_set_new(obj, "status", json_string(status));
 		json_object_set_new(obj, "exit", has_exit ? json_integer(exit_code) :
 		    json_null());
@@ -189,8 +183,8 @@ emit(struct job *j, const struct options *o, long long now)
 		    j->out.buf.len));
 		json_object_set_new(obj, "stderr", herd_json_bytes(j->err.buf.p,
 		    j->err.buf.len));
-		json_object_set_new(obj, "error", j->error ? json_string(j->error) :
-		    json_null());
+		json_object_set_new(obj, "error", j->error ?
+		    herd_json_bytes(j->error, strlen(j->error)) : json_null());
 		json_object_set_new(obj, "hint", j->hint ? json_string(j->hint) :
 		    json_null());
 		json_object_set_new(obj, "truncated", json_boolean(j->out.dropped ||
@@ -237,7 +231,7 @@ read_hosts(FILE *in, struct herd_hostlist *hosts, int json)
 			continue;
 		}
 		if (herd_host_from_rec(&r, &h) < 0)
-			errx(HERD_EXIT_USAGE, "bad H record: %.*s", (int)r.rawlen, r.raw);
+			errx(HERD_EXIT_USAGE, "bad H record: %s", herd_safe(r.raw));
 		*herd_hostlist_add(hosts) = h;
 		if (!json)
 			herd_rec_passthrough(stdout, &r);
@@ -341,27 +335,34 @@ run_all(struct job *jobs, size_t n, struct options *o, struct counts *c)
 static void
 dry_run(struct job *jobs, size_t n, const struct options *o)
 {
-	struct herd_buf safe = { 0 };
+	char *cmd = herd_safe(o->remote_command), *name, *user, *target, *proxy;
 	size_t i, w = 0;
 
 	for (i = 0; i < n; i++)
 		if (strlen(jobs[i].host.name) > w)
 			w = strlen(jobs[i].host.name);
-	herd_sanitize(&safe, o->remote_command, strlen(o->remote_command));
-	printf("would run: %s\non %zu host%s:\n", safe.p ? safe.p : "", n,
-	    n == 1 ? "" : "s");
+	printf("would run: %s\non %zu host%s:\n", cmd, n, n == 1 ? "" : "s");
 	for (i = 0; i < n; i++) {
-		herd_buf_reset(&safe);
-		herd_sanitize(&safe, jobs[i].host.name, strlen(jobs[i].host.name));
-		printf("  %-*s  %s@%s:%d", (int)w, safe.p, jobs[i].user, jobs[i].target,
-		    jobs[i].port);
-		if (jobs[i].proxy_command)
-			printf("  via %s", jobs[i].proxy_command);
+		name = herd_safe(jobs[i].host.name);
+		user = herd_safe(jobs[i].user);
+		target = herd_safe(jobs[i].target);
+		printf("  %-*s  %s@%s:%d", (int)w, name, user, target, jobs[i].port);
+		if (jobs[i].proxy_command) {
+			proxy = herd_safe(jobs[i].proxy_command);
+			printf("  via %s", proxy);
+			free(proxy);
+		}
 		if (jobs[i].timeout_ms > 0 && !o->ping)
 			printf("  timeout %llds", (jobs[i].timeout_ms + 999) / 1000);
+		if (jobs[i].hostkeys != HK_STRICT)
+			printf("  unknown host keys %s", jobs[i].hostkeys == HK_ACCEPT_NEW ?
+			    "accepted and added" : "not checked");
 		putchar('\n');
+		free(name);
+		free(user);
+		free(target);
 	}
-	herd_buf_free(&safe);
+	free(cmd);
 }
 
 static char *
@@ -433,7 +434,11 @@ main(int argc, char **argv)
 			fputs(usage, stdout);
 			return HERD_EXIT_OK;
 		case 'i': herd_strv_add(&o.identities, optarg); break;
-		case 'l': o.user = optarg; break;
+		case 'l':
+			if (!herd_valid_user(optarg))
+				errx(HERD_EXIT_USAGE, "-l: bad user name %s", herd_safe(optarg));
+			o.user = optarg;
+			break;
 		case 'p':
 			if (herd_parse_int(optarg, 1, 65535, &v) < 0)
 				errx(HERD_EXIT_USAGE, "-p: expected a port, got %s", optarg);

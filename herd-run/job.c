@@ -42,19 +42,45 @@ first_expanded(const struct herd_strv *files, const char *fallback, const char *
 	return sshconf_expand(f, host, port, user);
 }
 
+/* A word for sh in a ProxyCommand, whose % libssh expands: %% for a %. */
+static void
+proxy_word(struct herd_buf *b, const char *s)
+{
+	struct herd_buf q = { 0 };
+	size_t i;
+
+	herd_shell_quote(&q, s);
+	for (i = 0; i < q.len; i++) {
+		if (q.p[i] == '%')
+			herd_buf_addc(b, '%');
+		herd_buf_addc(b, q.p[i]);
+	}
+	herd_buf_free(&q);
+}
+
 /* A ProxyJump chain as the ProxyCommand OpenSSH would run for it. */
 static char *
 jump_command(const char *jump, const char *ssh_config)
 {
 	const char *last = strrchr(jump, ',');
 	struct herd_buf b = { 0 };
+	char *part;
 
 	herd_buf_adds(&b, "exec ssh");
-	if (ssh_config)
-		herd_buf_addf(&b, " -F '%s'", ssh_config);
-	if (last)
-		herd_buf_addf(&b, " -J '%.*s'", (int)(last - jump), jump);
-	herd_buf_addf(&b, " -W '[%%h]:%%p' 'ssh://%s'", last ? last + 1 : jump);
+	if (ssh_config) {
+		herd_buf_adds(&b, " -F ");
+		proxy_word(&b, ssh_config);
+	}
+	if (last) {
+		herd_buf_adds(&b, " -J ");
+		part = xstrndup(jump, (size_t)(last - jump));
+		proxy_word(&b, part);
+		free(part);
+	}
+	herd_buf_adds(&b, " -W '[%h]:%p' ");
+	part = xasprintf("ssh://%s", last ? last + 1 : jump);
+	proxy_word(&b, part);
+	free(part);
 	return herd_buf_steal(&b);
 }
 
@@ -72,6 +98,16 @@ add_default_keys(struct job *j)
 		free(e);
 		free(p);
 	}
+}
+
+/* StrictHostKeyChecking: no, off and accept-new add unknown keys; all else is yes. */
+static enum hostkeys
+hostkey_policy(const char *strict)
+{
+	if (strict && (!strcasecmp(strict, "accept-new") || !strcasecmp(strict, "no") ||
+	    !strcasecmp(strict, "off")))
+		return HK_ACCEPT_NEW;
+	return HK_STRICT;
 }
 
 /* Settings for one host: H record, then command line, then ssh_config, then defaults. */
@@ -118,8 +154,8 @@ job_init(struct job *j, const struct herd_host *h, const struct options *o)
 	else if (sh.proxy_jump && strcasecmp(sh.proxy_jump, "none"))
 		j->proxy_command = jump_command(sh.proxy_jump, o->ssh_config);
 	j->kex = sh.kex ? xstrdup(sh.kex) : NULL;
-	j->strict = xstrdup(o->insecure ? "insecure" : o->accept_new ? "accept-new" :
-	    sh.strict ? sh.strict : "yes");
+	j->hostkeys = o->insecure ? HK_INSECURE : o->accept_new ? HK_ACCEPT_NEW :
+	    hostkey_policy(sh.strict);
 	j->connect_timeout_ms = o->connect_timeout_ms >= 0 ? o->connect_timeout_ms :
 	    sh.connect_timeout_ms > 0 ? sh.connect_timeout_ms : o->default_connect_timeout_ms;
 	j->timeout_ms = o->timeout_ms >= 0 ? o->timeout_ms :
@@ -146,7 +182,6 @@ job_free(struct job *j)
 	free(j->global_known_hosts);
 	free(j->proxy_command);
 	free(j->kex);
-	free(j->strict);
 	herd_buf_free(&j->out.buf);
 	herd_buf_free(&j->err.buf);
 	herd_buf_free(&j->sudo);
@@ -234,25 +269,36 @@ on_exit_signal(ssh_session session, ssh_channel channel, const char *signal,
 	free(note);
 }
 
-static void
-set_options(struct job *j, const struct options *o)
+/* libssh's settings for the session; -1 (the job failed) on one it refuses. */
+static int
+set_options(struct job *j)
 {
 	ssh_session s = j->session;
 	int yes = 1, no = 0;
 	long timeout = (long)((j->connect_timeout_ms + 999) / 1000);
 
-	ssh_options_set(s, SSH_OPTIONS_HOST, j->target);
-	ssh_options_set(s, SSH_OPTIONS_PORT, &j->port);
-	ssh_options_set(s, SSH_OPTIONS_USER, j->user);
-	ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
-	ssh_options_set(s, SSH_OPTIONS_NODELAY, &yes);
-	ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
-	ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, j->known_hosts);
-	ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, j->global_known_hosts);
-	if (j->proxy_command)
-		ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND, j->proxy_command);
-	if (j->kex)
-		ssh_options_set(s, SSH_OPTIONS_KEY_EXCHANGE, j->kex);
+	if (!herd_valid_user(j->user)) {
+		job_fail(j, S_FAILED, xasprintf("bad user name \"%s\"", j->user),
+		    "check User in ssh_config");
+		return -1;
+	}
+	if (ssh_options_set(s, SSH_OPTIONS_HOST, j->target) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_PORT, &j->port) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_USER, j->user) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_NODELAY, &yes) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, j->known_hosts) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, j->global_known_hosts) < 0 ||
+	    (j->proxy_command &&
+	    ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND, j->proxy_command) < 0) ||
+	    (j->kex && ssh_options_set(s, SSH_OPTIONS_KEY_EXCHANGE, j->kex) < 0)) {
+		job_fail(j, S_FAILED, xasprintf("ssh settings refused: %s",
+		    ssh_get_error(s)), "check HostName, User and KexAlgorithms for "
+		    "this host");
+		return -1;
+	}
+	return 0;
 }
 
 void
@@ -268,7 +314,9 @@ job_start(struct job *j, const struct options *o, long long now)
 		job_fail(j, S_FAILED, xstrdup("out of memory"), NULL);
 		return;
 	}
-	set_options(j, o);
+	j->started = now;
+	if (set_options(j) < 0)
+		return;
 	ssh_set_blocking(j->session, 0);
 	j->started = now;
 	j->deadline = now + j->connect_timeout_ms;
@@ -315,13 +363,16 @@ verify_host_key(struct job *j)
 		return -1;
 	case SSH_KNOWN_HOSTS_UNKNOWN:
 	case SSH_KNOWN_HOSTS_NOT_FOUND:
-		if (!strcmp(j->strict, "insecure"))
+		if (j->hostkeys == HK_INSECURE)
 			break;
-		if (!strcasecmp(j->strict, "accept-new") || !strcasecmp(j->strict, "no") ||
-		    !strcasecmp(j->strict, "off")) {
-			if (ssh_session_update_known_hosts(j->session) != SSH_OK)
-				warnx("%s: cannot add the host key to %s: %s", j->host.name,
+		if (j->hostkeys == HK_ACCEPT_NEW) {
+			if (ssh_session_update_known_hosts(j->session) != SSH_OK) {
+				char *safe = herd_safe(j->host.name);
+
+				warnx("%s: cannot add the host key to %s: %s", safe,
 				    j->known_hosts, ssh_get_error(j->session));
+				free(safe);
+			}
 			break;
 		}
 		job_fail(j, S_FAILED, xasprintf("unknown key: %s is not in %s", name,

@@ -59,7 +59,7 @@ ping_read(struct job *j, long long now)
 	char buf[256];
 	const char *line, *nl;
 	socklen_t len = sizeof(int);
-	ssize_t n;
+	ssize_t n = -1;
 	int e = 0;
 
 	if (getsockopt(j->fd, SOL_SOCKET, SO_ERROR, &e, &len) == 0 && e) {
@@ -68,7 +68,7 @@ ping_read(struct job *j, long long now)
 		j->state = J_DONE;
 		return;
 	}
-	while ((n = read(j->fd, buf, sizeof buf)) > 0)
+	while (j->out.buf.len <= BANNER_MAX && (n = read(j->fd, buf, sizeof buf)) > 0)
 		herd_buf_add(&j->out.buf, buf, (size_t)n);
 	for (line = j->out.buf.p; line && (nl = memchr(line, '\n',
 	    j->out.buf.len - (size_t)(line - j->out.buf.p))); line = nl + 1) {

@@ -33,6 +33,9 @@ enum job_state {
 
 enum job_status { S_OK, S_NONZERO, S_FAILED, S_TIMEOUT };
 
+/* unknown host keys: refused, added to known_hosts, or (--insecure) let be */
+enum hostkeys { HK_STRICT, HK_ACCEPT_NEW, HK_INSECURE };
+
 struct stream {
 	struct herd_buf buf;
 	size_t dropped;		/* bytes beyond --max-output */
@@ -47,7 +50,7 @@ struct job {
 	struct herd_strv keys;	/* identity files, expanded */
 	int use_agent, try_password;
 	char *known_hosts, *global_known_hosts, *proxy_command, *kex;
-	char *strict;
+	enum hostkeys hostkeys;
 	long long connect_timeout_ms, timeout_ms;
 
 	enum job_state state;

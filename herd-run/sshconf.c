@@ -30,17 +30,18 @@ struct sshconf {
 	size_t n, cap;
 };
 
-static struct block *
+/* A new block; blocks live in an array that grows, so they go by index. */
+static size_t
 new_block(struct sshconf *c, int is_match, const char *where)
 {
 	struct block *b;
 
 	herd_grow(&c->b, &c->cap, c->n, sizeof *c->b);
-	b = &c->b[c->n++];
+	b = &c->b[c->n];
 	memset(b, 0, sizeof *b);
 	b->is_match = is_match;
 	b->where = xstrdup(where);
-	return b;
+	return c->n++;
 }
 
 /* Split a line into words: whitespace separated, "double quotes" group. */
@@ -87,30 +88,29 @@ home_path(const char *rest)
 }
 
 static int parse_file(struct sshconf *, const char *path, int user_file,
-    struct block *cur, char **err);
+    size_t cur, char **err);
 
 static int
-include(struct sshconf *c, struct herd_strv *args, int user_file, struct block **cur,
+include(struct sshconf *c, struct herd_strv *args, int user_file, size_t *cur,
     char **err)
 {
 	glob_t g;
-	char *pat;
-	size_t i, j;
-	struct block *parent = *cur;
+	char *pat, *rel;
+	size_t i, j, parent = *cur, n = c->n;
 	int rc = 0;
 
 	for (i = 1; i < args->n && rc == 0; i++) {
-		if (args->v[i][0] == '~')
+		if (args->v[i][0] == '~') {
 			pat = home_path(args->v[i] + 1);
-		else if (args->v[i][0] == '/')
+		} else if (args->v[i][0] == '/') {
 			pat = xstrdup(args->v[i]);
-		else if (user_file) {
-			char *rel = xasprintf("/.ssh/%s", args->v[i]);
-
+		} else if (user_file) {
+			rel = xasprintf("/.ssh/%s", args->v[i]);
 			pat = home_path(rel);
 			free(rel);
-		} else
+		} else {
 			pat = xasprintf("/etc/ssh/%s", args->v[i]);
+		}
 		if (glob(pat, 0, NULL, &g) == 0) {
 			for (j = 0; j < g.gl_pathc && rc == 0; j++)
 				rc = parse_file(c, g.gl_pathv[j], user_file, *cur, err);
@@ -119,31 +119,51 @@ include(struct sshconf *c, struct herd_strv *args, int user_file, struct block *
 		free(pat);
 	}
 	/* Lines after the Include belong to the block it was in. */
-	if (&c->b[c->n - 1] != parent) {
-		*cur = new_block(c, parent->is_match, parent->where);
-		for (i = 0; i < parent->patterns.n; i++)
-			herd_strv_add(&(*cur)->patterns, parent->patterns.v[i]);
+	if (c->n != n) {
+		*cur = new_block(c, c->b[parent].is_match, c->b[parent].where);
+		for (i = 0; i < c->b[parent].patterns.n; i++)
+			herd_strv_add(&c->b[*cur].patterns, c->b[parent].patterns.v[i]);
 	}
 	return rc;
 }
 
+/* After "Keyword" and its "=" or blanks: ProxyCommand's argument, verbatim. */
+static char *
+rest_of_line(const char *line)
+{
+	const char *s = line, *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	while (*s && !isspace((unsigned char)*s) && *s != '=')
+		s++;
+	while (isspace((unsigned char)*s))
+		s++;
+	if (*s == '=')
+		s++;
+	while (isspace((unsigned char)*s))
+		s++;
+	for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]); e--)
+		;
+	return xstrndup(s, (size_t)(e - s));
+}
+
 static int
-parse_file(struct sshconf *c, const char *path, int user_file, struct block *cur,
-    char **err)
+parse_file(struct sshconf *c, const char *path, int user_file, size_t cur, char **err)
 {
 	FILE *f = fopen(path, "r");
 	struct herd_strv words = { 0 };
 	struct directive *d;
-	char *line = NULL, *eq, *where;
+	struct block *b;
+	char *line = NULL, *eq, *where, *raw;
 	size_t cap = 0, lineno = 0, i;
-	size_t index = (size_t)(cur - c->b);
 	int rc = 0;
 
 	if (!f)
 		return 0;
 	while (rc == 0 && getline(&line, &cap, f) >= 0) {
 		lineno++;
-		cur = &c->b[index];
+		raw = rest_of_line(line);
 		/* "Key=Value" and "Key = Value" are "Key Value". */
 		for (eq = line; isspace((unsigned char)*eq); eq++)
 			;
@@ -156,11 +176,14 @@ parse_file(struct sshconf *c, const char *path, int user_file, struct block *cur
 		herd_strv_free(&words);
 		if (split_words(line, &words) < 0) {
 			*err = xasprintf("%s:%zu: unbalanced quotes", path, lineno);
+			free(raw);
 			rc = -1;
 			break;
 		}
-		if (!words.n)
+		if (!words.n) {
+			free(raw);
 			continue;
+		}
 		for (char *p = words.v[0]; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
 		where = xasprintf("%s:%zu", path, lineno);
@@ -171,7 +194,7 @@ parse_file(struct sshconf *c, const char *path, int user_file, struct block *cur
 			} else {
 				cur = new_block(c, words.v[0][0] == 'm', where);
 				for (i = 1; i < words.n; i++)
-					herd_strv_add(&cur->patterns, words.v[i]);
+					herd_strv_add(&c->b[cur].patterns, words.v[i]);
 			}
 		} else if (!strcmp(words.v[0], "include")) {
 			rc = include(c, &words, user_file, &cur, err);
@@ -179,15 +202,19 @@ parse_file(struct sshconf *c, const char *path, int user_file, struct block *cur
 			*err = xasprintf("%s: %s needs an argument", where, words.v[0]);
 			rc = -1;
 		} else {
-			herd_grow(&cur->d, &cur->cap, cur->n, sizeof *cur->d);
-			d = &cur->d[cur->n++];
+			b = &c->b[cur];
+			herd_grow(&b->d, &b->cap, b->n, sizeof *b->d);
+			d = &b->d[b->n++];
 			d->key = xstrdup(words.v[0]);
 			memset(&d->args, 0, sizeof d->args);
-			for (i = 1; i < words.n; i++)
-				herd_strv_add(&d->args, words.v[i]);
+			if (!strcmp(d->key, "proxycommand"))
+				herd_strv_add(&d->args, raw);	/* a shell command, as written */
+			else
+				for (i = 1; i < words.n; i++)
+					herd_strv_add(&d->args, words.v[i]);
 		}
+		free(raw);
 		free(where);
-		index = (size_t)(cur - c->b);
 	}
 	herd_strv_free(&words);
 	free(line);
@@ -199,27 +226,27 @@ struct sshconf *
 sshconf_load(const char *file, char **err)
 {
 	struct sshconf *c = xcalloc(1, sizeof *c);
+	size_t global = new_block(c, 0, "(global)"), system;
 	char *user;
 	int rc;
 
-	new_block(c, 0, "(global)");
-	herd_strv_add(&c->b[0].patterns, "*");
+	herd_strv_add(&c->b[global].patterns, "*");
 	if (file) {
 		if (access(file, R_OK) < 0) {
 			*err = xasprintf("%s: %s", file, strerror(errno));
 			sshconf_free(c);
 			return NULL;
 		}
-		rc = parse_file(c, file, 1, &c->b[0], err);
+		rc = parse_file(c, file, 1, global, err);
 	} else {
 		user = home_path("/.ssh/config");
-		rc = parse_file(c, user, 1, &c->b[0], err);
+		rc = parse_file(c, user, 1, global, err);
 		free(user);
+		/* the system file starts global too, as if it followed a Host * */
+		system = new_block(c, 0, "(system)");
+		herd_strv_add(&c->b[system].patterns, "*");
 		if (rc == 0)
-			rc = parse_file(c, "/etc/ssh/ssh_config", 0, new_block(c, 0, "(system)"),
-			    err);
-		if (rc == 0)
-			herd_strv_add(&c->b[c->n - 1].patterns, "*");
+			rc = parse_file(c, "/etc/ssh/ssh_config", 0, system, err);
 	}
 	if (rc < 0) {
 		sshconf_free(c);
@@ -364,11 +391,7 @@ apply(struct sshhost *h, const struct directive *d)
 	} else if (!strcmp(d->key, "proxyjump")) {
 		set_once(&h->proxy_jump, v);
 	} else if (!strcmp(d->key, "proxycommand")) {
-		if (!h->proxy_command) {
-			char *joined = herd_strv_join(&d->args, " ");
-
-			h->proxy_command = joined;
-		}
+		set_once(&h->proxy_command, v);
 	} else if (!strcmp(d->key, "userknownhostsfile")) {
 		if (!h->known_hosts.n)
 			for (i = 0; i < d->args.n; i++)

@@ -27,28 +27,10 @@ free_stages(struct pipeline *pl)
 		herd_strv_free(&pl->stage[i].argv);
 }
 
-static void
-shell_quote(FILE *out, const char *s)
-{
-	const char *p;
-
-	if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789-_./=:,@+%") == strlen(s)) {
-		fputs(s, out);
-		return;
-	}
-	putc('\'', out);
-	for (p = s; *p; p++)
-		if (*p == '\'')
-			fputs("'\\''", out);
-		else
-			putc(*p, out);
-	putc('\'', out);
-}
-
 int
 pipeline_explain(struct pipeline *pl)
 {
+	struct herd_buf word = { 0 };
 	size_t j;
 	int i;
 
@@ -57,11 +39,13 @@ pipeline_explain(struct pipeline *pl)
 			fputs(" | ", stdout);
 		fputs(pl->stage[i].prog, stdout);
 		for (j = 0; j < pl->stage[i].argv.n; j++) {
-			putc(' ', stdout);
-			shell_quote(stdout, pl->stage[i].argv.v[j]);
+			herd_buf_reset(&word);
+			herd_shell_quote(&word, pl->stage[i].argv.v[j]);
+			printf(" %s", word.p);
 		}
 	}
 	putc('\n', stdout);
+	herd_buf_free(&word);
 	free_stages(pl);
 	return HERD_EXIT_OK;
 }

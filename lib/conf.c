@@ -285,6 +285,16 @@ tags_list(struct walk *w, yaml_node_t *n, struct herd_strv *tags, const char *wh
 static void named_map(struct walk *, yaml_node_t *, const char *, const char *,
     void (*)(struct walk *, yaml_node_t *, yaml_node_t *, size_t *));
 
+static int
+user_ok(struct walk *w, yaml_node_t *n, const char *user, const char *where)
+{
+	if (herd_valid_user(user))
+		return 1;
+	fail(w, n, "%s: user \"%s\": use letters, digits, '.', '_', '-' and '@', "
+	    "not a leading '-'", where, user);
+	return 0;
+}
+
 static const char *const host_keys[] = { "host", "tags", "user", "port" };
 
 static void
@@ -321,7 +331,8 @@ host_entry(struct walk *w, yaml_node_t *n, struct herd_group *g, const char *whe
 	if (n->type == YAML_MAPPING_NODE) {
 		if ((v = get(w, n, "tags")))
 			tags_list(w, v, &h.tags, where);
-		if ((v = get(w, n, "user")) && (s = string(w, v, where))) {
+		if ((v = get(w, n, "user")) && (s = string(w, v, where)) &&
+		    user_ok(w, v, s, where)) {
 			free(h.user);
 			h.user = xstrdup(s);
 		}
@@ -363,6 +374,10 @@ group(struct walk *w, yaml_node_t *k, yaml_node_t *n, size_t *cap)
 		goto out;
 	check_keys(w, n, group_keys, LENGTH(group_keys), where);
 	set_string(w, n, "user", where, &g->user);
+	if (g->user && !user_ok(w, get(w, n, "user"), g->user, where)) {
+		free(g->user);
+		g->user = NULL;
+	}
 	if ((v = get(w, n, "port")) && integer(w, v, where, 1, 65535, &port) == 0)
 		g->port = (int)port;
 	if ((v = get(w, n, "timeout")))

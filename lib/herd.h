@@ -119,6 +119,7 @@ void herd_host_init(struct herd_host *);
 void herd_host_free(struct herd_host *);
 void herd_host_copy(struct herd_host *dst, const struct herd_host *src);
 int herd_host_has_tag(const struct herd_host *, const char *);
+int herd_valid_user(const char *);
 /* Parse [user@]host[:port] or [user@][v6addr]:port; 0 or -1 with *err. */
 int herd_host_parse(const char *spec, struct herd_host *, const char **err);
 void herd_host_write(FILE *, const struct herd_host *);
@@ -158,11 +159,15 @@ size_t herd_diff(const char *a, size_t alen, const char *b, size_t blen, int con
 char *herd_fold(char *const *names, size_t n, int fold);
 int herd_natural_cmp(const char *, const char *);
 
+/* quote.c: a word for sh(1). */
+void herd_shell_quote(struct herd_buf *, const char *);
+
 /* utf8.c */
 size_t herd_utf8_decode(const void *, size_t n, unsigned *cp);
 
 /* sanitize.c: remote bytes made safe for a terminal. */
 void herd_sanitize(struct herd_buf *, const void *, size_t);
+char *herd_safe(const char *);
 
 /* json.c */
 struct json_t *herd_json_bytes(const void *, size_t);

@@ -65,6 +65,30 @@ bad_chars(const char *s, size_t n)
 	return 0;
 }
 
+/*
+ * User names go into ssh_config's %r, which libssh hands to a shell in a
+ * ProxyCommand: only the portable user-name characters (and '@').
+ */
+static int
+valid_user(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || s[0] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789._-@", s[i]) || !s[i])
+			return 0;
+	return 1;
+}
+
+int
+herd_valid_user(const char *s)
+{
+	return valid_user(s, strlen(s));
+}
+
 static int
 parse_port(const char *s, int *port)
 {
@@ -88,8 +112,8 @@ herd_host_parse(const char *spec, struct herd_host *h, const char **err)
 	size_t hostlen;
 
 	herd_host_init(h);
-	if (at && (at == spec || bad_chars(spec, (size_t)(at - spec)))) {
-		*err = "bad user name";
+	if (at && !valid_user(spec, (size_t)(at - spec))) {
+		*err = "bad user name (letters, digits, '.', '_', '-', '@'; not a leading '-')";
 		return -1;
 	}
 	if (*rest == '[') {
@@ -173,6 +197,8 @@ herd_host_from_rec(const struct herd_rec *r, struct herd_host *h)
 	if (*s && parse_port(s, &h->port) < 0)
 		goto bad;
 	s = herd_rec_str(r, 3);
+	if (*s && !herd_valid_user(s))
+		goto bad;
 	if (*s)
 		h->user = xstrdup(s);
 	herd_strv_split(&h->tags, herd_rec_str(r, 4), ',');

@@ -43,3 +43,14 @@ herd_sanitize(struct herd_buf *out, const void *data, size_t n)
 		}
 	}
 }
+
+/* A string made safe for a terminal, to free. */
+char *
+herd_safe(const char *s)
+{
+	struct herd_buf b = { 0 };
+
+	herd_buf_adds(&b, "");
+	herd_sanitize(&b, s, strlen(s));
+	return herd_buf_steal(&b);
+}
