@@ -1,6 +1,7 @@
 /* herd-group: results grouped by identical output, the norm first, outliers diffed. */
 #include <err.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,6 +216,12 @@ main(int argc, char **argv)
 	st.ro.color = want_color(when);
 	herd_conf_load_or_die(&st.cfg, opt_config);
 	st.progress = !st.hosts_sel && isatty(STDERR_FILENO) && !isatty(STDIN_FILENO);
+	/*
+	 * Reading a pipe, Ctrl-C is for the stages before: herd-run stops its
+	 * hosts and ends the run, and the view of it is still shown.
+	 */
+	if (argc == 0 && !isatty(STDIN_FILENO))
+		signal(SIGINT, SIG_IGN);
 	if (argc == 0)
 		read_input(&st, stdin, &run);
 	for (i = 0; i < argc; i++) {

@@ -137,6 +137,8 @@ pipeline_run(struct pipeline *pl)
 	struct sigaction sa = { 0 };
 	pid_t pid;
 
+	/* herd waits for its stages: an inherited "ignore SIGCHLD" would reap them */
+	signal(SIGCHLD, SIG_DFL);
 	sa.sa_sigaction = on_signal;
 	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
@@ -169,6 +171,8 @@ pipeline_run(struct pipeline *pl)
 			in = fd[0];
 		}
 	}
+	for (i = 0; i < pl->n; i++)
+		status[i] = W_EXITCODE(127, 0);	/* a stage that cannot be waited for */
 	for (left = pl->n; left > 0;) {
 		pid = waitpid(-1, &st, 0);
 		if (pid < 0) {

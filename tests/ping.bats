@@ -120,3 +120,32 @@ on 3 hosts:
 	wait "$pid" 2>/dev/null || :
 	assert_output --regexp 'timer:\(keepalive,([1-5][0-9]sec|60sec|1min),0\)'
 }
+
+@test "herd exec at a terminal: Ctrl-C stops the hosts and still shows the view" {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	sock="herd-ping-test-$$"
+	cat >"$T/c.yaml" <<CONF
+groups:
+  g: {hosts: [h001, hang]}
+CONF
+	tmux -L "$sock" -f /dev/null new-session -d -x 150 -y 40 \
+	    "herd exec -c $T/c.yaml -F $FLEET_SSH_CONFIG --color never behave -g g; echo rc=\$? >$T/rc; exec sleep 600"
+	for i in $(seq 200); do
+		tmux -L "$sock" capture-pane -p | grep -q '1/2 done' && break
+		sleep 0.05
+	done
+	tmux -L "$sock" send-keys C-c
+	for i in $(seq 200); do
+		[ -s "$T/rc" ] && break
+		sleep 0.05
+	done
+	run tmux -L "$sock" capture-pane -p
+	tmux -L "$sock" kill-server
+	assert_line ' 1 host:'
+	assert_line '   h001'
+	assert_line ' 1 host failed:'
+	assert_line '   hang (interrupted; the remote command was stopped)'
+	assert_line '1 succeeded, 1 failed'
+	assert_equal "$(cat "$T/rc")" "rc=130"
+	assert_equal "$("$TESTS/fleet/fleet-procs" "$FD" 3)" ""
+}
