@@ -35,10 +35,12 @@ render_ping(FILE *f, const struct run *run, const struct render_opts *o)
 		up += ok;
 		if (o->json) {
 			obj = json_object();
-			json_object_set_new(obj, "host", json_string(r->host));
+			json_object_set_new(obj, "host", herd_json_bytes(r->host,
+			    strlen(r->host)));
 			json_object_set_new(obj, "reachable", json_boolean(ok));
 			json_object_set_new(obj, "ms", json_integer(r->duration_ms));
-			json_object_set_new(obj, "error", r->error ? json_string(r->error) :
+			json_object_set_new(obj, "error", r->error ?
+			    herd_json_bytes(r->error, strlen(r->error)) :
 			    json_null());
 			herd_json_print(f, obj);
 			continue;

@@ -246,18 +246,6 @@ str_or_null(const char *s)
 	return s ? herd_json_bytes(s, strlen(s)) : json_null();
 }
 
-/*
- * One object per line, all ASCII: remote text may hold C1 and bidi
- * controls, which must not reach a terminal raw (jq decodes \uXXXX).
- */
-static void
-print_json(FILE *f, json_t *v)
-{
-	json_dumpf(v, f, JSON_COMPACT | JSON_ENSURE_ASCII);
-	putc('\n', f);
-	json_decref(v);
-}
-
 static const char *const label_names[] = {
 	"identical", "differs", "exited", "failed", "timeout",
 };
@@ -308,7 +296,7 @@ render_json(FILE *f, const struct run *run, const struct render_opts *o)
 		} else {
 			json_object_set_new(obj, "diff", json_null());
 		}
-		print_json(f, obj);
+		herd_json_print(f, obj);
 	}
 	run_counts(run, &c);
 	obj = json_object();
@@ -322,7 +310,7 @@ render_json(FILE *f, const struct run *run, const struct render_opts *o)
 	json_object_set_new(obj, "timeout", json_integer((json_int_t)c.timeout));
 	hosts = json_object();
 	json_object_set_new(hosts, "summary", obj);
-	print_json(f, hosts);
+	herd_json_print(f, hosts);
 	herd_buf_free(&a);
 	herd_buf_free(&b);
 	herd_buf_free(&d);

@@ -44,7 +44,7 @@ static int
 cmd_select(struct herd_config *cfg, struct herd_selector *sel)
 {
 	struct herd_hostlist hosts = { 0 }, inv = { 0 };
-	char *err;
+	char *err, *safe;
 	size_t i;
 
 	if (!all && !sel->groups.n && !sel->tags.n && !sel->patterns.n && !sel->files.n) {
@@ -58,7 +58,9 @@ cmd_select(struct herd_config *cfg, struct herd_selector *sel)
 		herd_hostlist_free(&inv);
 	}
 	if (herd_select(cfg, sel, &hosts, &err) < 0) {
-		warnx("%s", err);
+		safe = herd_safe(err);
+		warnx("%s", safe);
+		free(safe);
 		free(err);
 		herd_hostlist_free(&hosts);
 		return HERD_EXIT_USAGE;
@@ -198,11 +200,13 @@ static int
 list_by_tag(const struct herd_config *cfg, struct herd_selector *sel)
 {
 	struct herd_hostlist hosts = { 0 };
-	char *err, *groups;
+	char *err, *groups, *safe;
 	size_t i;
 
 	if (herd_select(cfg, sel, &hosts, &err) < 0) {
-		warnx("%s", err);
+		safe = herd_safe(err);
+		warnx("%s", safe);
+		free(safe);
 		free(err);
 		return HERD_EXIT_USAGE;
 	}

@@ -28,7 +28,9 @@ vfail_at(struct walk *w, size_t line, size_t column, const char *fmt, va_list ap
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	full = xasprintf("%s:%zu:%zu: %s", w->file, line, column, msg ? msg : "error");
-	herd_strv_add(&w->cfg->errors, full);
+	free(msg);
+	msg = herd_safe(full);	/* it quotes the file, which may hold anything */
+	herd_strv_add(&w->cfg->errors, msg);
 	free(full);
 	free(msg);
 }
@@ -529,6 +531,10 @@ extract(struct walk *w, struct herd_parser *p, yaml_node_t *n, size_t *cap,
 		fail(w, n, "%s: an extract entry needs \"field\"", where);
 	else
 		set_string(w, n, "field", where, &e->field);
+	if (e->field && !name_ok(w, v, "field", e->field)) {
+		free(e->field);
+		e->field = NULL;
+	}
 	pat = get(w, n, "pattern");
 	col = get(w, n, "column");
 	if (pat && col) {

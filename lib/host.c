@@ -60,6 +60,7 @@ bad_chars(const char *s, size_t n)
 
 	for (i = 0; i < n; i++)
 		if (isspace((unsigned char)s[i]) || iscntrl((unsigned char)s[i]) ||
+		    (unsigned char)s[i] >= 0x80 ||
 		    strchr("@[]/\\,'\"`$", s[i]))
 			return 1;
 	return 0;
@@ -139,7 +140,8 @@ herd_host_parse(const char *spec, struct herd_host *h, const char **err)
 		*err = "empty host name";
 		return -1;
 	}
-	if (*rest != '[' && bad_chars(host, hostlen)) {
+	if (*rest == '[' ? strspn(host, "0123456789abcdefABCDEF:.%") < hostlen :
+	    bad_chars(host, hostlen)) {
 		*err = "bad character in host name";
 		return -1;
 	}

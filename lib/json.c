@@ -33,10 +33,14 @@ herd_json_bytes(const void *data, size_t n)
 	return s;
 }
 
+/*
+ * One object per line, all ASCII: remote text may hold C1 and bidi
+ * controls, which must not reach a terminal raw (jq decodes \uXXXX).
+ */
 void
 herd_json_print(FILE *out, json_t *v)
 {
-	json_dumpf(v, out, JSON_COMPACT);
+	json_dumpf(v, out, JSON_COMPACT | JSON_ENSURE_ASCII);
 	putc('\n', out);
 	json_decref(v);
 }

@@ -1,6 +1,22 @@
+#include <langinfo.h>
 #include <string.h>
 
 #include "herd.h"
+
+/*
+ * Whether the terminal's character set is UTF-8 (setlocale has run, see
+ * herd_init).  In any other, bytes from 0x80 up may be controls (0x9b is a
+ * CSI in an 8-bit set): then all of them are escaped.
+ */
+static int
+utf8_locale(void)
+{
+	static int utf8 = -1;
+
+	if (utf8 < 0)
+		utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	return utf8;
+}
 
 /* Code points a terminal acts on or that reorder text: C1 controls, bidi controls. */
 static int
@@ -13,8 +29,9 @@ unsafe(unsigned cp)
 
 /*
  * Append remote bytes made safe for a terminal: control characters as ^X
- * (ESC is ^[), C1 and bidi controls as <U+XXXX>, invalid UTF-8 as \xNN.
- * Newlines and tabs are kept.
+ * (ESC is ^[), C1 and bidi controls as <U+XXXX>, invalid UTF-8 (and, in a
+ * locale that is not UTF-8, every byte from 0x80) as \xNN.  Newlines and
+ * tabs are kept.
  */
 void
 herd_sanitize(struct herd_buf *out, const void *data, size_t n)
@@ -32,7 +49,8 @@ herd_sanitize(struct herd_buf *out, const void *data, size_t n)
 		} else if (*p == 0x7f) {
 			herd_buf_adds(out, "^?");
 			p++;
-		} else if ((len = herd_utf8_decode(p, (size_t)(end - p), &cp)) == 0) {
+		} else if (!utf8_locale() ||
+		    (len = herd_utf8_decode(p, (size_t)(end - p), &cp)) == 0) {
 			herd_buf_addf(out, "\\x%02x", *p++);
 		} else if (unsafe(cp)) {
 			herd_buf_addf(out, "<U+%04X>", cp);

@@ -1423,3 +1423,11 @@ web-04  -"
 
 1 succeeded, 1 failed"
 }
+
+@test "outside a UTF-8 locale every byte from 0x80 is shown escaped" {
+	printf 'R\tr\th\tok\t0\t1\tx\tcaf\xc3\xa9 \xc2\x9b31m\n' >"$T/in"
+	run herd-group --color never "$T/in"
+	assert_line '   café <U+009B>31m'
+	LC_ALL=C run herd-group --color never "$T/in"
+	assert_line '   caf\xc3\xa9 \xc2\x9b31m'
+}

@@ -8,6 +8,8 @@ export PATH="$HERD_BUILD:$HERD_BUILD/tests:$PATH"
 export HERD_EXEC_PATH="$HERD_BUILD"
 export XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/config" XDG_DATA_HOME="$BATS_TEST_TMPDIR/data"
 export NO_COLOR=1
+# What the human views show of non-ASCII text depends on the locale: pin it.
+export LC_ALL=C.UTF-8
 unset HERD_CONFIG
 TESTS="$BATS_TEST_DIRNAME"
 EXAMPLE="$TESTS/../examples/config.yaml"

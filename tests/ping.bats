@@ -110,12 +110,13 @@ on 3 hosts:
 	port=$(awk '$1 == "h001" { print $3 }' "$FD/roles")
 	herd-run -F "$FLEET_SSH_CONFIG" -f "$T/one" 'sleep 3' >/dev/null 2>&1 &
 	pid=$!
-	# wait for the established connection of that run, then look at it
+	# the connection of that run, once it is idle (no retransmit timer)
 	for i in $(seq 50); do
-		ss -tnoi state established "( dport = :$port )" | grep -q keepalive && break
+		seen=$(ss -tnoi state established "( dport = :$port )")
+		grep -q 'timer:(keepalive' <<<"$seen" && break
 		sleep 0.1
 	done
-	run ss -tnoi state established "( dport = :$port )"
+	run echo "$seen"
 	kill "$pid" 2>/dev/null || :
 	wait "$pid" 2>/dev/null || :
 	assert_output --regexp 'timer:\(keepalive,([1-5][0-9]sec|60sec|1min),0\)'

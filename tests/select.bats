@@ -202,7 +202,7 @@ H\tpi-backyard\tpi-backyard\t\t\t\tpis\t')"
 	assert_output "herd-select: bad,name: bad character in host name"
 	run herd-select '@web-01'
 	assert_failure 2
-	assert_output "herd-select: @web-01: bad user name"
+	assert_output "herd-select: @web-01: bad user name (letters, digits, '.', '_', '-', '@'; not a leading '-')"
 	run herd-select 'user@:22'
 	assert_failure 2
 	assert_output "herd-select: user@:22: empty host name"
