@@ -17,13 +17,21 @@ emit(struct out *o, yaml_event_t *ev)
 		o->ok = 0;
 }
 
+/* Words the loader reads as "no value" when plain: written quoted. */
+static int
+null_like(const char *s)
+{
+	return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
+	    !strcmp(s, "NULL");
+}
+
 static void
 str(struct out *o, const char *s)
 {
 	yaml_event_t ev;
 
 	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)strlen(s),
-	    1, 1, YAML_ANY_SCALAR_STYLE);
+	    1, 1, null_like(s) ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE);
 	emit(o, &ev);
 }
 
@@ -115,7 +123,16 @@ sorted(const void *arr, size_t n, size_t sz)
 static void
 host(struct out *o, const struct herd_host *h)
 {
-	int port = h->port && !strcmp(h->name, h->address) ? h->port : 0;
+	struct herd_host parsed;
+	const char *why;
+	int port = h->port;
+
+	/* a port the name already says is not repeated */
+	if (port && herd_host_parse(h->name, &parsed, &why) == 0) {
+		if (parsed.port == port)
+			port = 0;
+		herd_host_free(&parsed);
+	}
 
 	if (!h->tags.n && !h->user && !port) {
 		str(o, h->name);

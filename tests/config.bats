@@ -626,3 +626,29 @@ H\tz\tz\t\talpha\t\talpha\t5000')"
 H\tx\tx\t\town\t\talpha,zeta\t5000
 H\tz\tz\t\talpha\t\talpha\t5000')"
 }
+
+@test "config export keeps what a plain YAML scalar would lose: null-like words, port overrides" {
+	cat >"$BATS_TEST_TMPDIR/c.yaml" <<'CONF'
+groups:
+  g:
+    hosts:
+      - {host: "web:2222", port: 22}
+      - {host: "[::1]", port: 2200}
+      - {host: "null", tags: ["null"]}
+      - "db:5"
+recipes:
+  r:
+    description: "~"
+    params:
+      p: {default: "null"}
+    steps: ["true"]
+CONF
+	herd-select -c "$BATS_TEST_TMPDIR/c.yaml" config export >"$BATS_TEST_TMPDIR/e.yaml"
+	run herd-select -c "$BATS_TEST_TMPDIR/e.yaml" -a
+	assert_success
+	assert_output "$(herd-select -c "$BATS_TEST_TMPDIR/c.yaml" -a)"
+	run grep -c '"null"\|"~"' "$BATS_TEST_TMPDIR/e.yaml"
+	assert_output 4
+	run herd-select -c "$BATS_TEST_TMPDIR/e.yaml" config export
+	assert_output "$(cat "$BATS_TEST_TMPDIR/e.yaml")"
+}
