@@ -181,7 +181,7 @@ H\tweb-03:2200\tweb-03\t2200\tops\t\tweb\t90000
 H\t[2001:db8::7]:22\t2001:db8::7\t22\tdeploy\t\tweb\t90000')"
 }
 
-@test "a host in two groups is one host: groups and tags merged, first group's settings" {
+@test "a host in two groups is one host: groups and tags merged, settings from the group that has them" {
 	run herd-select -c "$CONFIGS/fleet.yaml" web-01 pi-garage
 	assert_success
 	assert_output "$(printf '#herd-records 1
