@@ -96,15 +96,14 @@ find(const char *path)
 }
 
 /* Load every identity the jobs will use, asking passphrases before connecting. */
-int
-keys_preload(struct job *jobs, size_t n, const struct options *o)
+void
+keys_preload(struct job *jobs, size_t n)
 {
 	size_t i, j;
 
 	for (i = 0; i < n; i++)
 		for (j = 0; j < jobs[i].keys.n; j++)
 			find(jobs[i].keys.v[j]);
-	return 0;
 }
 
 ssh_key

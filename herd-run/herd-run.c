@@ -535,7 +535,7 @@ main(int argc, char **argv)
 			job_free(&jobs[i]);
 	} else {
 		if (!o.ping || o.ping_auth)
-			keys_preload(jobs, hosts.n, &o);
+			keys_preload(jobs, hosts.n);
 		run_all(jobs, hosts.n, &o, &counts);
 	}
 	if (!o.json && !o.dry_run) {

@@ -85,7 +85,7 @@ void sudo_settle(struct job *);
 short job_poll_events(const struct job *);
 
 /* auth.c */
-int keys_preload(struct job *, size_t n, const struct options *);
+void keys_preload(struct job *, size_t n);
 ssh_key keys_get(const char *path, const char **problem, int *bad_mode);
 void keys_free(void);
 char *ask_secret(const char *prompt);
