@@ -128,15 +128,36 @@ run_add_host(struct run *run, const struct herd_rec *rec)
 		*herd_hostlist_add(&run->hosts) = h;
 }
 
+/* The H record of a host; run_group indexes them by name. */
 const struct herd_host *
 run_host(const struct run *run, const char *name)
 {
+	size_t *slot;
+
+	if (!run->host_index)
+		return NULL;
+	slot = map_slot(run->host_index, name, 0);
+	return slot ? &run->hosts.h[*slot - 1] : NULL;
+}
+
+static int
+by_host(const void *a, const void *b)
+{
+	return herd_natural_cmp((*(const struct result *const *)a)->host,
+	    (*(const struct result *const *)b)->host);
+}
+
+/* The results in the natural order of their host names, to free. */
+const struct result **
+run_by_host(const struct run *run)
+{
+	const struct result **rows = xcalloc(run->nresults + 1, sizeof *rows);
 	size_t i;
 
-	for (i = 0; i < run->hosts.n; i++)
-		if (!strcmp(run->hosts.h[i].name, name))
-			return &run->hosts.h[i];
-	return NULL;
+	for (i = 0; i < run->nresults; i++)
+		rows[i] = &run->results[i];
+	qsort(rows, run->nresults, sizeof *rows, by_host);
+	return rows;
 }
 
 static int
@@ -203,6 +224,12 @@ run_group(struct run *run)
 		free(key);
 	}
 	map_free(&map);
+	run->host_index = xcalloc(1, sizeof *run->host_index);
+	for (i = 0; i < run->hosts.n; i++) {
+		slot = map_slot(run->host_index, run->hosts.h[i].name, 1);
+		if (!*slot)
+			*slot = i + 1;	/* the first H record of a name */
+	}
 	for (i = 0; i < run->ngroups; i++) {
 		g = &run->groups[i];
 		if (completed(&run->results[g->first]) && (!norm || g->n > norm->n))
@@ -307,5 +334,9 @@ run_reset(struct run *run)
 	free(run->id);
 	free(run->command);
 	herd_hostlist_free(&run->hosts);
+	if (run->host_index) {
+		map_free(run->host_index);
+		free(run->host_index);
+	}
 	memset(run, 0, sizeof *run);
 }

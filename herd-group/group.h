@@ -35,6 +35,7 @@ struct run {
 	size_t ngroups, capgroups;
 	size_t *order;		/* groups in display order */
 	struct herd_hostlist hosts;	/* from H records */
+	struct strmap *host_index;	/* their names, once run_group ran */
 	int ended;		/* an E record was read */
 };
 
@@ -53,6 +54,7 @@ enum label group_label(const struct run *, const struct group *);
 void run_counts(const struct run *, struct counts *);
 char *group_hosts(const struct run *, const struct group *, int fold);
 const struct herd_host *run_host(const struct run *, const char *name);
+const struct result **run_by_host(const struct run *);
 void result_text(const struct result *, struct herd_buf *);
 
 /* render.c */

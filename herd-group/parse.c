@@ -100,13 +100,6 @@ by_column(int column, const char *prefix, const struct herd_buf *out)
 	return v;
 }
 
-static int
-by_host(const void *a, const void *b)
-{
-	return herd_natural_cmp((*(const struct result *const *)a)->host,
-	    (*(const struct result *const *)b)->host);
-}
-
 static void
 put_cell(FILE *f, const char *s, size_t width, int last)
 {
@@ -150,10 +143,7 @@ render_table(FILE *f, const struct run *run, const struct herd_config *cfg,
 			fields[i] = b->f[i];
 		}
 	}
-	rows = xcalloc(run->nresults + 1, sizeof *rows);
-	for (i = 0; i < run->nresults; i++)
-		rows[i] = &run->results[i];
-	qsort(rows, run->nresults, sizeof *rows, by_host);
+	rows = run_by_host(run);
 	width = xcalloc(nf + 1, sizeof *width);
 	cells = xcalloc(run->nresults + 1, sizeof *cells);
 	width[0] = 4;

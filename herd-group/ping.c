@@ -6,28 +6,18 @@
 
 #include "group.h"
 
-static int
-by_host(const void *a, const void *b)
-{
-	return herd_natural_cmp((*(const struct result *const *)a)->host,
-	    (*(const struct result *const *)b)->host);
-}
-
 void
 render_ping(FILE *f, const struct run *run, const struct render_opts *o)
 {
-	const struct result **rows = xcalloc(run->nresults + 1, sizeof *rows);
+	const struct result **rows = run_by_host(run);
 	int auth = run->command && !strcmp(run->command, "ping --auth");
 	struct herd_buf name = { 0 }, why = { 0 };
 	size_t i, width = 0, up = 0;
 	json_t *obj;
 
-	for (i = 0; i < run->nresults; i++) {
-		rows[i] = &run->results[i];
+	for (i = 0; i < run->nresults; i++)
 		if (strlen(rows[i]->host) > width)
 			width = strlen(rows[i]->host);
-	}
-	qsort(rows, run->nresults, sizeof *rows, by_host);
 	for (i = 0; i < run->nresults; i++) {
 		const struct result *r = rows[i];
 		int ok = r->status == ST_OK;
