@@ -34,37 +34,25 @@ static const struct class {
 	  "the connection broke; retry, and check the network and the host" },
 };
 
-static char *
-lower(const char *s)
-{
-	char *l = xstrdup(s), *p;
-
-	for (p = l; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return l;
-}
-
 /* Set the job's error reason and hint from a libssh error message. */
 void
 classify(struct job *j, const char *msg)
 {
-	char *l = lower(msg ? msg : "");
 	size_t i;
 
+	if (!msg)
+		msg = "";
 	free(j->error);
 	for (i = 0; i < sizeof classes / sizeof classes[0]; i++)
-		if (strstr(l, classes[i].needle)) {
+		if (strcasestr(msg, classes[i].needle)) {
 			/* libssh's words only when they say more than ours */
 			if (strcasestr(classes[i].reason, msg))
 				j->error = xstrdup(classes[i].reason);
 			else
 				j->error = xasprintf("%s (%s)", classes[i].reason, msg);
 			j->hint = classes[i].hint;
-			free(l);
 			return;
 		}
-	j->error = xasprintf("ssh: %s", msg && *msg ? msg : "unknown error");
+	j->error = xasprintf("ssh: %s", *msg ? msg : "unknown error");
 	j->hint = "try ssh -v to the host for details";
-	free(l);
 }
