@@ -72,7 +72,7 @@ on_signal(int sig, siginfo_t *info, void *context)
 }
 
 static void
-exec_stage(struct stage *s)
+exec_stage(struct stage *s, const sigset_t *mask)
 {
 	char **argv = xcalloc(s->argv.n + 2, sizeof *argv);
 	char *path = herd_find_program(s->prog);
@@ -87,6 +87,8 @@ exec_stage(struct stage *s)
 		argv[i + 1] = s->argv.v[i];
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	sigprocmask(SIG_SETMASK, mask, NULL);
 	execv(path, argv);
 	warn("%s", path);
 	_exit(127);
@@ -135,6 +137,7 @@ pipeline_run(struct pipeline *pl)
 {
 	int status[PIPELINE_MAX], in = -1, fd[2], i, left, st, rc;
 	struct sigaction sa = { 0 };
+	sigset_t block, unblocked;
 	pid_t pid;
 
 	/* herd waits for its stages: an inherited "ignore SIGCHLD" would reap them */
@@ -146,6 +149,15 @@ pipeline_run(struct pipeline *pl)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	fflush(stdout);
+	/*
+	 * A signal that comes while the stages are forked waits until their
+	 * pids are known, or the handler would pass it on to none of them.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &unblocked);
 	for (i = 0; i < pl->n; i++) {
 		if (i + 1 < pl->n && pipe(fd) < 0)
 			err(HERD_EXIT_USAGE, "pipe");
@@ -161,7 +173,7 @@ pipeline_run(struct pipeline *pl)
 				close(fd[0]);
 				close(fd[1]);
 			}
-			exec_stage(&pl->stage[i]);
+			exec_stage(&pl->stage[i], &unblocked);
 		}
 		pids[npids++] = pid;
 		if (in >= 0)
@@ -171,6 +183,7 @@ pipeline_run(struct pipeline *pl)
 			in = fd[0];
 		}
 	}
+	sigprocmask(SIG_SETMASK, &unblocked, NULL);
 	for (i = 0; i < pl->n; i++)
 		status[i] = W_EXITCODE(127, 0);	/* a stage that cannot be waited for */
 	for (left = pl->n; left > 0;) {
