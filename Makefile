@@ -73,6 +73,7 @@ check: deps
 check-asan: deps
 	$(MAKE) asan
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	    scripts/run-tests build-asan
 
 demo: deps

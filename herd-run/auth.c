@@ -53,10 +53,38 @@ passphrase_cb(const char *prompt, char *buf, size_t len, int echo, int verify,
 	return 0;
 }
 
+/* The key file's text, read here so that an open or read error says so. */
+static char *
+read_key_file(const char *path, char **problem)
+{
+	struct herd_buf b = { 0 };
+	char chunk[4096];
+	size_t n;
+	FILE *fp = fopen(path, "re");
+
+	if (!fp) {
+		*problem = xasprintf("cannot open key '%s': %s", path, strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		herd_buf_add(&b, chunk, n);
+	if (ferror(fp)) {
+		*problem = xasprintf("cannot read key '%s': %s", path, strerror(errno));
+		fclose(fp);
+		explicit_bzero(b.p, b.len);
+		herd_buf_free(&b);
+		return NULL;
+	}
+	fclose(fp);
+	herd_buf_addc(&b, '\0');
+	return herd_buf_steal(&b);
+}
+
 static void
 load(struct key *k)
 {
 	struct stat st;
+	char *text;
 	int tries, rc;
 
 	if (stat(k->path, &st) < 0)
@@ -67,13 +95,17 @@ load(struct key *k)
 		k->bad_mode = 1;
 		return;
 	}
-	rc = ssh_pki_import_privkey_file(k->path, NULL, NULL, NULL, &k->key);
+	if (!(text = read_key_file(k->path, &k->problem)))
+		return;
+	rc = ssh_pki_import_privkey_base64(text, NULL, NULL, NULL, &k->key);
 	for (tries = 0; rc != SSH_OK && tries < 3 && !no_terminal; tries++) {
-		rc = ssh_pki_import_privkey_file(k->path, NULL, passphrase_cb, k->path,
+		rc = ssh_pki_import_privkey_base64(text, NULL, passphrase_cb, k->path,
 		    &k->key);
 		if (rc != SSH_OK && !no_terminal)
 			fprintf(stderr, "Bad passphrase, try again.\n");
 	}
+	explicit_bzero(text, strlen(text));
+	free(text);
 	if (rc != SSH_OK) {
 		k->key = NULL;
 		k->problem = xasprintf("cannot load key '%s' (encrypted without a "

@@ -10,6 +10,8 @@ static const struct class {
 	const char *reason;
 	const char *hint;
 } classes[] = {
+	{ "too many open files", "local: out of file descriptors",
+	  "raise the open-file limit (ulimit -n) or lower --concurrency" },
 	{ "refused", "connect: connection refused",
 	  "check that sshd is running and listening on that port" },
 	{ "resolve hostname", "DNS: cannot resolve the host name",

@@ -1,5 +1,6 @@
 /* herd-run: run a command on every host of the H records read, all at once. */
 #include <ctype.h>
+#include <dirent.h>
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -68,15 +69,63 @@ on_signal(int sig)
 
 static const char *const status_names[] = { "ok", "nonzero", "failed", "timeout" };
 
-static void
-raise_file_limit(size_t want)
+/*
+ * Descriptors: one connection per host, and one more for an agent's or a
+ * proxy's socket; a few at a time for key and known_hosts files and a
+ * ProxyCommand's pipe.
+ */
+#define FDS_PER_HOST 2
+#define FDS_RESERVE 6
+
+static size_t
+fds_in_use(void)
 {
+	struct dirent *d;
+	size_t n = 0;
+	DIR *dir = opendir("/proc/self/fd");
+	int fd;
+
+	if (dir) {
+		while ((d = readdir(dir)))
+			n += d->d_name[0] != '.';
+		closedir(dir);
+		return n ? n - 1 : 0;	/* less the directory's own */
+	}
+	for (fd = 0; fd < 1024; fd++)
+		n += fcntl(fd, F_GETFD) >= 0;
+	return n;
+}
+
+/*
+ * Raise the open-file limit as far as the hard limit allows for the hosts
+ * wanted at once, then lower the concurrency to what fits: hosts beyond it
+ * wait for a slot rather than fail with EMFILE.
+ */
+static void
+fit_file_limit(struct options *o, size_t nhosts)
+{
+	size_t used = fds_in_use(), want, room, at_once;
 	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+	at_once = (size_t)o->concurrency < nhosts ? (size_t)o->concurrency : nhosts;
+	want = used + FDS_RESERVE + at_once * FDS_PER_HOST;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
 		return;
-	rl.rlim_cur = want < rl.rlim_max ? want : rl.rlim_max;
-	setrlimit(RLIMIT_NOFILE, &rl);
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ?
+		    want : rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+		return;
+	room = rl.rlim_cur > used + FDS_RESERVE ?
+	    (rl.rlim_cur - used - FDS_RESERVE) / FDS_PER_HOST : 0;
+	if (room < 1)
+		room = 1;
+	warnx("open-file limit %llu: %zu host%s at a time (raise ulimit -n for more)",
+	    (unsigned long long)rl.rlim_cur, room, room == 1 ? "" : "s");
+	o->concurrency = (long long)room;
 }
 
 static size_t
@@ -513,7 +562,8 @@ main(int argc, char **argv)
 	read_hosts(in, &hosts, o.json || o.dry_run);
 	if (in != stdin)
 		fclose(in);
-	raise_file_limit((size_t)o.concurrency * 2 + 64);
+	if (!o.dry_run)
+		fit_file_limit(&o, hosts.n);
 	started = herd_now_ms();
 	o.run_id = xasprintf("%lld.%d", started, (int)getpid());
 	if (!o.json && !o.dry_run) {

@@ -348,6 +348,7 @@ verify_host_key(struct job *j)
 	enum ssh_known_hosts_e known = ssh_session_is_known_server(j->session);
 	const char *entry = j->port == 22 ? j->target : NULL;
 	char *name = entry ? xstrdup(entry) : xasprintf("[%s]:%d", j->target, j->port);
+	char *why = NULL;
 
 	switch (known) {
 	case SSH_KNOWN_HOSTS_OK:
@@ -363,15 +364,25 @@ verify_host_key(struct job *j)
 		return -1;
 	case SSH_KNOWN_HOSTS_UNKNOWN:
 	case SSH_KNOWN_HOSTS_NOT_FOUND:
+		if (known_hosts_confirm_unknown(j, &why) < 0) {
+			job_fail(j, S_FAILED, xasprintf("host key check failed: %s", why),
+			    "herd refuses a host whose known_hosts entry it cannot read; "
+			    "check the file and the open-file limit (ulimit -n)");
+			free(why);
+			free(name);
+			return -1;
+		}
 		if (j->hostkeys == HK_INSECURE)
 			break;
 		if (j->hostkeys == HK_ACCEPT_NEW) {
-			if (ssh_session_update_known_hosts(j->session) != SSH_OK) {
+			if (known_hosts_create(j->known_hosts, &why) < 0 ||
+			    ssh_session_update_known_hosts(j->session) != SSH_OK) {
 				char *safe = herd_safe(j->host.name);
 
 				warnx("%s: cannot add the host key to %s: %s", safe,
-				    j->known_hosts, ssh_get_error(j->session));
+				    j->known_hosts, why ? why : ssh_get_error(j->session));
 				free(safe);
+				free(why);
 			}
 			break;
 		}

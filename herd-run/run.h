@@ -90,6 +90,10 @@ ssh_key keys_get(const char *path, const char **problem, int *bad_mode);
 void keys_free(void);
 char *ask_secret(const char *prompt);
 
+/* knownhosts.c */
+int known_hosts_confirm_unknown(const struct job *, char **why);
+int known_hosts_create(const char *file, char **why);
+
 /* ping.c */
 void ping_start(struct job *, long long now);
 void ping_read(struct job *, long long now);

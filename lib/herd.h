@@ -10,8 +10,10 @@
 enum {
 	HERD_EXIT_OK = 0,	 /* every host ok */
 	HERD_EXIT_HOSTS = 1,	 /* some host non-zero, failed or timed out */
-	HERD_EXIT_USAGE = 2,	 /* usage or config error */
-	HERD_EXIT_INTERRUPT = 130 /* interrupted by SIGINT */
+	HERD_EXIT_USAGE = 2,	 /* usage or configuration error, and nothing else */
+	HERD_EXIT_RUNTIME = 3,	 /* a runtime or system error: I/O, memory, database,
+				    a notification target's network */
+	HERD_EXIT_INTERRUPT = 130 /* interrupted by SIGINT, SIGTERM or SIGHUP */
 };
 
 #define HERD_VERSION "0.1.0"
@@ -158,6 +160,22 @@ size_t herd_diff(const char *a, size_t alen, const char *b, size_t blen, int con
 /* fold.c: host lists as ClusterShell-style ranges, in natural order. */
 char *herd_fold(char *const *names, size_t n, int fold);
 int herd_natural_cmp(const char *, const char *);
+
+/* map.c: the one hash map, byte-string keys (not copied) to size_t values. */
+struct herd_map_entry {
+	const void *key;	/* NULL: empty slot */
+	size_t len, value;
+	unsigned long long hash;
+};
+struct herd_map {
+	struct herd_map_entry *e;
+	size_t cap, n;
+};
+unsigned long long herd_hash_bytes(const void *, size_t);
+size_t *herd_map_get(const struct herd_map *, const void *key, size_t len);
+/* KEY's value, added as 0 if new (*added then 1). */
+size_t *herd_map_put(struct herd_map *, const void *key, size_t len, int *added);
+void herd_map_free(struct herd_map *);
 
 /* quote.c: a word for sh(1). */
 void herd_shell_quote(struct herd_buf *, const char *);

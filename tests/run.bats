@@ -600,6 +600,82 @@ usage: herd-run [options] [--] COMMAND..."
 	cmp "$FLEET_KNOWN_HOSTS" "$T/known_hosts"
 }
 
+# limited N ARGS...: herd-run ARGS with only stdio open and ulimit -n N.
+limited() {
+	run --separate-stderr bash -c 'for fd in /proc/$$/fd/*; do fd=${fd##*/}
+		[ "$fd" -le 2 ] || eval "exec $fd>&-"; done
+		ulimit -n "$1"; shift; exec herd-run "$@"' sh "$@"
+}
+
+# Regression (issue 7.1): libssh reads a known_hosts file it cannot open as
+# empty, so a changed key looked "unknown" and was accepted under fd pressure.
+@test "host keys: short of descriptors, a changed key is never accepted" {
+	sed 's/StrictHostKeyChecking yes/StrictHostKeyChecking no/' "$FLEET_SSH_CONFIG" >"$T/no.cfg"
+	hosts changedkey
+	for how in "$CFG --accept-new" "$CFG --insecure" "$T/no.cfg"; do
+		set -- $how
+		for n in 6 7 8 9 10 12; do
+			limited "$n" -f "$T/hosts" -F "$@" 'echo RAN'
+			assert_failure 1
+			refute_output --partial 'RAN\n'
+			# refused, as changed or as unreadable: never let in
+			assert_regex "$(result changedkey)" \
+			    '^failed\|\|\|\|(changed key: |host key check failed: cannot read .*: Too many open files)'
+		done
+	done
+}
+
+@test "host keys: 60 hosts under ulimit -n 32: they wait for descriptors, the changed key is refused" {
+	# the 8 hosts under 7 names each, and changedkey under 3
+	{
+		echo '#herd-records 1'
+		for r in 1 2 3 4 5 6 7; do
+			for i in $(seq 1 8); do printf 'H\tcopy%d-h%03d\th%03d\n' "$r" "$i" "$i"; done
+		done
+		for i in $(seq 1 3); do printf 'H\tcopy-changed%d\tchangedkey\n' "$i"; done
+	} >"$T/hosts"
+	limited 32 -F "$CFG" -f "$T/hosts" --concurrency 64 --accept-new 'echo $FLEET_HOST'
+	assert_failure 1
+	assert_equal "$stderr" "herd-run: open-file limit 32: 10 hosts at a time (raise ulimit -n for more)"
+	assert_equal "$(counts)" "56 0 3 0"
+	assert_equal "$(printf '%s\n' "$output" | awk -F '\t' '$1 == "R" && $4 == "failed" { print $10 }' | cut -c1-12 | sort -u)" "changed key:"
+}
+
+@test "host keys: a known_hosts that cannot be read fails closed, whatever the policy" {
+	mkdir "$T/known_hosts"	# opens, then fails to read (EISDIR), even as root
+	sed "s#UserKnownHostsFile .*#UserKnownHostsFile $T/known_hosts#" "$FLEET_SSH_CONFIG" >"$T/kh.cfg"
+	CFG=$T/kh.cfg
+	hosts h001
+	for opts in "" --accept-new --insecure; do
+		hr $opts 'echo RAN'
+		assert_failure 1
+		refute_output --partial 'RAN\n'
+		assert_equal "$(result h001)" "failed||||host key check failed: cannot read $T/known_hosts: Is a directory|herd refuses a host whose known_hosts entry it cannot read; check the file and the open-file limit (ulimit -n)"
+	done
+}
+
+@test "host keys: a bad known_hosts line for the host fails closed, not as unknown" {
+	grep -v "^$(known_name h001) " "$FLEET_KNOWN_HOSTS" | grep -v "^\[$(addr h001)\]" >"$T/known_hosts" || :
+	printf '%s ssh-ed25519 AAAA-not-base64\n' "$(known_name h001)" >>"$T/known_hosts"
+	sed "s#UserKnownHostsFile .*#UserKnownHostsFile $T/known_hosts#" "$FLEET_SSH_CONFIG" >"$T/kh.cfg"
+	CFG=$T/kh.cfg
+	hosts h001
+	hr --accept-new 'echo RAN'
+	assert_failure 1
+	refute_output --partial 'RAN\n'
+	assert_regex "$(result h001)" "^failed\|\|\|\|host key check failed: $T/known_hosts:1(: bad entry for | lists )$(addr h001)"
+}
+
+@test "host keys: --accept-new creates known_hosts 0600 in a 0700 directory, whatever the umask" {
+	sed "s#UserKnownHostsFile .*#UserKnownHostsFile $T/new/known_hosts#" "$FLEET_SSH_CONFIG" >"$T/kh.cfg"
+	CFG=$T/kh.cfg
+	hosts h001
+	run --separate-stderr bash -c 'umask 000; exec herd-run "$@"' sh -F "$CFG" -f "$T/hosts" --accept-new true
+	assert_success
+	assert_equal "$(stat -c %a "$T/new" "$T/new/known_hosts")" "$(printf '700\n600')"
+	assert_equal "$(wc -l <"$T/new/known_hosts")" 1
+}
+
 # --- timeouts, interrupts, pipes ---------------------------------------------------------------
 
 @test "--timeout: status timeout, the remote command is really stopped" {
@@ -691,9 +767,11 @@ started.h002"
 # --- many hosts ------------------------------------------------------------------------------
 
 @test "200 hosts at once with ulimit -Sn 64: the limit is raised, all ok" {
+	# 200 handshakes at once on 2 slow cores can take longer than the default
+	# 10 s connect timeout: this test is about descriptors, not speed.
 	. "$F200/env"
 	sed 's/^/H\t/' "$FLEET_HOSTS_FILE" >"$T/hosts"
-	run --separate-stderr bash -c 'ulimit -Sn 64 && exec herd-run -F "$1" -f "$2" --concurrency 200 "echo \$FLEET_HOST"' \
+	run --separate-stderr bash -c 'ulimit -Sn 64 && exec herd-run -F "$1" -f "$2" --concurrency 200 --connect-timeout 120s "echo \$FLEET_HOST"' \
 	    sh "$FLEET_SSH_CONFIG" "$T/hosts"
 	assert_success
 	assert_equal "$stderr" ""
