@@ -9,290 +9,33 @@
 #include <pcre2.h>
 #include <yaml.h>
 
-#include "conf.h"
-
-/* A walk over one loaded YAML document, collecting errors with positions. */
-struct walk {
-	struct herd_config *cfg;
-	yaml_document_t *doc;
-	const char *file;
-};
-
-#define LENGTH(a) (sizeof(a) / sizeof((a)[0]))
+#include "conf_int.h"
 
 static void
-vfail_at(struct walk *w, size_t line, size_t column, const char *fmt, va_list ap)
-{
-	char *msg, *full;
-
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	full = xasprintf("%s:%zu:%zu: %s", w->file, line, column, msg ? msg : "error");
-	free(msg);
-	msg = herd_safe(full);	/* it quotes the file, which may hold anything */
-	herd_strv_add(&w->cfg->errors, msg);
-	free(full);
-	free(msg);
-}
-
-static void __attribute__((format(printf, 4, 5)))
-fail_at(struct walk *w, size_t line, size_t column, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfail_at(w, line, column, fmt, ap);
-	va_end(ap);
-}
-
-/* An error at node n, which libyaml numbers from 0. */
-static void __attribute__((format(printf, 3, 4)))
-fail(struct walk *w, yaml_node_t *n, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfail_at(w, n->start_mark.line + 1, n->start_mark.column + 1, fmt, ap);
-	va_end(ap);
-}
-
-static const char *
-kind(yaml_node_t *n)
-{
-	switch (n->type) {
-	case YAML_MAPPING_NODE: return "a mapping";
-	case YAML_SEQUENCE_NODE: return "a list";
-	case YAML_SCALAR_NODE:
-		return n->data.scalar.length ? "a scalar" : "an empty value";
-	default: return "nothing";
-	}
-}
-
-static yaml_node_t *
-node(struct walk *w, int i)
-{
-	return yaml_document_get_node(w->doc, i);
-}
-
-static const char *
-scalar(yaml_node_t *n)
-{
-	return (const char *)n->data.scalar.value;
-}
-
-static int
-is_null(yaml_node_t *n)
-{
-	const char *s;
-
-	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return 0;
-	s = scalar(n);
-	return !*s || !strcmp(s, "~") || !strcmp(s, "null") || !strcmp(s, "Null") ||
-	    !strcmp(s, "NULL");
-}
-
-static int
-expect(struct walk *w, yaml_node_t *n, yaml_node_type_t t, const char *what,
-    const char *where)
-{
-	if (n->type == t)
-		return 0;
-	fail(w, n, "%s: expected %s, got %s", where, what, kind(n));
-	return -1;
-}
-
-/* A string scalar; NULL (with an error) otherwise. */
-static const char *
-string(struct walk *w, yaml_node_t *n, const char *where)
-{
-	if (n->type != YAML_SCALAR_NODE || is_null(n)) {
-		fail(w, n, "%s: expected a string, got %s", where, kind(n));
-		return NULL;
-	}
-	return scalar(n);
-}
-
-static int
-integer(struct walk *w, yaml_node_t *n, const char *where, long long min,
-    long long max, long long *out)
-{
-	if (n->type != YAML_SCALAR_NODE ||
-	    herd_parse_int(scalar(n), min, max, out) < 0) {
-		fail(w, n, "%s: expected a whole number from %lld to %lld, got %s%s%s",
-		    where, min, max, n->type == YAML_SCALAR_NODE ? "\"" : kind(n),
-		    n->type == YAML_SCALAR_NODE ? scalar(n) : "",
-		    n->type == YAML_SCALAR_NODE ? "\"" : "");
-		return -1;
-	}
-	return 0;
-}
-
-static int
-duration(struct walk *w, yaml_node_t *n, const char *where, long long *out)
-{
-	if (n->type != YAML_SCALAR_NODE || herd_parse_duration(scalar(n), out) < 0) {
-		fail(w, n, "%s: expected a duration such as 250ms, 30s, 5m, 2h or "
-		    "30d, got %s%s%s", where,
-		    n->type == YAML_SCALAR_NODE ? "\"" : kind(n),
-		    n->type == YAML_SCALAR_NODE ? scalar(n) : "",
-		    n->type == YAML_SCALAR_NODE ? "\"" : "");
-		return -1;
-	}
-	return 0;
-}
-
-static int
-boolean(struct walk *w, yaml_node_t *n, const char *where, int *out)
-{
-	static const char *const yes[] = { "true", "True", "TRUE", "yes", "Yes", "on" };
-	static const char *const no[] = { "false", "False", "FALSE", "no", "No", "off" };
-	size_t i;
-
-	if (n->type == YAML_SCALAR_NODE)
-		for (i = 0; i < LENGTH(yes); i++) {
-			if (!strcmp(scalar(n), yes[i]))
-				return *out = 1, 0;
-			if (!strcmp(scalar(n), no[i]))
-				return *out = 0, 0;
-		}
-	fail(w, n, "%s: expected true or false, got %s%s%s", where,
-	    n->type == YAML_SCALAR_NODE ? "\"" : kind(n),
-	    n->type == YAML_SCALAR_NODE ? scalar(n) : "",
-	    n->type == YAML_SCALAR_NODE ? "\"" : "");
-	return -1;
-}
-
-static int
-name_ok(struct walk *w, yaml_node_t *n, const char *what, const char *s)
-{
-	if (herd_valid_name(s))
-		return 1;
-	fail(w, n, "%s name \"%s\": use letters, digits, '_' and '-' only", what, s);
-	return 0;
-}
-
-/*
- * Check a mapping's keys against the allowed ones: each key a string, no
- * duplicates, unknown keys reported with the closest allowed one.
- */
-static int
-check_keys(struct walk *w, yaml_node_t *map, const char *const *allowed,
-    size_t nallowed, const char *where)
-{
-	yaml_node_pair_t *p, *q;
-	yaml_node_t *k;
-	const char *hint;
-	int ok = 1;
-
-	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		k = node(w, p->key);
-		if (k->type != YAML_SCALAR_NODE) {
-			fail(w, k, "%s: expected a key, got %s", where, kind(k));
-			ok = 0;
-			continue;
-		}
-		for (q = map->data.mapping.pairs.start; q < p; q++)
-			if (node(w, q->key)->type == YAML_SCALAR_NODE &&
-			    !strcmp(scalar(node(w, q->key)), scalar(k))) {
-				fail(w, k, "%s: duplicate key \"%s\"", where, scalar(k));
-				ok = 0;
-			}
-		if (!allowed)
-			continue;
-		for (size_t i = 0; i < nallowed; i++)
-			if (!strcmp(scalar(k), allowed[i]))
-				goto next;
-		hint = herd_suggest(scalar(k), allowed, nallowed);
-		if (hint)
-			fail(w, k, "%s: unknown key \"%s\"; did you mean \"%s\"?", where,
-			    scalar(k), hint);
-		else
-			fail(w, k, "%s: unknown key \"%s\"", where, scalar(k));
-		ok = 0;
-next:;
-	}
-	return ok ? 0 : -1;
-}
-
-static yaml_node_pair_t *
-get_pair(struct walk *w, yaml_node_t *map, const char *key)
-{
-	yaml_node_pair_t *p;
-	yaml_node_t *k;
-
-	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		k = node(w, p->key);
-		if (k->type == YAML_SCALAR_NODE && !strcmp(scalar(k), key))
-			return p;
-	}
-	return NULL;
-}
-
-/* The value node of key in a mapping, or NULL. */
-static yaml_node_t *
-get(struct walk *w, yaml_node_t *map, const char *key)
-{
-	yaml_node_pair_t *p = get_pair(w, map, key);
-
-	return p ? node(w, p->value) : NULL;
-}
-
-/* The key node of key in a mapping, or NULL. */
-static yaml_node_t *
-get_key(struct walk *w, yaml_node_t *map, const char *key)
-{
-	yaml_node_pair_t *p = get_pair(w, map, key);
-
-	return p ? node(w, p->key) : NULL;
-}
-
-/* The later of two nodes in the file. */
-static yaml_node_t *
-later(yaml_node_t *a, yaml_node_t *b)
-{
-	return a->start_mark.index > b->start_mark.index ? a : b;
-}
-
-static void
-set_string(struct walk *w, yaml_node_t *map, const char *key, const char *where,
-    char **out)
-{
-	yaml_node_t *v = get(w, map, key);
-	const char *s;
-
-	if (v && !is_null(v) && (s = string(w, v, where)))
-		*out = xstrdup(s);
-}
-
-static void
-tags_list(struct walk *w, yaml_node_t *n, struct herd_strv *tags, const char *where)
+tags_list(struct herd_walk *w, yaml_node_t *n, struct herd_strv *tags, const char *where)
 {
 	yaml_node_item_t *it;
 	yaml_node_t *t;
 	const char *s;
 
-	if (expect(w, n, YAML_SEQUENCE_NODE, "a list of tags such as [prod, debian12]",
+	if (herd_walk_expect(w, n, YAML_SEQUENCE_NODE, "a list of tags such as [prod, debian12]",
 	    where) < 0)
 		return;
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-		t = node(w, *it);
-		if (!(s = string(w, t, where)) || !name_ok(w, t, "tag", s))
+		t = herd_walk_node(w, *it);
+		if (!(s = herd_walk_string(w, t, where)) || !herd_walk_name_ok(w, t, "tag", s))
 			continue;
 		if (!herd_strv_has(tags, s))
 			herd_strv_add(tags, s);
 	}
 }
 
-static void named_map(struct walk *, yaml_node_t *, const char *, const char *,
-    void (*)(struct walk *, yaml_node_t *, yaml_node_t *, size_t *));
-
 static int
-user_ok(struct walk *w, yaml_node_t *n, const char *user, const char *where)
+user_ok(struct herd_walk *w, yaml_node_t *n, const char *user, const char *where)
 {
 	if (herd_valid_user(user))
 		return 1;
-	fail(w, n, "%s: user \"%s\": use letters, digits, '.', '_', '-' and '@', "
+	herd_walk_fail(w, n, "%s: user \"%s\": use letters, digits, '.', '_', '-' and '@', "
 	    "not a leading '-'", where, user);
 	return 0;
 }
@@ -300,7 +43,7 @@ user_ok(struct walk *w, yaml_node_t *n, const char *user, const char *where)
 static const char *const host_keys[] = { "host", "tags", "user", "port" };
 
 static void
-host_entry(struct walk *w, yaml_node_t *n, struct herd_group *g, const char *where)
+host_entry(struct herd_walk *w, yaml_node_t *n, struct herd_group *g, const char *where)
 {
 	struct herd_host h;
 	yaml_node_t *v;
@@ -309,41 +52,41 @@ host_entry(struct walk *w, yaml_node_t *n, struct herd_group *g, const char *whe
 	long long port;
 	size_t i;
 
-	if (n->type == YAML_SCALAR_NODE && !is_null(n)) {
-		s = scalar(n);
+	if (n->type == YAML_SCALAR_NODE && !herd_walk_is_null(n)) {
+		s = herd_walk_scalar(n);
 	} else if (n->type == YAML_MAPPING_NODE) {
-		check_keys(w, n, host_keys, LENGTH(host_keys), where);
-		v = get(w, n, "host");
+		herd_walk_keys(w, n, host_keys, LENGTH(host_keys), where);
+		v = herd_walk_get(w, n, "host");
 		if (!v) {
-			fail(w, n, "%s: a host mapping needs a \"host\" key", where);
+			herd_walk_fail(w, n, "%s: a host mapping needs a \"host\" key", where);
 			return;
 		}
-		if (!(s = string(w, v, where)))
+		if (!(s = herd_walk_string(w, v, where)))
 			return;
 		at = v;
 	} else {
-		fail(w, n, "%s: expected a host name or a mapping with \"host\", got %s",
-		    where, kind(n));
+		herd_walk_fail(w, n, "%s: expected a host name or a mapping with \"host\", got %s",
+		    where, herd_walk_kind(n));
 		return;
 	}
 	if (herd_host_parse(s, &h, &err) < 0) {
-		fail(w, at, "%s: host \"%s\": %s", where, s, err);
+		herd_walk_fail(w, at, "%s: host \"%s\": %s", where, s, err);
 		return;
 	}
 	if (n->type == YAML_MAPPING_NODE) {
-		if ((v = get(w, n, "tags")))
+		if ((v = herd_walk_get(w, n, "tags")))
 			tags_list(w, v, &h.tags, where);
-		if ((v = get(w, n, "user")) && (s = string(w, v, where)) &&
+		if ((v = herd_walk_get(w, n, "user")) && (s = herd_walk_string(w, v, where)) &&
 		    user_ok(w, v, s, where)) {
 			free(h.user);
 			h.user = xstrdup(s);
 		}
-		if ((v = get(w, n, "port")) && integer(w, v, where, 1, 65535, &port) == 0)
+		if ((v = herd_walk_get(w, n, "port")) && herd_walk_integer(w, v, where, 1, 65535, &port) == 0)
 			h.port = (int)port;
 	}
 	for (i = 0; i < g->hosts.n; i++)
 		if (!strcmp(g->hosts.h[i].name, h.name)) {
-			fail(w, at, "%s: host \"%s\" is listed twice in group \"%s\"",
+			herd_walk_fail(w, at, "%s: host \"%s\" is listed twice in group \"%s\"",
 			    where, h.name, g->name);
 			herd_host_free(&h);
 			return;
@@ -357,12 +100,12 @@ host_entry(struct walk *w, yaml_node_t *n, struct herd_group *g, const char *whe
 static const char *const group_keys[] = { "hosts", "user", "port", "timeout" };
 
 static void
-group(struct walk *w, yaml_node_t *k, yaml_node_t *n, size_t *cap)
+group(struct herd_walk *w, yaml_node_t *k, yaml_node_t *n, size_t *cap)
 {
 	struct herd_group *g;
 	yaml_node_item_t *it;
 	yaml_node_t *v;
-	const char *name = scalar(k);
+	const char *name = herd_walk_scalar(k);
 	long long port;
 	char *where = xasprintf("group \"%s\"", name);
 
@@ -370,27 +113,27 @@ group(struct walk *w, yaml_node_t *k, yaml_node_t *n, size_t *cap)
 	g = &w->cfg->groups[w->cfg->ngroups++];
 	g->name = xstrdup(name);
 	g->timeout_ms = -1;
-	if (is_null(n))
+	if (herd_walk_is_null(n))
 		goto out;
-	if (expect(w, n, YAML_MAPPING_NODE, "a mapping with \"hosts\"", where) < 0)
+	if (herd_walk_expect(w, n, YAML_MAPPING_NODE, "a mapping with \"hosts\"", where) < 0)
 		goto out;
-	check_keys(w, n, group_keys, LENGTH(group_keys), where);
-	set_string(w, n, "user", where, &g->user);
-	if (g->user && !user_ok(w, get(w, n, "user"), g->user, where)) {
+	herd_walk_keys(w, n, group_keys, LENGTH(group_keys), where);
+	herd_walk_set_string(w, n, "user", where, &g->user);
+	if (g->user && !user_ok(w, herd_walk_get(w, n, "user"), g->user, where)) {
 		free(g->user);
 		g->user = NULL;
 	}
-	if ((v = get(w, n, "port")) && integer(w, v, where, 1, 65535, &port) == 0)
+	if ((v = herd_walk_get(w, n, "port")) && herd_walk_integer(w, v, where, 1, 65535, &port) == 0)
 		g->port = (int)port;
-	if ((v = get(w, n, "timeout")))
-		duration(w, v, where, &g->timeout_ms);
-	v = get(w, n, "hosts");
-	if (!v || is_null(v))
+	if ((v = herd_walk_get(w, n, "timeout")))
+		herd_walk_duration(w, v, where, &g->timeout_ms);
+	v = herd_walk_get(w, n, "hosts");
+	if (!v || herd_walk_is_null(v))
 		goto out;
-	if (expect(w, v, YAML_SEQUENCE_NODE, "a list of hosts", where) < 0)
+	if (herd_walk_expect(w, v, YAML_SEQUENCE_NODE, "a list of hosts", where) < 0)
 		goto out;
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
-		host_entry(w, node(w, *it), g, where);
+		host_entry(w, herd_walk_node(w, *it), g, where);
 out:
 	free(where);
 }
@@ -400,25 +143,25 @@ static const char *const defaults_keys[] = {
 };
 
 static void
-defaults(struct walk *w, yaml_node_t *n)
+defaults(struct herd_walk *w, yaml_node_t *n)
 {
 	struct herd_defaults *d = &w->cfg->defaults;
 	yaml_node_t *v;
 
-	if (is_null(n) || expect(w, n, YAML_MAPPING_NODE, "a mapping", "defaults") < 0)
+	if (herd_walk_is_null(n) || herd_walk_expect(w, n, YAML_MAPPING_NODE, "a mapping", "defaults") < 0)
 		return;
-	check_keys(w, n, defaults_keys, LENGTH(defaults_keys), "defaults");
-	if ((v = get(w, n, "concurrency")))
-		integer(w, v, "defaults.concurrency", 1, 100000, &d->concurrency);
-	if ((v = get(w, n, "timeout")))
-		duration(w, v, "defaults.timeout", &d->timeout_ms);
-	if ((v = get(w, n, "connect_timeout")))
-		duration(w, v, "defaults.connect_timeout", &d->connect_timeout_ms);
-	if ((v = get(w, n, "history_retention")))
-		duration(w, v, "defaults.history_retention", &d->history_retention_ms);
-	set_string(w, n, "output", "defaults.output", &d->output);
+	herd_walk_keys(w, n, defaults_keys, LENGTH(defaults_keys), "defaults");
+	if ((v = herd_walk_get(w, n, "concurrency")))
+		herd_walk_integer(w, v, "defaults.concurrency", 1, 100000, &d->concurrency);
+	if ((v = herd_walk_get(w, n, "timeout")))
+		herd_walk_duration(w, v, "defaults.timeout", &d->timeout_ms);
+	if ((v = herd_walk_get(w, n, "connect_timeout")))
+		herd_walk_duration(w, v, "defaults.connect_timeout", &d->connect_timeout_ms);
+	if ((v = herd_walk_get(w, n, "history_retention")))
+		herd_walk_duration(w, v, "defaults.history_retention", &d->history_retention_ms);
+	herd_walk_set_string(w, n, "output", "defaults.output", &d->output);
 	if (d->output && strcmp(d->output, "grouped") && strcmp(d->output, "json")) {
-		fail(w, get(w, n, "output"),
+		herd_walk_fail(w, herd_walk_get(w, n, "output"),
 		    "defaults.output: expected \"grouped\" or \"json\", got \"%s\"",
 		    d->output);
 		free(d->output);
@@ -429,79 +172,79 @@ defaults(struct walk *w, yaml_node_t *n)
 static const char *const param_keys[] = { "default", "description", "required" };
 
 static void
-params(struct walk *w, struct herd_recipe *r, yaml_node_t *n, const char *where)
+params(struct herd_walk *w, struct herd_recipe *r, yaml_node_t *n, const char *where)
 {
 	yaml_node_pair_t *p;
 	yaml_node_t *k, *v, *f;
 	struct herd_param *pa;
 	size_t cap = 0;
 
-	if (is_null(n) || expect(w, n, YAML_MAPPING_NODE, "a mapping of parameters",
+	if (herd_walk_is_null(n) || herd_walk_expect(w, n, YAML_MAPPING_NODE, "a mapping of parameters",
 	    where) < 0)
 		return;
-	check_keys(w, n, NULL, 0, where);
+	herd_walk_keys(w, n, NULL, 0, where);
 	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-		k = node(w, p->key);
-		v = node(w, p->value);
-		if (k->type != YAML_SCALAR_NODE || !name_ok(w, k, "parameter", scalar(k)))
+		k = herd_walk_node(w, p->key);
+		v = herd_walk_node(w, p->value);
+		if (k->type != YAML_SCALAR_NODE || !herd_walk_name_ok(w, k, "parameter", herd_walk_scalar(k)))
 			continue;
 		herd_grow(&r->params, &cap, r->nparams, sizeof *r->params);
 		pa = &r->params[r->nparams++];
-		pa->name = xstrdup(scalar(k));
-		if (is_null(v))
+		pa->name = xstrdup(herd_walk_scalar(k));
+		if (herd_walk_is_null(v))
 			continue;
 		if (v->type == YAML_SCALAR_NODE) {	/* shorthand: name: default */
-			pa->def = xstrdup(scalar(v));
+			pa->def = xstrdup(herd_walk_scalar(v));
 			continue;
 		}
-		if (expect(w, v, YAML_MAPPING_NODE, "a mapping or a default value",
+		if (herd_walk_expect(w, v, YAML_MAPPING_NODE, "a mapping or a default value",
 		    where) < 0)
 			continue;
-		check_keys(w, v, param_keys, LENGTH(param_keys), where);
-		if ((f = get(w, v, "default")) && !is_null(f) &&
+		herd_walk_keys(w, v, param_keys, LENGTH(param_keys), where);
+		if ((f = herd_walk_get(w, v, "default")) && !herd_walk_is_null(f) &&
 		    f->type == YAML_SCALAR_NODE)
-			pa->def = xstrdup(scalar(f));
-		else if (f && !is_null(f))
-			fail(w, f, "%s: parameter \"%s\": default must be a scalar",
+			pa->def = xstrdup(herd_walk_scalar(f));
+		else if (f && !herd_walk_is_null(f))
+			herd_walk_fail(w, f, "%s: parameter \"%s\": default must be a scalar",
 			    where, pa->name);
-		set_string(w, v, "description", where, &pa->description);
-		if ((f = get(w, v, "required")))
-			boolean(w, f, where, &pa->required);
+		herd_walk_set_string(w, v, "description", where, &pa->description);
+		if ((f = herd_walk_get(w, v, "required")))
+			herd_walk_boolean(w, f, where, &pa->required);
 	}
 }
 
 static const char *const recipe_keys[] = { "description", "params", "steps" };
 
 static void
-recipe(struct walk *w, yaml_node_t *k, yaml_node_t *n, size_t *cap)
+recipe(struct herd_walk *w, yaml_node_t *k, yaml_node_t *n, size_t *cap)
 {
 	struct herd_recipe *r;
 	yaml_node_item_t *it;
 	yaml_node_t *v;
-	const char *s, *name = scalar(k);
+	const char *s, *name = herd_walk_scalar(k);
 	char *where = xasprintf("recipe \"%s\"", name);
 
 	herd_grow(&w->cfg->recipes, cap, w->cfg->nrecipes, sizeof *w->cfg->recipes);
 	r = &w->cfg->recipes[w->cfg->nrecipes++];
 	r->name = xstrdup(name);
-	if (expect(w, n, YAML_MAPPING_NODE, "a mapping with \"steps\"", where) < 0)
+	if (herd_walk_expect(w, n, YAML_MAPPING_NODE, "a mapping with \"steps\"", where) < 0)
 		goto out;
-	check_keys(w, n, recipe_keys, LENGTH(recipe_keys), where);
-	set_string(w, n, "description", where, &r->description);
-	if ((v = get(w, n, "params")))
+	herd_walk_keys(w, n, recipe_keys, LENGTH(recipe_keys), where);
+	herd_walk_set_string(w, n, "description", where, &r->description);
+	if ((v = herd_walk_get(w, n, "params")))
 		params(w, r, v, where);
-	v = get(w, n, "steps");
+	v = herd_walk_get(w, n, "steps");
 	if (!v) {
-		fail(w, k, "%s: needs \"steps\", a list of commands", where);
+		herd_walk_fail(w, k, "%s: needs \"steps\", a list of commands", where);
 		goto out;
 	}
-	if (expect(w, v, YAML_SEQUENCE_NODE, "a list of commands", where) < 0)
+	if (herd_walk_expect(w, v, YAML_SEQUENCE_NODE, "a list of commands", where) < 0)
 		goto out;
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
-		if ((s = string(w, node(w, *it), where)))
+		if ((s = herd_walk_string(w, herd_walk_node(w, *it), where)))
 			herd_strv_add(&r->steps, s);
 	if (r->steps.n == 0)
-		fail(w, v, "%s: \"steps\" is empty", where);
+		herd_walk_fail(w, v, "%s: \"steps\" is empty", where);
 out:
 	free(where);
 }
@@ -509,7 +252,7 @@ out:
 static const char *const extract_keys[] = { "column", "field", "pattern" };
 
 static void
-extract(struct walk *w, struct herd_parser *p, yaml_node_t *n, size_t *cap,
+extract(struct herd_walk *w, struct herd_parser *p, yaml_node_t *n, size_t *cap,
     const char *where)
 {
 	struct herd_extract *e;
@@ -521,102 +264,83 @@ extract(struct walk *w, struct herd_parser *p, yaml_node_t *n, size_t *cap,
 	long long c;
 	int ec;
 
-	if (expect(w, n, YAML_MAPPING_NODE, "a mapping with \"field\" and "
+	if (herd_walk_expect(w, n, YAML_MAPPING_NODE, "a mapping with \"field\" and "
 	    "\"pattern\" or \"column\"", where) < 0)
 		return;
-	check_keys(w, n, extract_keys, LENGTH(extract_keys), where);
+	herd_walk_keys(w, n, extract_keys, LENGTH(extract_keys), where);
 	herd_grow(&p->extract, cap, p->nextract, sizeof *p->extract);
 	e = &p->extract[p->nextract++];
-	if (!(v = get(w, n, "field")))
-		fail(w, n, "%s: an extract entry needs \"field\"", where);
+	if (!(v = herd_walk_get(w, n, "field")))
+		herd_walk_fail(w, n, "%s: an extract entry needs \"field\"", where);
 	else
-		set_string(w, n, "field", where, &e->field);
-	if (e->field && !name_ok(w, v, "field", e->field)) {
+		herd_walk_set_string(w, n, "field", where, &e->field);
+	if (e->field && !herd_walk_name_ok(w, v, "field", e->field)) {
 		free(e->field);
 		e->field = NULL;
 	}
-	pat = get(w, n, "pattern");
-	col = get(w, n, "column");
+	pat = herd_walk_get(w, n, "pattern");
+	col = herd_walk_get(w, n, "column");
 	if (pat && col) {
-		fail(w, later(get_key(w, n, "pattern"), get_key(w, n, "column")),
+		herd_walk_fail(w, herd_walk_later(herd_walk_get_key(w, n, "pattern"), herd_walk_get_key(w, n, "column")),
 		    "%s: an extract entry takes one of \"pattern\" and \"column\", "
 		    "not both", where);
 		return;
 	}
 	if (!pat && !col) {
-		fail(w, n, "%s: an extract entry needs \"pattern\" or \"column\"",
+		herd_walk_fail(w, n, "%s: an extract entry needs \"pattern\" or \"column\"",
 		    where);
 		return;
 	}
 	if (col) {
-		if (integer(w, col, where, 1, 1000, &c) == 0)
+		if (herd_walk_integer(w, col, where, 1, 1000, &c) == 0)
 			e->column = (int)c;
 		return;
 	}
-	set_string(w, n, "pattern", where, &e->pattern);
+	herd_walk_set_string(w, n, "pattern", where, &e->pattern);
 	if (!e->pattern)
 		return;
 	re = pcre2_compile((PCRE2_SPTR)e->pattern, PCRE2_ZERO_TERMINATED, 0, &ec,
 	    &off, NULL);
 	if (!re) {
 		pcre2_get_error_message(ec, msg, sizeof msg);
-		fail(w, pat, "%s: bad pattern at offset %zu: %s", where, (size_t)off,
+		herd_walk_fail(w, pat, "%s: bad pattern at offset %zu: %s", where, (size_t)off,
 		    (char *)msg);
 		return;
 	}
 	pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &ncap);
 	pcre2_code_free(re);
 	if (ncap < 1)
-		fail(w, pat, "%s: pattern needs a capture group, e.g. (\\d+)", where);
+		herd_walk_fail(w, pat, "%s: pattern needs a capture group, e.g. (\\d+)", where);
 }
 
 static const char *const parser_keys[] = { "extract" };
 
 static void
-parser(struct walk *w, yaml_node_t *k, yaml_node_t *n, size_t *cap)
+parser(struct herd_walk *w, yaml_node_t *k, yaml_node_t *n, size_t *cap)
 {
 	struct herd_parser *p;
 	yaml_node_item_t *it;
 	yaml_node_t *v;
-	const char *name = scalar(k);
+	const char *name = herd_walk_scalar(k);
 	size_t ecap = 0;
 	char *where = xasprintf("parser \"%s\"", name);
 
 	herd_grow(&w->cfg->parsers, cap, w->cfg->nparsers, sizeof *w->cfg->parsers);
 	p = &w->cfg->parsers[w->cfg->nparsers++];
 	p->name = xstrdup(name);
-	if (expect(w, n, YAML_MAPPING_NODE, "a mapping with \"extract\"", where) < 0)
+	if (herd_walk_expect(w, n, YAML_MAPPING_NODE, "a mapping with \"extract\"", where) < 0)
 		goto out;
-	check_keys(w, n, parser_keys, LENGTH(parser_keys), where);
-	if (!(v = get(w, n, "extract"))) {
-		fail(w, k, "%s: needs \"extract\", a list of fields", where);
+	herd_walk_keys(w, n, parser_keys, LENGTH(parser_keys), where);
+	if (!(v = herd_walk_get(w, n, "extract"))) {
+		herd_walk_fail(w, k, "%s: needs \"extract\", a list of fields", where);
 		goto out;
 	}
-	if (expect(w, v, YAML_SEQUENCE_NODE, "a list of fields", where) < 0)
+	if (herd_walk_expect(w, v, YAML_SEQUENCE_NODE, "a list of fields", where) < 0)
 		goto out;
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
-		extract(w, p, node(w, *it), &ecap, where);
+		extract(w, p, herd_walk_node(w, *it), &ecap, where);
 out:
 	free(where);
-}
-
-/* A mapping of NAME: value, each handed to fn. */
-static void
-named_map(struct walk *w, yaml_node_t *n, const char *section, const char *what,
-    void (*fn)(struct walk *, yaml_node_t *, yaml_node_t *, size_t *))
-{
-	yaml_node_pair_t *p;
-	yaml_node_t *k;
-	size_t cap = 0;
-
-	if (is_null(n) || expect(w, n, YAML_MAPPING_NODE, "a mapping of names", section) < 0)
-		return;
-	check_keys(w, n, NULL, 0, section);
-	for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-		k = node(w, p->key);
-		if (k->type == YAML_SCALAR_NODE && name_ok(w, k, what, scalar(k)))
-			fn(w, k, node(w, p->value), &cap);
-	}
 }
 
 static const char *const events[] = { "failure", "change", "timeout", "resolve" };
@@ -627,19 +351,19 @@ static const char *const notifier_keys[] = {
 static const char *const notifier_types[] = { "webhook", "slack", "script" };
 
 static void
-notify_on(struct walk *w, struct herd_notifier *nt, yaml_node_t *n, const char *where)
+notify_on(struct herd_walk *w, struct herd_notifier *nt, yaml_node_t *n, const char *where)
 {
 	yaml_node_item_t *it;
 	yaml_node_t *e;
 	const char *s, *hint;
 	size_t i;
 
-	if (expect(w, n, YAML_SEQUENCE_NODE, "a list of events such as [failure, "
+	if (herd_walk_expect(w, n, YAML_SEQUENCE_NODE, "a list of events such as [failure, "
 	    "change]", where) < 0)
 		return;
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-		e = node(w, *it);
-		if (!(s = string(w, e, where)))
+		e = herd_walk_node(w, *it);
+		if (!(s = herd_walk_string(w, e, where)))
 			continue;
 		for (i = 0; i < LENGTH(events); i++)
 			if (!strcmp(s, events[i]))
@@ -649,14 +373,14 @@ notify_on(struct walk *w, struct herd_notifier *nt, yaml_node_t *n, const char *
 			continue;
 		}
 		hint = herd_suggest(s, events, LENGTH(events));
-		fail(w, e, "%s: unknown event \"%s\"%s%s%s (events: failure, change, "
+		herd_walk_fail(w, e, "%s: unknown event \"%s\"%s%s%s (events: failure, change, "
 		    "timeout, resolve)", where, s, hint ? "; did you mean \"" : "",
 		    hint ? hint : "", hint ? "\"?" : "");
 	}
 }
 
 static void
-notifier(struct walk *w, yaml_node_t *n, size_t index, size_t *cap)
+notifier(struct herd_walk *w, yaml_node_t *n, size_t index, size_t *cap)
 {
 	struct herd_notifier *nt;
 	yaml_node_pair_t *p;
@@ -665,63 +389,63 @@ notifier(struct walk *w, yaml_node_t *n, size_t index, size_t *cap)
 	char *where = xasprintf("notifications[%zu]", index);
 	size_t hcap = 0, i;
 
-	if (expect(w, n, YAML_MAPPING_NODE, "a mapping with \"name\" and \"type\"",
+	if (herd_walk_expect(w, n, YAML_MAPPING_NODE, "a mapping with \"name\" and \"type\"",
 	    where) < 0)
 		goto out;
 	herd_grow(&w->cfg->notifiers, cap, w->cfg->nnotifiers,
 	    sizeof *w->cfg->notifiers);
 	nt = &w->cfg->notifiers[w->cfg->nnotifiers++];
 	nt->cooldown_ms = -1;
-	set_string(w, n, "name", where, &nt->name);
+	herd_walk_set_string(w, n, "name", where, &nt->name);
 	if (!nt->name)
-		fail(w, n, "%s: needs \"name\"", where);
-	else if (name_ok(w, get(w, n, "name"), "notification", nt->name)) {
+		herd_walk_fail(w, n, "%s: needs \"name\"", where);
+	else if (herd_walk_name_ok(w, herd_walk_get(w, n, "name"), "notification", nt->name)) {
 		for (i = 0; i + 1 < w->cfg->nnotifiers; i++)
 			if (w->cfg->notifiers[i].name &&
 			    !strcmp(w->cfg->notifiers[i].name, nt->name))
-				fail(w, get(w, n, "name"), "%s: notification \"%s\" "
+				herd_walk_fail(w, herd_walk_get(w, n, "name"), "%s: notification \"%s\" "
 				    "is defined twice", where, nt->name);
 		free(where);
 		where = xasprintf("notification \"%s\"", nt->name);
 	}
-	check_keys(w, n, notifier_keys, LENGTH(notifier_keys), where);
-	set_string(w, n, "type", where, &nt->type);
+	herd_walk_keys(w, n, notifier_keys, LENGTH(notifier_keys), where);
+	herd_walk_set_string(w, n, "type", where, &nt->type);
 	for (i = 0; nt->type && i < LENGTH(notifier_types); i++)
 		if (!strcmp(nt->type, notifier_types[i]))
 			break;
 	if (!nt->type) {
-		fail(w, n, "%s: needs \"type\" (webhook, slack or script)", where);
+		herd_walk_fail(w, n, "%s: needs \"type\" (webhook, slack or script)", where);
 		goto out;
 	}
 	if (i == LENGTH(notifier_types)) {
-		fail(w, get(w, n, "type"), "%s: unknown type \"%s\"; expected webhook, "
+		herd_walk_fail(w, herd_walk_get(w, n, "type"), "%s: unknown type \"%s\"; expected webhook, "
 		    "slack or script", where, nt->type);
 		goto out;
 	}
-	set_string(w, n, !strcmp(nt->type, "slack") ? "webhook" : "url", where, &nt->url);
-	set_string(w, n, "method", where, &nt->method);
-	set_string(w, n, "body", where, &nt->body);
-	set_string(w, n, "command", where, &nt->command);
+	herd_walk_set_string(w, n, !strcmp(nt->type, "slack") ? "webhook" : "url", where, &nt->url);
+	herd_walk_set_string(w, n, "method", where, &nt->method);
+	herd_walk_set_string(w, n, "body", where, &nt->body);
+	herd_walk_set_string(w, n, "command", where, &nt->command);
 	if (!strcmp(nt->type, "script") ? !nt->command : !nt->url)
-		fail(w, n, "%s: type %s needs \"%s\"", where, nt->type,
+		herd_walk_fail(w, n, "%s: type %s needs \"%s\"", where, nt->type,
 		    !strcmp(nt->type, "script") ? "command" :
 		    !strcmp(nt->type, "slack") ? "webhook" : "url");
-	if ((v = get(w, n, "on")))
+	if ((v = herd_walk_get(w, n, "on")))
 		notify_on(w, nt, v, where);
 	else
 		nt->on = HERD_ON_FAILURE;
-	if ((v = get(w, n, "cooldown")))
-		duration(w, v, where, &nt->cooldown_ms);
-	if ((v = get(w, n, "headers")) && !is_null(v) &&
-	    expect(w, v, YAML_MAPPING_NODE, "a mapping of header names to values",
+	if ((v = herd_walk_get(w, n, "cooldown")))
+		herd_walk_duration(w, v, where, &nt->cooldown_ms);
+	if ((v = herd_walk_get(w, n, "headers")) && !herd_walk_is_null(v) &&
+	    herd_walk_expect(w, v, YAML_MAPPING_NODE, "a mapping of header names to values",
 	    where) == 0) {
-		check_keys(w, v, NULL, 0, where);
+		herd_walk_keys(w, v, NULL, 0, where);
 		for (p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
-			if (node(w, p->key)->type != YAML_SCALAR_NODE ||
-			    !(s = string(w, node(w, p->value), where)))
+			if (herd_walk_node(w, p->key)->type != YAML_SCALAR_NODE ||
+			    !(s = herd_walk_string(w, herd_walk_node(w, p->value), where)))
 				continue;
 			herd_grow(&nt->headers, &hcap, nt->nheaders, sizeof *nt->headers);
-			nt->headers[nt->nheaders].key = xstrdup(scalar(node(w, p->key)));
+			nt->headers[nt->nheaders].key = xstrdup(herd_walk_scalar(herd_walk_node(w, p->key)));
 			nt->headers[nt->nheaders++].value = xstrdup(s);
 		}
 	}
@@ -730,16 +454,16 @@ out:
 }
 
 static void
-notifications(struct walk *w, yaml_node_t *n)
+notifications(struct herd_walk *w, yaml_node_t *n)
 {
 	yaml_node_item_t *it;
 	size_t cap = 0;
 
-	if (is_null(n) || expect(w, n, YAML_SEQUENCE_NODE, "a list of notification "
+	if (herd_walk_is_null(n) || herd_walk_expect(w, n, YAML_SEQUENCE_NODE, "a list of notification "
 	    "targets", "notifications") < 0)
 		return;
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
-		notifier(w, node(w, *it), (size_t)(it - n->data.sequence.items.start), &cap);
+		notifier(w, herd_walk_node(w, *it), (size_t)(it - n->data.sequence.items.start), &cap);
 }
 
 struct entry {
@@ -765,7 +489,7 @@ by_host(const void *a, const void *b)
  * groups, which config export does not keep.
  */
 static void
-check_entries(struct walk *w, const struct entry *e, size_t n)
+check_entries(struct herd_walk *w, const struct entry *e, size_t n)
 {
 	const struct entry *own_user = NULL, *own_port = NULL, *gu = NULL, *gp = NULL;
 	size_t i;
@@ -781,22 +505,22 @@ check_entries(struct walk *w, const struct entry *e, size_t n)
 		const struct herd_group *g = e[i].g;
 
 		if (own_user && h->user && strcmp(h->user, own_user->h->user))
-			fail_at(w, h->line, h->column, "host \"%s\" has user \"%s\" here "
+			herd_walk_fail_at(w, h->line, h->column, "host \"%s\" has user \"%s\" here "
 			    "but \"%s\" in group \"%s\"", h->name, h->user,
 			    own_user->h->user, own_user->g->name);
 		if (!own_user && g->user && gu && strcmp(g->user, gu->g->user))
-			fail_at(w, h->line, h->column, "host \"%s\" gets user \"%s\" from "
+			herd_walk_fail_at(w, h->line, h->column, "host \"%s\" gets user \"%s\" from "
 			    "group \"%s\" but \"%s\" from group \"%s\"; give the host "
 			    "its own user", h->name, g->user, g->name, gu->g->user,
 			    gu->g->name);
 		if (!gu && g->user)
 			gu = &e[i];
 		if (own_port && h->port && h->port != own_port->h->port)
-			fail_at(w, h->line, h->column, "host \"%s\" has port %d here but "
+			herd_walk_fail_at(w, h->line, h->column, "host \"%s\" has port %d here but "
 			    "%d in group \"%s\"", h->name, h->port, own_port->h->port,
 			    own_port->g->name);
 		if (!own_port && g->port && gp && g->port != gp->g->port)
-			fail_at(w, h->line, h->column, "host \"%s\" gets port %d from "
+			herd_walk_fail_at(w, h->line, h->column, "host \"%s\" gets port %d from "
 			    "group \"%s\" but %d from group \"%s\"; give the host its "
 			    "own port", h->name, g->port, g->name, gp->g->port,
 			    gp->g->name);
@@ -806,7 +530,7 @@ check_entries(struct walk *w, const struct entry *e, size_t n)
 }
 
 static void
-check_shared_hosts(struct walk *w)
+check_shared_hosts(struct herd_walk *w)
 {
 	struct entry *e;
 	size_t n = 0, i, j, run;
@@ -834,27 +558,27 @@ static const char *const top_keys[] = {
 };
 
 static void
-top(struct walk *w, yaml_node_t *root)
+top(struct herd_walk *w, yaml_node_t *root)
 {
 	yaml_node_t *v;
 
-	if (is_null(root))
+	if (herd_walk_is_null(root))
 		return;
-	if (expect(w, root, YAML_MAPPING_NODE, "a mapping with groups, defaults, "
+	if (herd_walk_expect(w, root, YAML_MAPPING_NODE, "a mapping with groups, defaults, "
 	    "recipes, parsers or notifications", "top level") < 0)
 		return;
-	check_keys(w, root, top_keys, LENGTH(top_keys), "top level");
-	if ((v = get(w, root, "groups"))) {
-		named_map(w, v, "groups", "group", group);
+	herd_walk_keys(w, root, top_keys, LENGTH(top_keys), "top level");
+	if ((v = herd_walk_get(w, root, "groups"))) {
+		herd_walk_named(w, v, "groups", "group", group);
 		check_shared_hosts(w);
 	}
-	if ((v = get(w, root, "defaults")))
+	if ((v = herd_walk_get(w, root, "defaults")))
 		defaults(w, v);
-	if ((v = get(w, root, "recipes")))
-		named_map(w, v, "recipes", "recipe", recipe);
-	if ((v = get(w, root, "parsers")))
-		named_map(w, v, "parsers", "parser", parser);
-	if ((v = get(w, root, "notifications")))
+	if ((v = herd_walk_get(w, root, "recipes")))
+		herd_walk_named(w, v, "recipes", "recipe", recipe);
+	if ((v = herd_walk_get(w, root, "parsers")))
+		herd_walk_named(w, v, "parsers", "parser", parser);
+	if ((v = herd_walk_get(w, root, "notifications")))
 		notifications(w, v);
 }
 
@@ -951,7 +675,7 @@ herd_conf_load(struct herd_config *cfg, const char *path, int must_exist)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
-	struct walk w = { cfg, &doc, path };
+	struct herd_walk w = { cfg, &doc, path };
 	yaml_node_t *root;
 	struct stat st;
 	FILE *f;
