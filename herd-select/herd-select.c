@@ -249,8 +249,8 @@ static int
 cmd_config(const char *opt_config, int argc, char **argv)
 {
 	struct herd_config cfg;
-	char *path;
-	size_t i, nhosts = 0;
+	char *path, *summary;
+	size_t i;
 	int must;
 
 	if (argc != 1 || (strcmp(argv[0], "validate") && strcmp(argv[0], "export")))
@@ -272,14 +272,9 @@ cmd_config(const char *opt_config, int argc, char **argv)
 		printf("%s: no such file; the configuration is empty\n",
 		    path ? path : "(no home directory)");
 	} else {
-		for (i = 0; i < cfg.ngroups; i++)
-			nhosts += cfg.groups[i].hosts.n;
-		printf("%s: ok (%zu group%s, %zu host entr%s, %zu recipe%s, %zu parser%s, "
-		    "%zu notification%s)\n", cfg.path,
-		    cfg.ngroups, cfg.ngroups == 1 ? "" : "s", nhosts, nhosts == 1 ? "y" : "ies",
-		    cfg.nrecipes, cfg.nrecipes == 1 ? "" : "s", cfg.nparsers,
-		    cfg.nparsers == 1 ? "" : "s", cfg.nnotifiers,
-		    cfg.nnotifiers == 1 ? "" : "s");
+		summary = herd_conf_summary(&cfg);
+		printf("%s: ok (%s)\n", cfg.path, summary);
+		free(summary);
 	}
 	herd_conf_free(&cfg);
 	free(path);

@@ -96,6 +96,8 @@ int herd_conf_load(struct herd_config *, const char *path, int must_exist);
 /* Load as the programs do (-c FILE or the default); print errors and exit 2 on failure. */
 void herd_conf_load_or_die(struct herd_config *, const char *opt);
 void herd_conf_free(struct herd_config *);
+/* For config validate: "2 groups, 6 host entries, 1 recipe, ...", to free. */
+char *herd_conf_summary(const struct herd_config *);
 const struct herd_group *herd_conf_group(const struct herd_config *, const char *);
 
 long long herd_conf_concurrency(const struct herd_config *);

@@ -1,4 +1,9 @@
-/* conf_int.h — inside the config loader: the YAML walker (conf_walk.c). */
+/*
+ * conf_int.h — inside the config loader: the YAML walker (conf_walk.c), the
+ * YAML writer (conf_export.c) and the table of sections (conf.c).  Each
+ * top-level section of the config is one file, conf_<section>.c, that
+ * defines a struct herd_conf_section and is listed once in conf.c.
+ */
 #ifndef HERD_CONF_INT_H
 #define HERD_CONF_INT_H
 
@@ -54,5 +59,44 @@ void herd_walk_set_string(struct herd_walk *, yaml_node_t *map, const char *key,
 void herd_walk_named(struct herd_walk *, yaml_node_t *, const char *section,
     const char *what, void (*fn)(struct herd_walk *, yaml_node_t *key,
     yaml_node_t *value, size_t *cap));
+
+/* The YAML writer: events in order, keys sorted by the caller. */
+struct herd_emit {
+	yaml_emitter_t em;
+	int ok;
+};
+void herd_emit_str(struct herd_emit *, const char *);
+void herd_emit_num(struct herd_emit *, long long);
+void herd_emit_dur(struct herd_emit *, long long ms);
+void herd_emit_kv(struct herd_emit *, const char *key, const char *value); /* NULL: none */
+void herd_emit_map_start(struct herd_emit *, int flow);
+void herd_emit_map_end(struct herd_emit *);
+void herd_emit_seq_start(struct herd_emit *, int flow);
+void herd_emit_seq_end(struct herd_emit *);
+void herd_emit_strv(struct herd_emit *, const struct herd_strv *);	/* [a, b] */
+/* Pointers to n structs of size sz whose first member is a char *name, sorted. */
+const void **herd_conf_sorted(const void *arr, size_t n, size_t sz);
+
+/*
+ * One top-level section.  parse is called with the section's value when the
+ * key is there; export writes "key: value" or, when the section says
+ * nothing, nothing; summary adds counts for config validate ("2 groups")
+ * with herd_conf_count.
+ */
+struct herd_conf_section {
+	const char *key;
+	void (*init)(struct herd_config *);	/* NULL: zeroed is unset */
+	void (*parse)(struct herd_walk *, yaml_node_t *);
+	void (*export)(struct herd_emit *, const struct herd_config *);
+	void (*summary)(const struct herd_config *, struct herd_buf *);	/* or NULL */
+	void (*free)(struct herd_config *);
+};
+
+/* The sections, in the order they are read and summarised. */
+extern const struct herd_conf_section *const herd_conf_sections[];
+extern const size_t herd_conf_nsections;
+
+/* Add "n things" to a summary, after a comma if it is not the first. */
+void herd_conf_count(struct herd_buf *, size_t n, const char *one, const char *many);
 
 #endif
