@@ -10,7 +10,6 @@
  * result is the one diff -u prints.
  */
 #include <limits.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,43 +31,19 @@ struct seq {
 	size_t n;
 };
 
-struct interner {
-	size_t *slot;		/* index + 1 into lines, 0 empty */
-	size_t cap, n;
-	const struct line **lines;
-};
-
-static uint64_t
-hash_line(const struct line *l)
-{
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
-
-	for (i = 0; i < l->len; i++)
-		h = (h ^ (unsigned char)l->p[i]) * 1099511628211ULL;
-	return (h ^ (uint64_t)l->newline) * 1099511628211ULL;
-}
-
+/*
+ * A line's id: the same for equal lines.  The key is the line with its
+ * newline, so that a last line without one is another line.
+ */
 static int
-same_line(const struct line *a, const struct line *b)
+intern(struct herd_map *ids, const struct line *l)
 {
-	return a->len == b->len && a->newline == b->newline &&
-	    memcmp(a->p, b->p, a->len) == 0;
-}
+	int added;
+	size_t *id = herd_map_put(ids, l->p, l->len + (size_t)l->newline, &added);
 
-static int
-intern(struct interner *t, const struct line *l)
-{
-	size_t i = (size_t)hash_line(l) & (t->cap - 1);
-
-	while (t->slot[i]) {
-		if (same_line(t->lines[t->slot[i] - 1], l))
-			return (int)(t->slot[i] - 1);
-		i = (i + 1) & (t->cap - 1);
-	}
-	t->lines[t->n] = l;
-	t->slot[i] = ++t->n;
-	return (int)(t->n - 1);
+	if (added)
+		*id = ids->n - 1;
+	return (int)*id;
 }
 
 static void
@@ -467,23 +442,22 @@ herd_diff(const char *a, size_t alen, const char *b, size_t blen, int context,
     struct herd_buf *out)
 {
 	struct seq sa, sb;
-	struct interner t = { 0 };
+	struct herd_map ids = { 0 };
 	struct ctx c;
 	size_t i, changed = 0;
 	long pre, suf, na, nb, ka, kb, lim, diags, *count, *ridx;
+	size_t nids;
 	int *kid;
 	char *d;
 
 	split_lines(a, alen, &sa);
 	split_lines(b, blen, &sb);
-	for (t.cap = 16; t.cap < 2 * (sa.n + sb.n + 1); t.cap *= 2)
-		;
-	t.slot = xcalloc(t.cap, sizeof *t.slot);
-	t.lines = xcalloc(sa.n + sb.n + 1, sizeof *t.lines);
 	for (i = 0; i < sa.n; i++)
-		sa.id[i] = intern(&t, &sa.l[i]);
+		sa.id[i] = intern(&ids, &sa.l[i]);
 	for (i = 0; i < sb.n; i++)
-		sb.id[i] = intern(&t, &sb.l[i]);
+		sb.id[i] = intern(&ids, &sb.l[i]);
+	nids = ids.n;
+	herd_map_free(&ids);
 
 	/*
 	 * The identical lines at both ends are left out, but for a horizon
@@ -501,13 +475,13 @@ herd_diff(const char *a, size_t alen, const char *b, size_t blen, int context,
 	nb = (long)sb.n - pre - suf;
 
 	/* Lines of one text without a match in the other are set aside. */
-	count = xcalloc(2 * (t.n + 1), sizeof *count);
+	count = xcalloc(2 * (nids + 1), sizeof *count);
 	for (i = 0; i < (size_t)na; i++)
 		count[sa.id[pre + i]]++;
 	for (i = 0; i < (size_t)nb; i++)
-		count[t.n + 1 + sb.id[pre + i]]++;
+		count[nids + 1 + sb.id[pre + i]]++;
 	d = xcalloc((size_t)(na + nb) + 1, 1);
-	discards(sa.id + pre, na, count + t.n + 1, d);
+	discards(sa.id + pre, na, count + nids + 1, d);
 	discards(sb.id + pre, nb, count, d + na);
 	kid = xcalloc((size_t)(na + nb) + 1, sizeof *kid);
 	ridx = xcalloc((size_t)(na + nb) + 1, sizeof *ridx);
@@ -542,8 +516,6 @@ herd_diff(const char *a, size_t alen, const char *b, size_t blen, int context,
 	free(d);
 	free(kid);
 	free(ridx);
-	free(t.slot);
-	free(t.lines);
 	free(sa.l);
 	free(sa.id);
 	free(sa.mark);
