@@ -266,8 +266,9 @@ cmd_config(const char *opt_config, int argc, char **argv)
 		return HERD_EXIT_USAGE;
 	}
 	if (!strcmp(argv[0], "export")) {
-		if (herd_conf_export(&cfg, stdout) < 0)
-			errx(HERD_EXIT_USAGE, "cannot write the configuration");
+		/* a write error is reported at exit, as for every output */
+		if (herd_conf_export(&cfg, stdout) < 0 && !ferror(stdout))
+			errx(HERD_EXIT_RUNTIME, "config export: cannot write the YAML");
 	} else if (!cfg.path) {
 		printf("%s: no such file; the configuration is empty\n",
 		    path ? path : "(no home directory)");

@@ -43,6 +43,25 @@ section_list(void)
 	return herd_buf_steal(&b);
 }
 
+/*
+ * A NUL, written as "\0", would cut a string short where the loader reads
+ * it as a C string: "a\0b" and "a\0c" would both be a group "a".
+ */
+static int
+has_nul(struct herd_walk *w)
+{
+	yaml_node_t *n;
+	int found = 0;
+
+	for (n = w->doc->nodes.start; n < w->doc->nodes.top; n++)
+		if (n->type == YAML_SCALAR_NODE &&
+		    strlen(herd_walk_scalar(n)) != n->data.scalar.length) {
+			herd_walk_fail(w, n, "a NUL character (\\0) is not allowed");
+			found = 1;
+		}
+	return found;
+}
+
 static void
 top(struct herd_walk *w, yaml_node_t *root)
 {
@@ -53,7 +72,7 @@ top(struct herd_walk *w, yaml_node_t *root)
 	size_t i;
 	int bad;
 
-	if (herd_walk_is_null(root))
+	if (herd_walk_is_null(root) || has_nul(w))
 		return;
 	list = section_list();
 	what = xasprintf("a mapping with %s", list);

@@ -7,23 +7,44 @@
 
 #include "conf_int.h"
 
+/* Emit an event that was initialised (made is 1), or fail from now on. */
 static void
-emit(struct herd_emit *o, yaml_event_t *ev)
+emit(struct herd_emit *o, yaml_event_t *ev, int made)
 {
-	if (o->ok && !yaml_emitter_emit(&o->em, ev))
+	if (!made)
+		o->ok = 0;
+	else if (!o->ok)
+		yaml_event_delete(ev);
+	else if (!yaml_emitter_emit(&o->em, ev))
 		o->ok = 0;
 }
 
-/* Null-like words are quoted so that they stay strings. */
+/* Whether s holds a character a terminal acts on or that reorders text. */
+static int
+has_unsafe(const char *s)
+{
+	size_t n = strlen(s), len;
+	unsigned cp;
+
+	for (; n; s += len, n -= len)
+		if (!(len = herd_utf8_decode(s, n, &cp)) || herd_unsafe_char(cp))
+			return 1;
+	return 0;
+}
+
+/*
+ * Null-like words are quoted so that they stay strings; a string with a
+ * character that is unsafe on a terminal is double-quoted, so that libyaml
+ * escapes the controls and escape_unsafe() the rest.
+ */
 void
 herd_emit_str(struct herd_emit *o, const char *s)
 {
 	yaml_event_t ev;
 
-	yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)strlen(s),
-	    1, 1, herd_conf_null_word(s) ?
-	    YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE);
-	emit(o, &ev);
+	emit(o, &ev, yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s,
+	    (int)strlen(s), 1, 1, herd_conf_null_word(s) || has_unsafe(s) ?
+	    YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE));
 }
 
 void
@@ -57,9 +78,8 @@ herd_emit_map_start(struct herd_emit *o, int flow)
 {
 	yaml_event_t ev;
 
-	yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
-	    flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE);
-	emit(o, &ev);
+	emit(o, &ev, yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
+	    flow ? YAML_FLOW_MAPPING_STYLE : YAML_BLOCK_MAPPING_STYLE));
 }
 
 void
@@ -67,8 +87,7 @@ herd_emit_map_end(struct herd_emit *o)
 {
 	yaml_event_t ev;
 
-	yaml_mapping_end_event_initialize(&ev);
-	emit(o, &ev);
+	emit(o, &ev, yaml_mapping_end_event_initialize(&ev));
 }
 
 void
@@ -76,9 +95,8 @@ herd_emit_seq_start(struct herd_emit *o, int flow)
 {
 	yaml_event_t ev;
 
-	yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-	    flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE);
-	emit(o, &ev);
+	emit(o, &ev, yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
+	    flow ? YAML_FLOW_SEQUENCE_STYLE : YAML_BLOCK_SEQUENCE_STYLE));
 }
 
 void
@@ -86,8 +104,7 @@ herd_emit_seq_end(struct herd_emit *o)
 {
 	yaml_event_t ev;
 
-	yaml_sequence_end_event_initialize(&ev);
-	emit(o, &ev);
+	emit(o, &ev, yaml_sequence_end_event_initialize(&ev));
 }
 
 void
@@ -134,6 +151,29 @@ write_handler(void *data, unsigned char *buf, size_t len)
 	return 1;
 }
 
+/*
+ * libyaml writes what it takes for printable (bidi controls among them) as
+ * is.  Every string holding one was double-quoted (herd_emit_str), so each
+ * such character in the output stands inside double quotes, where \uXXXX
+ * reads back as the same character.
+ */
+static void
+escape_unsafe(struct herd_buf *out, const struct herd_buf *in)
+{
+	size_t i, len;
+	unsigned cp;
+
+	for (i = 0; i < in->len; i += len) {
+		len = herd_utf8_decode(in->p + i, in->len - i, &cp);
+		if (len && herd_unsafe_char(cp)) {
+			herd_buf_addf(out, "\\u%04X", cp);
+		} else {
+			len += !len;
+			herd_buf_add(out, in->p + i, len);
+		}
+	}
+}
+
 static void
 document(struct herd_emit *o, const struct herd_config *cfg)
 {
@@ -144,18 +184,14 @@ document(struct herd_emit *o, const struct herd_config *cfg)
 	for (i = 0; i < herd_conf_nsections; i++)
 		s[i] = herd_conf_sections[i];
 	qsort(s, herd_conf_nsections, sizeof *s, by_key);
-	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
-	emit(o, &ev);
-	yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1);
-	emit(o, &ev);
+	emit(o, &ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING));
+	emit(o, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1));
 	herd_emit_map_start(o, 0);
 	for (i = 0; i < herd_conf_nsections; i++)
 		s[i]->export(o, cfg);
 	herd_emit_map_end(o);
-	yaml_document_end_event_initialize(&ev, 1);
-	emit(o, &ev);
-	yaml_stream_end_event_initialize(&ev);
-	emit(o, &ev);
+	emit(o, &ev, yaml_document_end_event_initialize(&ev, 1));
+	emit(o, &ev, yaml_stream_end_event_initialize(&ev));
 	free(s);
 }
 
@@ -163,7 +199,7 @@ int
 herd_conf_export(const struct herd_config *cfg, FILE *f)
 {
 	struct herd_emit o = { .ok = 1 };
-	struct herd_buf raw = { 0 };
+	struct herd_buf raw = { 0 }, safe = { 0 };
 	int rc;
 
 	yaml_emitter_initialize(&o.em);
@@ -172,7 +208,9 @@ herd_conf_export(const struct herd_config *cfg, FILE *f)
 	yaml_emitter_set_width(&o.em, -1);
 	document(&o, cfg);
 	yaml_emitter_delete(&o.em);
-	rc = o.ok && fwrite(raw.p, 1, raw.len, f) == raw.len && fflush(f) == 0 ? 0 : -1;
+	escape_unsafe(&safe, &raw);
+	rc = o.ok && fwrite(safe.p, 1, safe.len, f) == safe.len ? 0 : -1;
 	herd_buf_free(&raw);
+	herd_buf_free(&safe);
 	return rc;
 }

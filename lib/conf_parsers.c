@@ -42,6 +42,10 @@ field(struct herd_walk *w, struct herd_extract *e, yaml_node_t *n, const char *w
 		herd_walk_fail(w, n, "%s: an extract entry needs \"field\"", where);
 		return;
 	}
+	if (herd_walk_is_null(v)) {
+		herd_walk_fail(w, v, "%s: \"field\" is empty", where);
+		return;
+	}
 	herd_walk_set_string(w, n, "field", where, &e->field);
 	if (e->field && !herd_walk_name_ok(w, v, "field", e->field)) {
 		free(e->field);
@@ -71,6 +75,10 @@ source(struct herd_walk *w, struct herd_extract *e, yaml_node_t *n, const char *
 	if (col) {
 		if (herd_walk_integer(w, col, where, 1, 1000, &c) == 0)
 			e->column = (int)c;
+		return;
+	}
+	if (herd_walk_is_null(pat)) {
+		herd_walk_fail(w, pat, "%s: \"pattern\" is empty", where);
 		return;
 	}
 	herd_walk_set_string(w, n, "pattern", where, &e->pattern);

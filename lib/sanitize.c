@@ -19,8 +19,8 @@ utf8_locale(void)
 }
 
 /* Code points a terminal acts on or that reorder text: C1 controls, bidi controls. */
-static int
-unsafe(unsigned cp)
+int
+herd_unsafe_char(unsigned cp)
 {
 	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
 	    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e || cp == 0x200f ||
@@ -52,7 +52,7 @@ herd_sanitize(struct herd_buf *out, const void *data, size_t n)
 		} else if (!utf8_locale() ||
 		    (len = herd_utf8_decode(p, (size_t)(end - p), &cp)) == 0) {
 			herd_buf_addf(out, "\\x%02x", *p++);
-		} else if (unsafe(cp)) {
+		} else if (herd_unsafe_char(cp)) {
 			herd_buf_addf(out, "<U+%04X>", cp);
 			p += len;
 		} else {

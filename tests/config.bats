@@ -545,6 +545,21 @@ EOF
 	    'extract-neither.yaml:4:9: parser "load": an extract entry needs "pattern" or "column"'
 }
 
+@test "bad: extract with a null field (it would not read back from config export)" {
+	expect_errors extract-null-field.yaml \
+	    'extract-null-field.yaml:4:16: parser "load": "field" is empty'
+}
+
+@test "bad: extract with an empty pattern" {
+	expect_errors extract-null-pattern.yaml \
+	    'extract-null-pattern.yaml:5:17: parser "load": "pattern" is empty'
+}
+
+@test "bad: a NUL character in a string" {
+	expect_errors nul-char.yaml \
+	    'nul-char.yaml:3:23: a NUL character (\0) is not allowed'
+}
+
 @test "bad: extract column 0" {
 	expect_errors column-zero.yaml \
 	    'column-zero.yaml:5:17: parser "df": expected a whole number from 1 to 1000, got "0"'
@@ -651,4 +666,45 @@ CONF
 	assert_output 4
 	run herd-select -c "$BATS_TEST_TMPDIR/e.yaml" config export
 	assert_output "$(cat "$BATS_TEST_TMPDIR/e.yaml")"
+}
+
+@test "every config that validates exports to YAML that reads back the same" {
+	local cfg n=0
+	for cfg in "$CONFIGS"/*.yaml "$CONFIGS"/bad/*.yaml "$EXAMPLE"; do
+		herd-select -c "$cfg" config validate >/dev/null 2>&1 || continue
+		n=$((n + 1))
+		run herd-select -c "$cfg" config export
+		assert_success
+		printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/one.yaml"
+		run herd-select -c "$BATS_TEST_TMPDIR/one.yaml" config export
+		assert_success
+		assert_output "$(cat "$BATS_TEST_TMPDIR/one.yaml")"
+	done
+	# full, fleet, durations, hostile and the example at least
+	[ "$n" -ge 5 ]
+}
+
+@test "config export escapes bidi and control characters, and they read back" {
+	run herd-select -c "$CONFIGS/hostile.yaml" config export
+	assert_success
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/e.yaml"
+	# hostile.yaml's only non-ASCII characters are bidi controls: none is left
+	run env LC_ALL=C grep -n '[^ -~]' "$BATS_TEST_TMPDIR/e.yaml"
+	assert_failure 1
+	run cat "$BATS_TEST_TMPDIR/e.yaml"
+	assert_line '    description: "access level: user\u202E \u2066admin\u2069\u202C"'
+	assert_line '        default: "\e[31mred\e[0m"'
+	assert_line '    - "echo \u200Fok\u200E\u061C"'
+	assert_line '    "X-\u2067Name": "value\u202A"'
+	# an escape in the original is the same character
+	printf 'recipes:\n  r:\n    steps: ["\\e\\u202e"]\n' >"$BATS_TEST_TMPDIR/r.yaml"
+	run herd-select -c "$BATS_TEST_TMPDIR/r.yaml" config export
+	assert_output "$(printf 'recipes:\n  r:\n    steps:\n    - "\\e\\u202E"')"
+}
+
+@test "config export: a write error is reported" {
+	[ -w /dev/full ] || skip "no /dev/full"
+	run sh -c "herd-select -c '$CONFIGS/full.yaml' config export >/dev/full"
+	assert_failure
+	assert_output "herd-select: write error: No space left on device"
 }
