@@ -104,6 +104,8 @@ long long herd_conf_concurrency(const struct herd_config *);
 long long herd_conf_timeout_ms(const struct herd_config *);
 long long herd_conf_connect_timeout_ms(const struct herd_config *);
 long long herd_conf_retention_ms(const struct herd_config *);
+/* "grouped" or "json" (defaults.output): json makes herd's views --json. */
+const char *herd_conf_output(const struct herd_config *);
 
 /* select.c: host selection (herd-select(1)). */
 struct herd_selector {

@@ -117,3 +117,10 @@ herd_conf_retention_ms(const struct herd_config *cfg)
 {
 	return or_default(cfg->defaults.history_retention_ms, HERD_DEFAULT_RETENTION_MS);
 }
+
+/* "grouped" or "json": how herd's views show results when not told. */
+const char *
+herd_conf_output(const struct herd_config *cfg)
+{
+	return cfg->defaults.output ? cfg->defaults.output : "grouped";
+}
