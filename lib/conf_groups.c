@@ -4,10 +4,33 @@
 
 #include "conf_int.h"
 
+/*
+ * Add tag s unless the list has it: by a scan while the list is short, then
+ * by a hash, so that a host with 40k tags is read in linear time.
+ */
+static void
+add_tag(struct herd_strv *tags, struct herd_map *seen, const char *s)
+{
+	size_t i;
+	int added;
+
+	if (tags->n < 16) {
+		added = !herd_strv_has(tags, s);
+	} else {
+		if (!seen->n)
+			for (i = 0; i < tags->n; i++)
+				herd_map_put(seen, tags->v[i], strlen(tags->v[i]), NULL);
+		herd_map_put(seen, s, strlen(s), &added);
+	}
+	if (added)
+		herd_strv_add(tags, s);
+}
+
 static void
 tags_list(struct herd_walk *w, yaml_node_t *n, struct herd_strv *tags,
     const char *where)
 {
+	struct herd_map seen = { 0 };
 	yaml_node_item_t *it;
 	yaml_node_t *t;
 	const char *s;
@@ -17,12 +40,11 @@ tags_list(struct herd_walk *w, yaml_node_t *n, struct herd_strv *tags,
 		return;
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
 		t = herd_walk_node(w, *it);
-		if (!(s = herd_walk_string(w, t, where)) ||
-		    !herd_walk_name_ok(w, t, "tag", s))
-			continue;
-		if (!herd_strv_has(tags, s))
-			herd_strv_add(tags, s);
+		if ((s = herd_walk_string(w, t, where)) &&
+		    herd_walk_name_ok(w, t, "tag", s))
+			add_tag(tags, &seen, s);
 	}
+	herd_map_free(&seen);
 }
 
 static int
@@ -59,15 +81,16 @@ host_name(struct herd_walk *w, yaml_node_t *n, const char *where, yaml_node_t **
 	return herd_walk_string(w, v, where);
 }
 
+/* One entry of a group's hosts; names holds the group's hosts so far. */
 static void
 host_entry(struct herd_walk *w, yaml_node_t *n, struct herd_group *g,
-    const char *where)
+    struct herd_map *names, const char *where)
 {
 	struct herd_host h;
 	yaml_node_t *v, *at;
 	const char *s, *err;
 	long long port;
-	size_t i;
+	int added;
 
 	if (!(s = host_name(w, n, where, &at)))
 		return;
@@ -87,13 +110,13 @@ host_entry(struct herd_walk *w, yaml_node_t *n, struct herd_group *g,
 		    herd_walk_integer(w, v, where, 1, 65535, &port) == 0)
 			h.port = (int)port;
 	}
-	for (i = 0; i < g->hosts.n; i++)
-		if (!strcmp(g->hosts.h[i].name, h.name)) {
-			herd_walk_fail(w, at, "%s: host \"%s\" is listed twice in group "
-			    "\"%s\"", where, h.name, g->name);
-			herd_host_free(&h);
-			return;
-		}
+	herd_map_put(names, h.name, strlen(h.name), &added);
+	if (!added) {
+		herd_walk_fail(w, at, "%s: host \"%s\" is listed twice in group \"%s\"",
+		    where, h.name, g->name);
+		herd_host_free(&h);
+		return;
+	}
 	h.line = at->start_mark.line + 1;
 	h.column = at->start_mark.column + 1;
 	herd_strv_add(&h.groups, g->name);
@@ -104,12 +127,14 @@ static void
 group_hosts(struct herd_walk *w, yaml_node_t *v, struct herd_group *g,
     const char *where)
 {
+	struct herd_map names = { 0 };
 	yaml_node_item_t *it;
 
 	if (herd_walk_expect(w, v, YAML_SEQUENCE_NODE, "a list of hosts", where) < 0)
 		return;
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
-		host_entry(w, herd_walk_node(w, *it), g, where);
+		host_entry(w, herd_walk_node(w, *it), g, &names, where);
+	herd_map_free(&names);
 }
 
 static void

@@ -184,11 +184,34 @@ allowed_key(const char *key, const char *const *allowed, size_t nallowed,
 	return 0;
 }
 
+/* Whether key k was seen before p: by a scan in a small mapping, else a hash. */
+static int
+seen_before(struct herd_walk *w, yaml_node_t *map, yaml_node_pair_t *p,
+    yaml_node_t *k, struct herd_map *seen)
+{
+	yaml_node_pair_t *q;
+	yaml_node_t *qk;
+	int added;
+
+	if (map->data.mapping.pairs.top - map->data.mapping.pairs.start > 8) {
+		herd_map_put(seen, k->data.scalar.value, k->data.scalar.length, &added);
+		return !added;
+	}
+	for (q = map->data.mapping.pairs.start; q < p; q++) {
+		qk = herd_walk_node(w, q->key);
+		if (qk->type == YAML_SCALAR_NODE &&
+		    !strcmp(herd_walk_scalar(qk), herd_walk_scalar(k)))
+			return 1;
+	}
+	return 0;
+}
+
 int
 herd_walk_keys(struct herd_walk *w, yaml_node_t *map, const char *const *allowed,
     size_t nallowed, const char *where)
 {
-	yaml_node_pair_t *p, *q;
+	struct herd_map seen = { 0 };
+	yaml_node_pair_t *p;
 	yaml_node_t *k;
 	int ok = 1;
 
@@ -200,18 +223,16 @@ herd_walk_keys(struct herd_walk *w, yaml_node_t *map, const char *const *allowed
 			ok = 0;
 			continue;
 		}
-		for (q = map->data.mapping.pairs.start; q < p; q++)
-			if (herd_walk_node(w, q->key)->type == YAML_SCALAR_NODE &&
-			    !strcmp(herd_walk_scalar(herd_walk_node(w, q->key)),
-			    herd_walk_scalar(k))) {
-				herd_walk_fail(w, k, "%s: duplicate key \"%s\"", where,
-				    herd_walk_scalar(k));
-				ok = 0;
-			}
+		if (seen_before(w, map, p, k, &seen)) {
+			herd_walk_fail(w, k, "%s: duplicate key \"%s\"", where,
+			    herd_walk_scalar(k));
+			ok = 0;
+		}
 		if (allowed && !allowed_key(herd_walk_scalar(k), allowed, nallowed, w, k,
 		    where))
 			ok = 0;
 	}
+	herd_map_free(&seen);
 	return ok ? 0 : -1;
 }
 

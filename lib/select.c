@@ -81,14 +81,28 @@ find(const struct index *ix, const char *name)
 	return *s ? &ix->l->h[*s - 1] : NULL;
 }
 
+/* Add src's strings that dst lacks; a hash keeps a host with 40k tags linear. */
 static void
 merge(struct herd_strv *dst, const struct herd_strv *src)
 {
+	struct herd_map seen = { 0 };
 	size_t i;
+	int added;
 
-	for (i = 0; i < src->n; i++)
-		if (!herd_strv_has(dst, src->v[i]))
+	if (dst->n * src->n <= 256) {
+		for (i = 0; i < src->n; i++)
+			if (!herd_strv_has(dst, src->v[i]))
+				herd_strv_add(dst, src->v[i]);
+		return;
+	}
+	for (i = 0; i < dst->n; i++)
+		herd_map_put(&seen, dst->v[i], strlen(dst->v[i]), NULL);
+	for (i = 0; i < src->n; i++) {
+		herd_map_put(&seen, src->v[i], strlen(src->v[i]), &added);
+		if (added)
 			herd_strv_add(dst, src->v[i]);
+	}
+	herd_map_free(&seen);
 }
 
 /*

@@ -708,3 +708,31 @@ CONF
 	assert_failure
 	assert_output "herd-select: write error: No space left on device"
 }
+
+@test "long lists and mappings: each tag once in order, duplicates found (the hashed paths)" {
+	local tags i
+	tags=$(seq -f 't%g' 1 20 | paste -sd, -)
+	{
+		printf 'groups:\n'
+		for i in $(seq 1 12); do
+			printf '  g%s:\n    hosts:\n      - {host: x, tags: [%s, t3, t20, u1]}\n' "$i" "$tags"
+		done
+		printf '  h:\n    hosts: [%s]\n' "$(seq -f 'h%g' 1 20 | paste -sd, -), h7"
+	} >"$BATS_TEST_TMPDIR/c.yaml"
+	run herd-select -c "$BATS_TEST_TMPDIR/c.yaml" config validate
+	assert_failure 2
+	assert_output "$BATS_TEST_TMPDIR/c.yaml:39:85: group \"h\": host \"h7\" is listed twice in group \"h\"
+herd-select: 1 error in the configuration"
+	sed -i '$d' "$BATS_TEST_TMPDIR/c.yaml"
+	sed -i '$d' "$BATS_TEST_TMPDIR/c.yaml"
+	printf '  g5:\n    hosts: [y]\n' >>"$BATS_TEST_TMPDIR/c.yaml"
+	run herd-select -c "$BATS_TEST_TMPDIR/c.yaml" config validate
+	assert_failure 2
+	assert_output "$BATS_TEST_TMPDIR/c.yaml:38:3: groups: duplicate key \"g5\"
+herd-select: 1 error in the configuration"
+	sed -i '$d' "$BATS_TEST_TMPDIR/c.yaml"
+	sed -i '$d' "$BATS_TEST_TMPDIR/c.yaml"
+	run sh -c "herd-select -c '$BATS_TEST_TMPDIR/c.yaml' x | cut -f6"
+	assert_success
+	assert_output "$(printf '#herd-records 1\n%s,u1' "$tags")"
+}
