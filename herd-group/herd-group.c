@@ -216,6 +216,9 @@ main(int argc, char **argv)
 	st.ro.color = want_color(when);
 	herd_conf_load_or_die(&st.cfg, opt_config);
 	st.progress = !st.hosts_sel && isatty(STDERR_FILENO) && !isatty(STDIN_FILENO);
+	if (argc == 0)
+		herd_refuse_tty(stdin, "give a file of records, or pipe herd-run into it, "
+		    "as in herd-select -g web | herd-run -- uptime | herd-group");
 	/*
 	 * Reading a pipe, Ctrl-C is for the stages before: herd-run stops its
 	 * hosts and ends the run, and the view of it is still shown.

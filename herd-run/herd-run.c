@@ -544,6 +544,8 @@ main(int argc, char **argv)
 		    "impersonate these hosts (a changed key is still refused)");
 	if (hosts_file && !(in = fopen(hosts_file, "r")))
 		err(HERD_EXIT_USAGE, "%s", hosts_file);
+	herd_refuse_tty(in, "pipe host records in, as in herd-select -g web | "
+	    "herd-run -- uptime, or run herd exec uptime -g web");
 	signal(SIGPIPE, SIG_IGN);
 	if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) < 0)
 		err(HERD_EXIT_USAGE, "pipe");

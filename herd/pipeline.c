@@ -13,7 +13,7 @@ struct stage *
 pipeline_add(struct pipeline *pl, const char *prog)
 {
 	if (pl->n == PIPELINE_MAX)
-		errx(HERD_EXIT_USAGE, "pipeline too long");
+		errx(HERD_EXIT_RUNTIME, "pipeline too long");
 	pl->stage[pl->n].prog = prog;
 	return &pl->stage[pl->n++];
 }
@@ -27,25 +27,27 @@ free_stages(struct pipeline *pl)
 		herd_strv_free(&pl->stage[i].argv);
 }
 
+/* The pipeline as a shell command line, made safe for a terminal. */
 int
 pipeline_explain(struct pipeline *pl)
 {
-	struct herd_buf word = { 0 };
+	struct herd_buf line = { 0 }, safe = { 0 };
 	size_t j;
 	int i;
 
 	for (i = 0; i < pl->n; i++) {
 		if (i)
-			fputs(" | ", stdout);
-		fputs(pl->stage[i].prog, stdout);
+			herd_buf_adds(&line, " | ");
+		herd_buf_adds(&line, pl->stage[i].prog);
 		for (j = 0; j < pl->stage[i].argv.n; j++) {
-			herd_buf_reset(&word);
-			herd_shell_quote(&word, pl->stage[i].argv.v[j]);
-			printf(" %s", word.p);
+			herd_buf_addc(&line, ' ');
+			herd_shell_quote(&line, pl->stage[i].argv.v[j]);
 		}
 	}
-	putc('\n', stdout);
-	herd_buf_free(&word);
+	herd_sanitize(&safe, line.p, line.len);
+	printf("%s\n", safe.p);
+	herd_buf_free(&line);
+	herd_buf_free(&safe);
 	free_stages(pl);
 	return HERD_EXIT_OK;
 }
@@ -75,7 +77,7 @@ static void
 exec_stage(struct stage *s, const sigset_t *mask)
 {
 	char **argv = xcalloc(s->argv.n + 2, sizeof *argv);
-	char *path = herd_find_program(s->prog);
+	char *path = find_program(s->prog);
 	size_t i;
 
 	if (!path) {
@@ -95,7 +97,7 @@ exec_stage(struct stage *s, const sigset_t *mask)
 }
 
 /*
- * The pipeline's status: 130 when interrupted; else the first stage that
+ * The pipeline's status: 130 when interrupted (SIGINT, SIGTERM, SIGHUP); else the first stage that
  * failed hard (a status of 2 or more, or a signal other than SIGPIPE) —
  * the cause, not its consequences downstream; else the worst of 0 and 1.
  */
@@ -104,7 +106,7 @@ pipeline_status(struct pipeline *pl, const int *status)
 {
 	int i, code, worst = HERD_EXIT_OK;
 
-	if (interrupted == SIGINT)
+	if (interrupted)
 		return HERD_EXIT_INTERRUPT;
 	for (i = 0; i < pl->n; i++) {
 		if (WIFSIGNALED(status[i])) {
@@ -160,9 +162,9 @@ pipeline_run(struct pipeline *pl)
 	sigprocmask(SIG_BLOCK, &block, &unblocked);
 	for (i = 0; i < pl->n; i++) {
 		if (i + 1 < pl->n && pipe(fd) < 0)
-			err(HERD_EXIT_USAGE, "pipe");
+			err(HERD_EXIT_RUNTIME, "pipe");
 		if ((pid = fork()) < 0)
-			err(HERD_EXIT_USAGE, "fork");
+			err(HERD_EXIT_RUNTIME, "fork");
 		if (pid == 0) {
 			if (in >= 0) {
 				dup2(in, STDIN_FILENO);

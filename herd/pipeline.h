@@ -8,6 +8,7 @@
 
 struct stage {
 	const char *prog;	/* herd-select, herd-run, ... */
+	unsigned role;		/* what the stage is for (verb.h), or 0 */
 	struct herd_strv argv;	/* arguments after the program name */
 };
 
@@ -19,7 +20,18 @@ struct pipeline {
 struct stage *pipeline_add(struct pipeline *, const char *prog);
 int pipeline_explain(struct pipeline *);
 int pipeline_run(struct pipeline *);
-char *herd_find_program(const char *prog);
+
+/* execpath.c */
+char *find_program(const char *prog);
+char *exec_path(void);
+void set_exec_path(const char *dir);
+
+/* verbs.c: run or explain a composed verb; -1 when it is not one. */
 int compose_verb(const char *verb, int argc, char **argv, int explain);
+
+/* help.c */
+int help(int argc, char **argv);
+const char *shown(const char *);
+extern const char usage[];
 
 #endif

@@ -48,6 +48,9 @@ char *herd_buf_steal(struct herd_buf *);
 void herd_init(const char *argv0);	/* set up stdout checks and locale */
 void herd_usage_exit(const char *usage);	/* print usage, exit 2 */
 
+/* input.c: exit 2 with HINT when IN, where records are read, is a terminal. */
+void herd_refuse_tty(FILE *in, const char *hint);
+
 /* rec.c: records (herd-records(5)). */
 struct herd_field {
 	char *p;

@@ -175,12 +175,12 @@ only_plain_ascii() {
 
 # --- selection ------------------------------------------------------------------------
 
-@test "selection: -g, -t, -f, host names and ranges go to herd-select" {
+@test "selection: -g, -t, host names and ranges go to herd-select" {
 	# selected N HOSTS ARGS...: \`true\` on the hosts ARGS select ran on N HOSTS
 	selected() {
 		local n=$1 hosts=$2
 		shift 2
-		hx true "$@"
+		hx "$@" -- true
 		assert_success
 		assert_output " $n hosts identical:
    $hosts
@@ -198,13 +198,10 @@ $n succeeded"
 	selected 2 "h[002,007]" h007 h002
 	selected 2 "h[002-003]" 'h[002-003]'
 	selected 2 "h[004,007]" 'h*7' 'h*4'
-	printf 'h003\n# a comment\nh006\n' >"$T/hosts"
-	selected 2 "h[003,006]" -f "$T/hosts"
-	selected 3 "h[003,006,008]" --file="$T/hosts" h008
 }
 
-@test "the command reaches the hosts as one string, selection after it" {
-	hx --concurrency 1 'echo "$FLEET_HOST: a  b" | tr a-z A-Z' h001 -g web -t odd
+@test "the command reaches the hosts as one string; hosts before --" {
+	hx --concurrency 1 h001 -g web -t odd -- 'echo "$FLEET_HOST: a  b" | tr a-z A-Z'
 	assert_success
 	assert_output " 1 host:
    h001
@@ -360,7 +357,7 @@ $n succeeded"
 }
 
 @test "--parse: a config parser and a built-in" {
-	hx --parse kernel 'uname -r' -g fleet refused
+	hx --parse kernel -g fleet refused -- 'uname -r'
 	assert_failure 1
 	assert_output "HOST     major  flavour  release
 -------  -----  -------  --------------
@@ -469,7 +466,7 @@ herd: herd-select failed (exit status 2)'
 	hx --bogus true h001
 	assert_failure 2
 	assert_output ""
-	assert_equal "$stderr" "herd: exec: unknown option --bogus; see herd help exec"
+	assert_equal "$stderr" "herd: exec: unknown option --bogus (a command's own options go after --); see herd help exec"
 	hx --timeout
 	assert_failure 2
 	assert_equal "$stderr" "herd: exec: --timeout needs a value"
@@ -493,22 +490,83 @@ herd: herd-group failed (exit status 2)"
 	hx --parse nosuch true h001
 	assert_failure 2
 	assert_output ""
-	assert_equal "$stderr" "herd-group: --parse: unknown parser \"nosuch\" (built in: disk, free, uptime; others come from the config's parsers)
-herd: herd-group failed (exit status 2)"
+	# said by herd, before anything runs
+	assert_equal "$stderr" "herd: exec: --parse: unknown parser \"nosuch\" (built in: disk, free, uptime; others come from the config's parsers)"
 }
 
 # --- --explain ------------------------------------------------------------------------
 
 @test "--explain prints the exact pipeline and runs nothing" {
-	run --separate-stderr herd --explain exec -c /etc/herd.yaml 'uname -r' -g web -t prod,!staging \
+	run --separate-stderr herd --explain exec -c /etc/herd.yaml -g web -t prod,!staging \
 	    -F ssh_config --timeout 5s --concurrency 8 --connect-timeout 2s --sudo \
-	    --json --errors-only --lines 3 --color never --parse disk --no-fold h001 'h[002-003]'
+	    --json --errors-only --lines 3 --color never --parse disk --no-fold h001 'h[002-003]' \
+	    -- 'uname -r'
 	assert_success
 	assert_output "herd-select -c /etc/herd.yaml -g web -t 'prod,!staging' h001 'h[002-003]' | herd-run -c /etc/herd.yaml -F ssh_config --timeout 5s --concurrency 8 --connect-timeout 2s --sudo --selection '-g web -t prod,!staging h001 h[002-003]' -- 'uname -r' | herd-group -c /etc/herd.yaml --json --errors-only --lines 3 --color never --parse disk --no-fold"
 	assert_equal "$stderr" ""
-	run herd --explain exec "echo it's \"\$HOME\"" -f hosts.txt --group=db -ga --tag=x
+	run herd --explain exec "echo it's \"\$HOME\"" --hosts-file hosts.txt --group=db -ga --tag=x
 	assert_success
-	assert_output "herd-select -f hosts.txt -g db -g a -t x | herd-run --selection '-f hosts.txt -g db -g a -t x' -- 'echo it'\\''s \"\$HOME\"' | herd-group"
+	assert_output "herd-select --hosts-file hosts.txt -g db -g a -t x | herd-run --selection '--hosts-file hosts.txt -g db -g a -t x' -- 'echo it'\\''s \"\$HOME\"' | herd-group"
 	run herd --explain exec -- -n
 	assert_output "herd-select | herd-run --selection '' -- -n | herd-group"
+}
+
+# --- the front end: words, fanout flags ------------------------------------------------
+
+@test "herd exec: with -g every word is the command's; -- ends the hosts" {
+	hx echo hello  world -g web
+	assert_success
+	assert_output " 4 hosts identical:
+   h[001-004]
+   hello world
+
+4 succeeded"
+	# the words are joined with a space, as ssh does, for the remote shell
+	hx h001 h002 -- echo 'a  b' c '"d  e"'
+	assert_success
+	assert_output " 2 hosts identical:
+   h[001-002]
+   a b c d  e
+
+2 succeeded"
+	# after --, options are the command's
+	hx -t odd -t even -g web -- ls -d /
+	assert_success
+	assert_line --index 1 "   h[001-004]"
+	assert_line --index 2 "   /"
+	# a command's word where a host should be: refused before connecting
+	hx cat /etc/hostname h001
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "herd: exec: \"/etc/hostname\" is not a host name; did you mean to quote the command? herd exec 'cat /etc/hostname' h001"
+}
+
+@test "-f, --fanout and --forks set the hosts at a time, as --concurrency" {
+	for f in "-f 1" "--fanout 1" "--forks=1" "-f1"; do
+		# shellcheck disable=SC2086
+		hx $f --color never behave h001 exit3
+		assert_failure 1
+		assert_output " 1 host:
+   h001
+   hello from fleet
+
+ 1 host exited with code 3:
+   exit3
+   inactive
+
+1 succeeded, 1 non-zero exit"
+	done
+}
+
+@test "defaults.output: json in the config: herd exec and herd ping write JSON Lines" {
+	sed 's/^groups:/defaults: {output: json}\ngroups:/' "$CONFIG" >"$T/json.yaml"
+	run --separate-stderr herd exec -F "$FLEET_SSH_CONFIG" -c "$T/json.yaml" true -g web
+	assert_success
+	run jq -c 'select(.summary) | .summary | [.hosts, .succeeded]' <<<"$output"
+	assert_output "[4,4]"
+	run --separate-stderr herd ping -F "$FLEET_SSH_CONFIG" -c "$T/json.yaml" h001 refused
+	assert_failure 1
+	run sh -c "jq -r 'select(.host) | \"\\(.host) \\(.reachable)\"' | sort" <<<"$output"
+	assert_output "h001 true
+refused false"
 }

@@ -1,0 +1,179 @@
+/* herd help: the usage, the verbs' help and the topics. */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pipeline.h"
+
+const char usage[] =
+    "usage: herd [--exec-path[=DIR]] [--explain] VERB [ARGS...]\n"
+    "\n"
+    "Verbs:\n"
+    "  exec     run a command on hosts, show the grouped results\n"
+    "  ping     check that hosts answer SSH (--auth: that they let us in)\n"
+    "  select   print host records for groups, tags and host patterns\n"
+    "  list     list groups (--tags: tags with host counts, --tag EXPR: hosts)\n"
+    "  config   validate | export the configuration\n"
+    "  help     help on a verb or topic (herd help topics)\n"
+    "  version  print the version\n"
+    "\n"
+    "Any other VERB runs the program herd-VERB from the exec path.\n"
+    "  --exec-path[=DIR]  where herd-VERB programs are found (print it without DIR)\n"
+    "  --explain          print the shell pipeline a verb runs, run nothing\n"
+    "See herd(1) and herd(7); herd VERB --help for a verb.\n";
+
+const char exec_help[] =
+    "usage: herd exec [options] COMMAND [HOSTS...]\n"
+    "       herd exec [options] -g GROUP|-t TAGS|-w HOSTS|-a COMMAND [WORDS...]\n"
+    "       herd exec [options] [HOSTS...] -- COMMAND [WORDS...]\n"
+    "Runs COMMAND on the selected hosts and shows the results grouped:\n"
+    "  herd-select SELECTION | herd-run SSH-OPTIONS -- COMMAND | herd-group VIEW\n"
+    "The command's words are never taken for hosts: after --, every word is the\n"
+    "command's (the words before it are hosts); with -a, -g, -t, -w or\n"
+    "--hosts-file, every word is the command's; otherwise the first word is the\n"
+    "command (quote it) and the others are hosts.\n"
+    "Selection (herd-select):\n"
+    "  -a, -g GROUP, -t TAGS    every host, a group, tags (herd help selection)\n"
+    "  -w HOSTS                 h1,h2,web-[01-20]; ^FILE for a file\n"
+    "  --hosts-file FILE        one host per line; - for stdin\n"
+    "  -x, --exclude HOSTS      leave out names, ranges, globs\n"
+    "  --pick N                 N hosts of the selection, at random\n"
+    "SSH (herd-run):\n"
+    "  -F FILE, -i KEY, -l USER, -p PORT, -o OPTION (as ssh -o)\n"
+    "  -f, --fanout, --forks, --concurrency N   hosts at a time\n"
+    "  --timeout DUR, --connect-timeout DUR, --accept-new, --insecure,\n"
+    "  --ask-pass, --sudo, --ask-become-pass, --max-output SIZE\n"
+    "View (herd-group):\n"
+    "  --json, --oneline, --errors-only, --color WHEN, --parse NAME, --lines N,\n"
+    "  --no-fold, --outdir DIR, --errdir DIR, -S/--max-exit\n"
+    "Also: -c FILE, the config (for every stage); --dry-run, the hosts and the\n"
+    "command, without connecting. herd --explain exec ... prints the pipeline.\n"
+    "Exit: 0 all ok, 1 some host not ok, 2 usage or config error, 3 runtime error,\n"
+    "130 interrupted; with -S, the largest remote exit status.\n";
+
+const char ping_help[] =
+    "usage: herd ping [options] [HOSTS...]\n"
+    "Checks that each host's SSH port answers with an SSH banner, and how fast;\n"
+    "with --auth, that herd can also log in:\n"
+    "  herd-select SELECTION | herd-run --ping SSH-OPTIONS | herd-group --ping\n"
+    "Selection: -a, -g GROUP, -t TAGS, -w HOSTS, --hosts-file FILE, -x HOSTS,\n"
+    "  --pick N, HOSTS (herd help selection)\n"
+    "SSH: -F FILE, -i KEY, -l USER, -p PORT, -o OPTION, -f/--fanout N,\n"
+    "  --connect-timeout DUR, --accept-new, --insecure, --ask-pass, --auth\n"
+    "View: --json, --color WHEN\n"
+    "Exit: 0 every host answered, 1 some host did not, 2 usage or config error.\n";
+
+static const struct topic {
+	const char *name, *text;
+} topics[] = {
+	{ "selection",
+	  "Selecting hosts (herd-select(1)):\n"
+	  "  -g web            hosts of group web (-g web,db or -g web -g db: both)\n"
+	  "  -t prod,debian12  hosts with every listed tag, across all groups\n"
+	  "  -t '!staging'     hosts without the tag\n"
+	  "  -g pis -t arm64   hosts of pis that have arm64 (intersection)\n"
+	  "  -a                every configured host\n"
+	  "  web-01 deploy@web-02:2222 [::1]:22   single hosts, in the config or not\n"
+	  "  'web-*'           a glob over configured host names\n"
+	  "  web-[01-20] db[1-3,7] rack[1-2]-n[1-3]   ranges, zero padding kept\n"
+	  "  -w web-01,db[1-3]  hosts as an option (as pdsh -w); -w ^FILE: a file\n"
+	  "  --hosts-file FILE one host per line, # comments, - for stdin\n"
+	  "  -x 'web-0[3-4]'   leave these out; --pick 3: three of them at random\n"
+	  "Groups and tags select from the config; host arguments and files add to\n"
+	  "that selection. Every host is listed once, in first-seen order.\n"
+	  "In herd exec, hosts given as words come after the command, or before --:\n"
+	  "  herd exec 'uname -r' web-01 web-02    herd exec web-01 -- uname -r\n" },
+	{ "tags",
+	  "Tags are per-host labels in the config:\n"
+	  "  groups:\n"
+	  "    web:\n"
+	  "      hosts:\n"
+	  "        - {host: web-01, tags: [nginx, prod]}\n"
+	  "        - web-02            # no tags\n"
+	  "Select with -t (comma = AND, !tag = NOT, repeated -t = OR).\n"
+	  "List them with herd list --tags and herd list --tag EXPR.\n" },
+	{ "records",
+	  "Programs talk through line records (herd-records(5)): a type letter and\n"
+	  "TAB-separated escaped fields, e.g. H for a host. Try: herd select -a\n" },
+	{ "config",
+	  "The config is YAML, by default ~/.config/herd/config.yaml\n"
+	  "(-c FILE or $HERD_CONFIG to choose another). See herd-config(5);\n"
+	  "check it with herd config validate, print it normalised with\n"
+	  "herd config export.\n" },
+	{ "exec", exec_help },
+	{ "ping", ping_help },
+	{ "selectors",
+	  "herd-group --hosts SEL picks hosts of a run for the next stage:\n"
+	  "  @all       every host          @ok        the norm group\n"
+	  "  @differs   not the norm        @failed    non-zero, failed or timed out\n"
+	  "  @nonzero   exited non-zero     @timeout   timed out\n"
+	  "  @tag:NAME  with the tag        @tag:!NAME without it\n"
+	  "  web-01, 'web-*'  names and globs; a comma is a union.\n"
+	  "  herd-group --hosts @failed run.rec | herd-run -- 'systemctl status x'\n" },
+	{ "parsers",
+	  "herd exec CMD --parse NAME shows a table of fields per host. Built in:\n"
+	  "disk (df -h), free (free -h), uptime. Others come from the config:\n"
+	  "  parsers:\n"
+	  "    nginx:\n"
+	  "      extract:\n"
+	  "        - {field: active, pattern: 'Active connections:\\s+(\\d+)'}\n"
+	  "        - {field: requests, column: 3}   # of the last non-empty line\n" },
+	{ "exit-codes",
+	  "0  every host ok\n"
+	  "1  some host exited non-zero, failed or timed out\n"
+	  "2  usage or configuration error\n"
+	  "3  runtime or system error (I/O, memory, database, network)\n"
+	  "130  interrupted (Ctrl-C, SIGTERM, SIGHUP)\n" },
+};
+
+/*
+ * S made safe for a terminal, for a message.  Kept until exit: most such
+ * messages end herd.
+ */
+const char *
+shown(const char *s)
+{
+	static struct herd_strv kept;
+	char *safe = herd_safe(s);
+
+	herd_strv_add(&kept, safe);
+	free(safe);
+	return kept.v[kept.n - 1];
+}
+
+int
+help(int argc, char **argv)
+{
+	char *prog, *path;
+	const char *safe;
+	size_t i;
+
+	if (argc < 2) {
+		fputs(usage, stdout);
+		printf("\nHelp topics (herd help TOPIC):");
+		for (i = 0; i < sizeof topics / sizeof topics[0]; i++)
+			printf(" %s", topics[i].name);
+		printf("\n");
+		return HERD_EXIT_OK;
+	}
+	for (i = 0; i < sizeof topics / sizeof topics[0]; i++)
+		if (!strcmp(argv[1], topics[i].name)) {
+			fputs(topics[i].text, stdout);
+			return HERD_EXIT_OK;
+		}
+	if (!strcmp(argv[1], "topics")) {
+		for (i = 0; i < sizeof topics / sizeof topics[0]; i++)
+			printf("%s\n", topics[i].name);
+		return HERD_EXIT_OK;
+	}
+	prog = xasprintf("herd-%s", !strcmp(argv[1], "list") ||
+	    !strcmp(argv[1], "config") ? "select" : argv[1]);
+	if ((path = find_program(prog))) {
+		execl(path, prog, "--help", (char *)NULL);
+		err(HERD_EXIT_RUNTIME, "%s", path);
+	}
+	safe = shown(argv[1]);
+	errx(HERD_EXIT_USAGE, "no help on \"%s\"; try herd help topics", safe);
+}

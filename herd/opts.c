@@ -1,0 +1,243 @@
+/*
+ * The options of the composed verbs: one table of every option, the set it
+ * belongs to (a verb takes some sets) and the stages it is given to.
+ */
+#include <ctype.h>
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verb.h"
+
+#define ALL (SELECT | RUN | GROUP)
+
+static const struct opt opts[] = {
+	{ "help", 'h', 0, K_HELP, O_HELP, 0, 0, NULL },
+	{ "config", 'c', 1, K_PASS, O_CONFIG, ALL, 0, NULL },
+	/* herd-select */
+	{ "all", 'a', 0, K_HOSTS, O_SELECT, SELECT, 0, NULL },
+	{ "group", 'g', 1, K_HOSTS, O_SELECT, SELECT, 0, NULL },
+	{ "tag", 't', 1, K_HOSTS, O_SELECT, SELECT, 0, NULL },
+	{ NULL, 'w', 1, K_HOSTS, O_SELECT, SELECT, 0, NULL },
+	{ "hosts-file", 0, 1, K_HOSTS, O_SELECT, SELECT, 0, NULL },
+	{ "exclude", 'x', 1, K_PASS, O_SELECT, SELECT, 0, NULL },
+	{ "pick", 0, 1, K_PASS, O_SELECT, SELECT, 0, NULL },
+	/* herd-run */
+	{ "ssh-config", 'F', 1, K_PASS, O_SSH, RUN, 0, NULL },
+	{ "identity", 'i', 1, K_PASS, O_SSH, RUN, 0, NULL },
+	{ "user", 'l', 1, K_PASS, O_SSH, RUN, 0, NULL },
+	{ "port", 'p', 1, K_PASS, O_SSH, RUN, 0, NULL },
+	{ NULL, 'o', 1, K_PASS, O_SSH, RUN, 0, NULL },
+	{ "concurrency", 0, 1, K_FANOUT, O_SSH, RUN, 0, "--concurrency" },
+	{ "fanout", 'f', 1, K_FANOUT, O_SSH, RUN, 0, "--concurrency" },
+	{ "forks", 0, 1, K_FANOUT, O_SSH, RUN, 0, "--concurrency" },
+	{ "connect-timeout", 0, 1, K_PASS, O_SSH, RUN, 0, NULL },
+	{ "accept-new", 0, 0, K_PASS, O_SSH, RUN, 0, NULL },
+	{ "insecure", 0, 0, K_PASS, O_SSH, RUN, 0, NULL },
+	{ "ask-pass", 0, 0, K_PASS, O_SSH, RUN, 0, NULL },
+	{ "auth", 0, 0, K_PASS, O_AUTH, RUN, 0, NULL },
+	{ "timeout", 0, 1, K_PASS, O_COMMAND, RUN, 0, NULL },
+	{ "sudo", 0, 0, K_PASS, O_COMMAND, RUN, 0, NULL },
+	{ "ask-become-pass", 0, 0, K_PASS, O_COMMAND, RUN, 0, NULL },
+	{ "max-output", 0, 1, K_PASS, O_COMMAND, RUN, 0, NULL },
+	{ "dry-run", 0, 0, K_PASS, O_DRY_RUN, RUN, GROUP, NULL },
+	/* herd-group */
+	{ "json", 0, 0, K_PASS, O_VIEW, GROUP, 0, NULL },
+	{ "color", 0, 1, K_PASS, O_VIEW, GROUP, 0, NULL },
+	{ "errors-only", 0, 0, K_PASS, O_RESULTS, GROUP, 0, NULL },
+	{ "oneline", 0, 0, K_PASS, O_RESULTS, GROUP, 0, NULL },
+	{ "parse", 0, 1, K_PASS, O_RESULTS, GROUP, 0, NULL },
+	{ "lines", 0, 1, K_PASS, O_RESULTS, GROUP, 0, NULL },
+	{ "no-fold", 0, 0, K_PASS, O_RESULTS, GROUP, 0, NULL },
+	{ "outdir", 0, 1, K_PASS, O_RESULTS, GROUP, 0, NULL },
+	{ "errdir", 0, 1, K_PASS, O_RESULTS, GROUP, 0, NULL },
+	{ "max-exit", 'S', 0, K_PASS, O_RESULTS, GROUP, 0, NULL },
+	{ NULL, 0, 0, 0, 0, 0, 0, NULL },
+};
+
+/* How the user can write O: --name, or -x without one. */
+const char *
+opt_name(const struct opt *o, char *buf, size_t len)
+{
+	if (o->name)
+		snprintf(buf, len, "--%s", o->name);
+	else
+		snprintf(buf, len, "-%c", o->letter);
+	return buf;
+}
+
+static const struct opt *
+find_long(const char *name, size_t len)
+{
+	const struct opt *o;
+
+	for (o = opts; o->name || o->letter; o++)
+		if (o->name && strlen(o->name) == len && !strncmp(o->name, name, len))
+			return o;
+	return NULL;
+}
+
+static const struct opt *
+find_short(char c)
+{
+	const struct opt *o;
+
+	for (o = opts; o->name || o->letter; o++)
+		if (o->letter == c)
+			return o;
+	return NULL;
+}
+
+/* An option nobody knows: say so, with the closest one the verb takes. */
+static void __attribute__((noreturn))
+unknown(const struct verb *v, const char *arg)
+{
+	const char *cands[sizeof opts / sizeof opts[0]], *near = NULL;
+	const char *safe = shown(arg);
+	char *name;
+	const struct opt *o;
+	size_t n = 0, len;
+
+	if (arg[1] == '-') {
+		for (o = opts; o->name || o->letter; o++)
+			if (o->name && (o->set & v->takes))
+				cands[n++] = o->name;
+		len = strcspn(arg + 2, "=");
+		name = xstrndup(arg + 2, len);
+		near = herd_suggest(name, cands, n);
+		free(name);
+	}
+	if (near)
+		errx(HERD_EXIT_USAGE, "%s: unknown option %s; did you mean --%s? "
+		    "See herd help %s", v->name, safe, near, v->name);
+	errx(HERD_EXIT_USAGE, "%s: unknown option %s%s; see herd help %s", v->name, safe,
+	    v->takes & O_COMMAND ? " (a command's own options go after --)" : "", v->name);
+}
+
+/*
+ * -f is the fanout in pdsh and clush (and forks in Ansible); herd's -f was a
+ * file of hosts, so a value that is not a number is most likely one.
+ */
+static void
+check_fanout(const struct verb *v, const char *as, const char *value)
+{
+	const char *p = value;
+	const char *safe;
+
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*value && !*p)
+		return;
+	safe = shown(value);
+	if (!strcmp(as, "-f"))
+		errx(HERD_EXIT_USAGE, "%s: -f is the fanout, a number of hosts at a time "
+		    "(as in pdsh and clush), not %s; for a file of hosts give "
+		    "--hosts-file %s or -w ^%s", v->name, safe, safe, safe);
+	errx(HERD_EXIT_USAGE, "%s: %s: expected a number of hosts at a time, got %s",
+	    v->name, as, safe);
+}
+
+static void
+add_given(struct args *a, const struct opt *o, const char *value, const char *as)
+{
+	herd_grow(&a->opt, &a->cap, a->nopt, sizeof *a->opt);
+	a->opt[a->nopt++] = (struct given){ o, value, as };
+	if (o->kind == K_HOSTS)
+		a->selects = 1;
+}
+
+/*
+ * One option argument at argv[*i]: --name, --name=value, --name value,
+ * -x, -xvalue, -x value.
+ */
+static void
+one_option(const struct verb *v, int argc, char **argv, int *i, struct args *a)
+{
+	const char *arg = argv[*i], *value = NULL, *eq;
+	const struct opt *o;
+	const char *safe;
+	char name[64];
+
+	if (arg[1] == '-') {
+		eq = strchr(arg + 2, '=');
+		o = find_long(arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
+		if (eq)
+			value = eq + 1;
+	} else {
+		o = find_short(arg[1]);
+		if (arg[2])
+			value = arg + 2;
+	}
+	if (!o)
+		unknown(v, arg);
+	safe = shown(arg);
+	if (!(o->set & v->takes))
+		errx(HERD_EXIT_USAGE, "%s: %s is not an option of %s; see herd help %s",
+		    v->name, safe, v->name, v->name);
+	if (o->arg && !value) {
+		if (*i + 1 >= argc)
+			errx(HERD_EXIT_USAGE, "%s: %s needs a value", v->name, safe);
+		value = argv[++*i];
+	} else if (!o->arg && value) {
+		errx(HERD_EXIT_USAGE, "%s: %s takes no value", v->name, safe);
+	}
+	if (o->kind == K_HELP) {
+		fputs(v->help, stdout);
+		exit(HERD_EXIT_OK);
+	}
+	if (o->kind == K_FANOUT)
+		check_fanout(v, arg[1] == '-' ? opt_name(o, name, sizeof name) : "-f",
+		    value);
+	add_given(a, o, value, arg);
+}
+
+/* Sort argv (argv[0] is the verb) into options and words. */
+void
+args_parse(const struct verb *v, int argc, char **argv, struct args *a)
+{
+	int i;
+
+	memset(a, 0, sizeof *a);
+	for (i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (a->dashdash)
+			herd_strv_add(&a->after, arg);
+		else if (!strcmp(arg, "--"))
+			a->dashdash = 1;
+		else if (arg[0] != '-' || !arg[1])
+			herd_strv_add(&a->words, arg);
+		else
+			one_option(v, argc, argv, &i, a);
+	}
+}
+
+/* The last option NAME (its long name) given, or NULL. */
+const struct given *
+args_find(const struct args *a, const char *name)
+{
+	size_t i;
+
+	for (i = a->nopt; i-- > 0;)
+		if (a->opt[i].opt->name && !strcmp(a->opt[i].opt->name, name))
+			return &a->opt[i];
+	return NULL;
+}
+
+/* The value of the last option NAME given, or NULL. */
+const char *
+args_value(const struct args *a, const char *name)
+{
+	const struct given *g = args_find(a, name);
+
+	return g ? g->value : NULL;
+}
+
+void
+args_free(struct args *a)
+{
+	free(a->opt);
+	herd_strv_free(&a->words);
+	herd_strv_free(&a->after);
+}

@@ -1,0 +1,86 @@
+/* verb.h — composed verbs: a table of verbs, their stages and their options. */
+#ifndef HERD_VERB_H
+#define HERD_VERB_H
+
+#include "pipeline.h"
+
+/* The programs a verb's pipeline is made of, by role, not by position. */
+enum role {
+	SELECT = 1 << 0,	/* herd-select */
+	RUN = 1 << 1,		/* herd-run */
+	GROUP = 1 << 2,		/* herd-group */
+};
+
+/* Sets of options: a verb takes some sets. */
+enum optset {
+	O_HELP = 1 << 0,
+	O_CONFIG = 1 << 1,
+	O_SELECT = 1 << 2,	/* which hosts */
+	O_SSH = 1 << 3,		/* how to reach them */
+	O_AUTH = 1 << 4,	/* ping: log in too */
+	O_COMMAND = 1 << 5,	/* how to run a command */
+	O_VIEW = 1 << 6,	/* any view: --json, --color */
+	O_RESULTS = 1 << 7,	/* the view of command results */
+	O_DRY_RUN = 1 << 8,
+};
+
+enum kind {
+	K_PASS,		/* given to the stages that take it */
+	K_HOSTS,	/* also selects hosts: the words are then all the command */
+	K_FANOUT,	/* a number of hosts at a time */
+	K_HELP,		/* the verb's help */
+};
+
+struct opt {
+	const char *name;	/* long name, or NULL */
+	char letter;		/* short name, or 0 */
+	int arg;		/* takes a value */
+	enum kind kind;
+	unsigned set;		/* enum optset */
+	unsigned to;		/* the stages (enum role) it is given to */
+	unsigned drops;		/* the stages (enum role) it leaves out */
+	const char *pass;	/* as the stages take it; NULL: -x, or --name */
+};
+
+/* An option as given. */
+struct given {
+	const struct opt *opt;
+	const char *value;
+	const char *as;		/* as the user wrote it, for messages */
+};
+
+struct args {
+	struct given *opt;
+	size_t nopt, cap;
+	struct herd_strv words;	/* operands (before --, if any) */
+	struct herd_strv after;	/* words after -- */
+	int dashdash;		/* -- was given */
+	int selects;		/* a K_HOSTS option was given */
+	int json;		/* the config's defaults.output is json */
+};
+
+struct verb {
+	const char *name;
+	unsigned stages[PIPELINE_MAX];	/* enum role, in pipeline order, 0-ended */
+	unsigned takes;			/* enum optset */
+	/* Add what is the verb's own: operands, fixed arguments. */
+	void (*build)(struct pipeline *, const struct args *);
+	const char *help;
+};
+
+const struct verb *verb_find(const char *name);
+const char *opt_name(const struct opt *, char *buf, size_t len);
+void args_parse(const struct verb *, int argc, char **argv, struct args *);
+const struct given *args_find(const struct args *, const char *name);
+const char *args_value(const struct args *, const char *name);
+void args_free(struct args *);
+struct stage *stage_of(struct pipeline *, unsigned role);
+
+/* words.c: the command's words and the hosts of herd exec. */
+void exec_words(const struct args *, struct herd_strv *hosts, struct herd_strv *cmd);
+void check_words(const struct args *);
+
+/* check.c: what can be checked before anything runs. */
+void check_config(const struct verb *, struct args *, int explain);
+
+#endif

@@ -1,0 +1,206 @@
+/*
+ * Composed verbs, one table entry each: the stages, the option sets taken
+ * (each option is given to the stages of its role, see opts.c), and what is
+ * the verb's own.
+ *   herd exec CMD [HOSTS...]  = herd-select | herd-run -- CMD | herd-group
+ *   herd ping [HOSTS...]      = herd-select | herd-run --ping | herd-group --ping
+ */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "verb.h"
+
+static const struct {
+	unsigned role;
+	const char *prog;
+} programs[] = {
+	{ SELECT, "herd-select" },
+	{ RUN, "herd-run" },
+	{ GROUP, "herd-group" },
+};
+
+extern const char exec_help[], ping_help[];
+static void build_exec(struct pipeline *, const struct args *);
+static void build_ping(struct pipeline *, const struct args *);
+
+static const struct verb verbs[] = {
+	{ "exec", { SELECT, RUN, GROUP },
+	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_COMMAND | O_VIEW | O_RESULTS | O_DRY_RUN,
+	  build_exec, exec_help },
+	{ "ping", { SELECT, RUN, GROUP },
+	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_AUTH | O_VIEW,
+	  build_ping, ping_help },
+};
+
+const struct verb *
+verb_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+		if (!strcmp(verbs[i].name, name))
+			return &verbs[i];
+	return NULL;
+}
+
+static const char *
+program(unsigned role)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof programs / sizeof programs[0]; i++)
+		if (programs[i].role == role)
+			return programs[i].prog;
+	errx(HERD_EXIT_RUNTIME, "no program for stage %u", role);
+}
+
+struct stage *
+stage_of(struct pipeline *pl, unsigned role)
+{
+	int i;
+
+	for (i = 0; i < pl->n; i++)
+		if (pl->stage[i].role == role)
+			return &pl->stage[i];
+	return NULL;
+}
+
+/* The verb's stages, without those an option given leaves out. */
+static void
+add_stages(struct pipeline *pl, const struct verb *v, const struct args *a)
+{
+	unsigned drop = 0;
+	size_t i;
+
+	for (i = 0; i < a->nopt; i++)
+		drop |= a->opt[i].opt->drops;
+	for (i = 0; v->stages[i]; i++)
+		if (!(v->stages[i] & drop))
+			pipeline_add(pl, program(v->stages[i]))->role = v->stages[i];
+}
+
+/* The option that left a stage out. */
+static const char *
+dropper(const struct args *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nopt; i++)
+		if (a->opt[i].opt->drops)
+			return a->opt[i].as;
+	return "";
+}
+
+/* Give each option, in the order given, to the stages of its role. */
+static void
+give(struct pipeline *pl, const struct verb *v, const struct args *a)
+{
+	const struct given *g;
+	char *flag;
+	int i, taken;
+	size_t j;
+
+	for (j = 0; j < a->nopt; j++) {
+		g = &a->opt[j];
+		if (g->opt->pass)
+			flag = xstrdup(g->opt->pass);
+		else if (g->opt->letter)
+			flag = xasprintf("-%c", g->opt->letter);
+		else
+			flag = xasprintf("--%s", g->opt->name);
+		for (i = taken = 0; i < pl->n; i++) {
+			if (!(g->opt->to & pl->stage[i].role))
+				continue;
+			herd_strv_add(&pl->stage[i].argv, flag);
+			if (g->opt->arg)
+				herd_strv_add(&pl->stage[i].argv, g->value);
+			taken = 1;
+		}
+		free(flag);
+		if (!taken)
+			errx(HERD_EXIT_USAGE, "%s: %s does nothing with %s", v->name,
+			    shown(g->as), dropper(a));
+	}
+}
+
+/* The selection as the user wrote it (without -c), for the C record and history. */
+static char *
+selection_text(const struct stage *sel)
+{
+	struct herd_strv words = { 0 };
+	char *text;
+	size_t i;
+
+	for (i = 0; i < sel->argv.n; i++) {
+		if (!strcmp(sel->argv.v[i], "-c")) {
+			i++;
+			continue;
+		}
+		herd_strv_add(&words, sel->argv.v[i]);
+	}
+	text = herd_strv_join(&words, " ");
+	herd_strv_free(&words);
+	return text;
+}
+
+static void
+build_exec(struct pipeline *pl, const struct args *a)
+{
+	struct stage *sel = stage_of(pl, SELECT), *run = stage_of(pl, RUN);
+	struct herd_strv hosts = { 0 }, cmd = { 0 };
+	char *selection;
+	size_t i;
+
+	check_words(a);
+	exec_words(a, &hosts, &cmd);
+	for (i = 0; i < hosts.n; i++)
+		herd_strv_add(&sel->argv, hosts.v[i]);
+	selection = selection_text(sel);
+	herd_strv_add(&run->argv, "--selection");
+	herd_strv_add(&run->argv, selection);
+	herd_strv_add(&run->argv, "--");
+	for (i = 0; i < cmd.n; i++)
+		herd_strv_add(&run->argv, cmd.v[i]);
+	free(selection);
+	herd_strv_free(&hosts);
+	herd_strv_free(&cmd);
+}
+
+static void
+build_ping(struct pipeline *pl, const struct args *a)
+{
+	struct stage *sel = stage_of(pl, SELECT);
+	size_t i;
+
+	for (i = 0; i < a->words.n; i++)
+		herd_strv_add(&sel->argv, a->words.v[i]);
+	for (i = 0; i < a->after.n; i++)
+		herd_strv_add(&sel->argv, a->after.v[i]);
+	herd_strv_add(&stage_of(pl, RUN)->argv, "--ping");
+	herd_strv_add(&stage_of(pl, GROUP)->argv, "--ping");
+}
+
+/* Run (or explain) a composed verb; -1 when VERB is not one. */
+int
+compose_verb(const char *name, int argc, char **argv, int explain)
+{
+	const struct verb *v = verb_find(name);
+	struct pipeline pl = { 0 };
+	struct stage *view;
+	struct args a;
+
+	if (!v)
+		return -1;
+	args_parse(v, argc, argv, &a);
+	check_config(v, &a, explain);
+	add_stages(&pl, v, &a);
+	give(&pl, v, &a);
+	/* defaults.output: json is a --json on every command line */
+	if (a.json && !args_find(&a, "json") && (view = stage_of(&pl, GROUP)))
+		herd_strv_add(&view->argv, "--json");
+	v->build(&pl, &a);
+	args_free(&a);
+	return explain ? pipeline_explain(&pl) : pipeline_run(&pl);
+}
