@@ -1,102 +1,43 @@
 /*
- * Folding host names into ClusterShell-style ranges: web-01 .. web-40 and
- * web-42 become web-[01-40,42].  Names are keyed by what surrounds their
- * last number (and its zero-padded width), collected in a hash table in
- * O(1) each; only the numbers inside one key are sorted.
+ * Folding host names into ClusterShell-style ranges, on every number of a
+ * name: cn001-ib0 .. cn100-ib0 become cn[001-100]-ib0, rack1-n1 ..
+ * rack2-n3 become rack[1-2]-n[1-3].
+ *
+ * A name is its pattern (the name with each number replaced by a NUL) and
+ * its numbers.  Names of one pattern are folded one number at a time, the
+ * last first: the names equal but for that number (with the same padding)
+ * become one item whose number is a range.  Each pass is one hash lookup
+ * per item, so folding is linear in the names.
  */
 #include <ctype.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "herd.h"
 
-struct key {
-	char *prefix, *suffix;
-	int width;		/* digits when zero-padded, 0 otherwise */
-	long long *num;
-	size_t n, cap;
-	char *first;		/* a name of the key, for ordering */
+#define NUM_DIGITS 15	/* a longer number is text */
+#define MAX_NUMS 16	/* numbers folded in a name; later ones are text */
+
+struct pattern {
+	char *skel;		/* the name, a NUL for each number */
+	size_t len, nnum;
+	unsigned padded[MAX_NUMS]; /* bit w: a number zero-padded to w digits */
 };
 
-struct table {
-	struct key *k;
-	size_t n, cap;
-	size_t *slot, nslot;	/* index + 1 */
+struct item {
+	size_t pat;
+	char **num;		/* each number as written, or a range "[1-3,7]" */
+	int *width;		/* each number's zero-padded width, 0 for none */
+	const char *first;	/* its smallest name, for the order of items */
 };
 
-static uint64_t
-hash(const char *p, const char *s, int width)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *p; p++)
-		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-	h = (h ^ 0xff) * 1099511628211ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return (h ^ (uint64_t)width) * 1099511628211ULL;
-}
-
-static void
-rehash(struct table *t)
-{
-	size_t i, j;
-
-	free(t->slot);
-	t->nslot = t->nslot ? t->nslot * 2 : 64;
-	t->slot = xcalloc(t->nslot, sizeof *t->slot);
-	for (i = 0; i < t->n; i++) {
-		j = hash(t->k[i].prefix, t->k[i].suffix, t->k[i].width) & (t->nslot - 1);
-		while (t->slot[j])
-			j = (j + 1) & (t->nslot - 1);
-		t->slot[j] = i + 1;
-	}
-}
-
-static struct key *
-find(const struct table *t, const char *prefix, const char *suffix, int width)
-{
-	size_t j = hash(prefix, suffix, width) & (t->nslot - 1);
-	struct key *k;
-
-	for (; t->slot[j]; j = (j + 1) & (t->nslot - 1)) {
-		k = &t->k[t->slot[j] - 1];
-		if (k->width == width && !strcmp(k->prefix, prefix) &&
-		    !strcmp(k->suffix, suffix))
-			return k;
-	}
-	return NULL;
-}
-
-static struct key *
-lookup(struct table *t, const char *prefix, size_t plen, const char *suffix, int width,
-    const char *name)
-{
-	char *p = xstrndup(prefix, plen);
-	size_t j;
-	struct key *k;
-
-	if ((t->n + 1) * 2 > t->nslot)
-		rehash(t);
-	j = hash(p, suffix, width) & (t->nslot - 1);
-	for (; t->slot[j]; j = (j + 1) & (t->nslot - 1)) {
-		k = &t->k[t->slot[j] - 1];
-		if (k->width == width && !strcmp(k->prefix, p) && !strcmp(k->suffix, suffix)) {
-			free(p);
-			return k;
-		}
-	}
-	herd_grow(&t->k, &t->cap, t->n, sizeof *t->k);
-	k = &t->k[t->n];
-	memset(k, 0, sizeof *k);
-	k->prefix = p;
-	k->suffix = xstrdup(suffix);
-	k->width = width;
-	k->first = xstrdup(name);
-	t->slot[j] = ++t->n;
-	return k;
-}
+struct folder {
+	struct pattern *pat;
+	size_t npat, patcap;
+	struct herd_map pats;
+	struct item *item;
+	size_t nitem, itemcap;
+};
 
 /*
  * Compare names the way people count: web-9 before web-10.  Names equal
@@ -139,6 +80,19 @@ herd_natural_cmp(const char *a, const char *b)
 }
 
 static int
+by_name(const void *a, const void *b)
+{
+	return herd_natural_cmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int
+by_first(const void *a, const void *b)
+{
+	return herd_natural_cmp(((const struct item *)a)->first,
+	    ((const struct item *)b)->first);
+}
+
+static int
 by_num(const void *a, const void *b)
 {
 	long long x = *(const long long *)a, y = *(const long long *)b;
@@ -146,143 +100,283 @@ by_num(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int
-by_first(const void *a, const void *b)
+/* The names once each, in natural order. */
+static size_t
+unique(char *const *names, size_t n, const char ***out)
 {
-	return herd_natural_cmp(((const struct key *)a)->first,
-	    ((const struct key *)b)->first);
+	struct herd_map seen = { 0 };
+	size_t i, k = 0;
+	int added;
+
+	*out = xcalloc(n ? n : 1, sizeof **out);
+	for (i = 0; i < n; i++) {
+		herd_map_put(&seen, names[i], strlen(names[i]), &added);
+		if (added)
+			(*out)[k++] = names[i];
+	}
+	herd_map_free(&seen);
+	if (k)
+		qsort(*out, k, sizeof **out, by_name);
+	return k;
+}
+
+/* The length of the number at s that folds, 0 if none does. */
+static size_t
+num_len(const char *s, size_t nnum)
+{
+	size_t len = strspn(s, "0123456789");
+
+	return len <= NUM_DIGITS && nnum < MAX_NUMS ? len : 0;
+}
+
+static size_t
+pattern_of(struct folder *f, const char *name)
+{
+	struct herd_buf skel = { 0 };
+	struct pattern *p;
+	size_t len, nnum = 0, *idx;
+	int added;
+
+	herd_buf_adds(&skel, "");
+	while (*name) {
+		if (!isdigit((unsigned char)*name)) {
+			herd_buf_addc(&skel, *name++);
+			continue;
+		}
+		len = strspn(name, "0123456789");
+		if (num_len(name, nnum)) {
+			herd_buf_addc(&skel, '\0');
+			nnum++;
+		} else {
+			herd_buf_add(&skel, name, len);
+		}
+		name += len;
+	}
+	idx = herd_map_put(&f->pats, skel.p, skel.len, &added);
+	if (!added) {
+		herd_buf_free(&skel);
+		return *idx;
+	}
+	herd_grow(&f->pat, &f->patcap, f->npat, sizeof *f->pat);
+	p = &f->pat[f->npat];
+	memset(p, 0, sizeof *p);
+	p->len = skel.len;
+	p->skel = herd_buf_steal(&skel);
+	p->nnum = nnum;
+	*idx = f->npat;
+	return f->npat++;
 }
 
 static void
-put_key(struct herd_buf *out, const struct key *k)
+add_name(struct folder *f, const char *name)
 {
+	struct item *it;
+	struct pattern *p;
+	size_t len, k = 0;
+
+	herd_grow(&f->item, &f->itemcap, f->nitem, sizeof *f->item);
+	it = &f->item[f->nitem++];
+	it->pat = pattern_of(f, name);
+	it->first = name;
+	p = &f->pat[it->pat];
+	it->num = xcalloc(p->nnum + 1, sizeof *it->num);
+	it->width = xcalloc(p->nnum + 1, sizeof *it->width);
+	for (; *name; name += len ? len : 1) {
+		len = isdigit((unsigned char)*name) ? strspn(name, "0123456789") : 0;
+		if (!len || !num_len(name, k))
+			continue;
+		it->num[k] = xstrndup(name, len);
+		if (len > 1 && *name == '0') {
+			it->width[k] = (int)len;
+			p->padded[k] |= 1u << len;
+		}
+		k++;
+	}
+}
+
+/* web-10 goes with web-01 .. web-09: a number as wide as a padded one of its place. */
+static void
+join_padded(struct folder *f)
+{
+	struct item *it;
+	size_t i, k, len;
+
+	for (i = 0; i < f->nitem; i++) {
+		it = &f->item[i];
+		for (k = 0; k < f->pat[it->pat].nnum; k++) {
+			len = strlen(it->num[k]);
+			if (!it->width[k] && len > 1 &&
+			    f->pat[it->pat].padded[k] & 1u << len)
+				it->width[k] = (int)len;
+		}
+	}
+}
+
+static void
+item_free(struct item *it, size_t nnum)
+{
+	size_t k;
+
+	for (k = 0; k < nnum; k++)
+		free(it->num[k]);
+	free(it->num);
+	free(it->width);
+}
+
+/* A group of items equal but for number k: their numbers there. */
+struct group {
+	size_t item;		/* the first item, which stands for the group */
+	long long *v;
+	size_t n, cap;
+};
+
+/* What items folded together on number k share. */
+static char *
+group_key(const struct folder *f, const struct item *it, size_t k, size_t *len)
+{
+	struct herd_buf key = { 0 };
+	size_t j;
+
+	herd_buf_addf(&key, "%zu/%d", it->pat, it->width[k]);
+	for (j = 0; j < f->pat[it->pat].nnum; j++) {
+		herd_buf_addc(&key, '\0');
+		if (j != k)
+			herd_buf_adds(&key, it->num[j]);
+	}
+	*len = key.len;
+	return herd_buf_steal(&key);
+}
+
+static char *
+range_text(long long *v, size_t n, int width)
+{
+	struct herd_buf b = { 0 };
 	size_t i, j;
 
-	herd_buf_adds(out, k->prefix);
-	if (k->n > 1)
-		herd_buf_addc(out, '[');
-	for (i = 0; i < k->n; i = j) {
-		for (j = i + 1; j < k->n && k->num[j] == k->num[j - 1] + 1; j++)
+	qsort(v, n, sizeof *v, by_num);
+	if (n > 1)
+		herd_buf_addc(&b, '[');
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && v[j] == v[j - 1] + 1; j++)
 			;
 		if (i)
-			herd_buf_addc(out, ',');
-		herd_buf_addf(out, "%0*lld", k->width, k->num[i]);
+			herd_buf_addc(&b, ',');
+		herd_buf_addf(&b, "%0*lld", width, v[i]);
 		if (j - i > 1)
-			herd_buf_addf(out, "-%0*lld", k->width, k->num[j - 1]);
+			herd_buf_addf(&b, "-%0*lld", width, v[j - 1]);
 	}
-	if (k->n > 1)
-		herd_buf_addc(out, ']');
-	herd_buf_adds(out, k->suffix);
+	if (n > 1)
+		herd_buf_addc(&b, ']');
+	return herd_buf_steal(&b);
 }
 
-static int
-digits(long long v)
-{
-	int d = 1;
-
-	while (v >= 10) {
-		v /= 10;
-		d++;
-	}
-	return d;
-}
-
-/* web-10 belongs with web-01 .. web-09: a number as wide as a padded key's. */
+/* Fold every item with a number k on that number. */
 static void
-join_padded(struct table *t)
+fold_on(struct folder *f, size_t k)
 {
-	struct key *k, *padded;
-	size_t i, j, kept;
+	struct herd_map map = { 0 };
+	struct herd_strv keys = { 0 };
+	struct group *g = NULL;
+	size_t ng = 0, gcap = 0, i, len, *gi, nkept = 0;
+	struct item *it, *rep;
+	char *key;
+	int added;
 
-	for (i = 0; i < t->n; i++) {
-		k = &t->k[i];
-		if (k->width != 0)
-			continue;
-		for (kept = j = 0; j < k->n; j++) {
-			padded = digits(k->num[j]) > 1 ?
-			    find(t, k->prefix, k->suffix, digits(k->num[j])) : NULL;
-			if (!padded) {
-				k->num[kept++] = k->num[j];
-				continue;
-			}
-			herd_grow(&padded->num, &padded->cap, padded->n, sizeof *padded->num);
-			padded->num[padded->n++] = k->num[j];
-		}
-		k->n = kept;
-	}
-	for (i = j = 0; i < t->n; i++) {
-		if (t->k[i].width == 0 && t->k[i].n == 0) {
-			free(t->k[i].prefix);
-			free(t->k[i].suffix);
-			free(t->k[i].first);
-			free(t->k[i].num);
+	for (i = 0; i < f->nitem; i++) {
+		it = &f->item[i];
+		if (f->pat[it->pat].nnum <= k) {
+			f->item[nkept++] = *it;
 			continue;
 		}
-		t->k[j++] = t->k[i];
+		key = group_key(f, it, k, &len);
+		gi = herd_map_put(&map, key, len, &added);
+		if (added) {
+			herd_grow(&keys.v, &keys.cap, keys.n, sizeof *keys.v);
+			keys.v[keys.n++] = key;
+			herd_grow(&g, &gcap, ng, sizeof *g);
+			memset(&g[ng], 0, sizeof *g);
+			g[ng].item = nkept;
+			f->item[nkept++] = *it;
+			*gi = ng++;
+		} else {
+			free(key);
+			rep = &f->item[g[*gi].item];
+			if (herd_natural_cmp(it->first, rep->first) < 0)
+				rep->first = it->first;
+		}
+		herd_grow(&g[*gi].v, &g[*gi].cap, g[*gi].n, sizeof *g[*gi].v);
+		g[*gi].v[g[*gi].n++] = strtoll(it->num[k], NULL, 10);
+		if (!added)
+			item_free(it, f->pat[it->pat].nnum);
 	}
-	t->n = j;
+	f->nitem = nkept;
+	for (i = 0; i < ng; i++) {
+		rep = &f->item[g[i].item];
+		if (g[i].n > 1) {
+			free(rep->num[k]);
+			rep->num[k] = range_text(g[i].v, g[i].n, rep->width[k]);
+		}
+		free(g[i].v);
+	}
+	free(g);
+	herd_map_free(&map);
+	herd_strv_free(&keys);
+}
+
+static void
+put_item(struct herd_buf *out, const struct folder *f, const struct item *it)
+{
+	const struct pattern *p = &f->pat[it->pat];
+	size_t i, k = 0;
+
+	for (i = 0; i < p->len; i++) {
+		if (p->skel[i])
+			herd_buf_addc(out, p->skel[i]);
+		else
+			herd_buf_adds(out, it->num[k++]);
+	}
 }
 
 /*
  * Fold names into ranges, in natural order, joined by ", ".  With fold 0
- * every name is listed.  Names are expected unique.
+ * every name is listed.  A name given more than once is listed once.
  */
 char *
 herd_fold(char *const *names, size_t n, int fold)
 {
-	struct table t = { 0 };
+	struct folder f = { 0 };
 	struct herd_buf out = { 0 };
-	const char *s, *end, *start;
-	struct key *k;
-	size_t i;
-	int width;
+	const char **uniq;
+	size_t i, k, nu = unique(names, n, &uniq), most = 0;
 
 	herd_buf_adds(&out, "");
-	for (i = 0; i < n; i++) {
-		s = names[i];
-		end = NULL;
-		if (fold)
-			for (start = s; *start; start++)
-				if (isdigit((unsigned char)*start) &&
-				    !isdigit((unsigned char)start[1]))
-					end = start + 1;
-		if (!end || end - s > 1000) {
-			k = lookup(&t, s, strlen(s), "", -1, s);	/* no number */
-			continue;
-		}
-		for (start = end; start > s && isdigit((unsigned char)start[-1]); start--)
-			;
-		if (end - start > 15) {
-			k = lookup(&t, s, strlen(s), "", -1, s);
-			continue;
-		}
-		width = start[0] == '0' && end - start > 1 ? (int)(end - start) : 0;
-		k = lookup(&t, s, (size_t)(start - s), end, width, s);
-		herd_grow(&k->num, &k->cap, k->n, sizeof *k->num);
-		k->num[k->n++] = strtoll(start, NULL, 10);
-		if (herd_natural_cmp(s, k->first) < 0) {
-			free(k->first);
-			k->first = xstrdup(s);
-		}
+	if (!fold) {
+		for (i = 0; i < nu; i++)
+			herd_buf_addf(&out, "%s%s", i ? ", " : "", uniq[i]);
+		free(uniq);
+		return herd_buf_steal(&out);
 	}
-	join_padded(&t);
-	qsort(t.k, t.n, sizeof *t.k, by_first);
-	for (i = 0; i < t.n; i++) {
-		k = &t.k[i];
+	for (i = 0; i < nu; i++)
+		add_name(&f, uniq[i]);
+	join_padded(&f);
+	for (i = 0; i < f.npat; i++)
+		if (f.pat[i].nnum > most)
+			most = f.pat[i].nnum;
+	for (k = most; k-- > 0;)
+		fold_on(&f, k);
+	if (f.nitem)
+		qsort(f.item, f.nitem, sizeof *f.item, by_first);
+	for (i = 0; i < f.nitem; i++) {
 		if (i)
 			herd_buf_adds(&out, ", ");
-		if (k->width < 0) {
-			herd_buf_adds(&out, k->prefix);
-		} else {
-			qsort(k->num, k->n, sizeof *k->num, by_num);
-			put_key(&out, k);
-		}
-		free(k->prefix);
-		free(k->suffix);
-		free(k->first);
-		free(k->num);
+		put_item(&out, &f, &f.item[i]);
+		item_free(&f.item[i], f.pat[f.item[i].pat].nnum);
 	}
-	free(t.k);
-	free(t.slot);
+	for (i = 0; i < f.npat; i++)
+		free(f.pat[i].skel);
+	free(f.pat);
+	free(f.item);
+	herd_map_free(&f.pats);
+	free(uniq);
 	return herd_buf_steal(&out);
 }
