@@ -14,10 +14,29 @@ needs_escape(unsigned char c)
 	return c < 0x20 || c == 0x7f || c == '\\';
 }
 
+/* The escape of a byte that needs one, in e; its length. */
+static size_t
+escape_byte(unsigned char c, char e[4])
+{
+	e[0] = '\\';
+	switch (c) {
+	case '\\': e[1] = '\\'; return 2;
+	case '\t': e[1] = 't'; return 2;
+	case '\n': e[1] = 'n'; return 2;
+	case '\r': e[1] = 'r'; return 2;
+	default:
+		e[1] = 'x';
+		e[2] = hexdigits[c >> 4];
+		e[3] = hexdigits[c & 15];
+		return 4;
+	}
+}
+
 void
 herd_escape(struct herd_buf *b, const void *data, size_t n)
 {
 	const unsigned char *p = data, *end = p + n, *run;
+	char e[4];
 
 	while (p < end) {
 		for (run = p; p < end && !needs_escape(*p); p++)
@@ -25,17 +44,7 @@ herd_escape(struct herd_buf *b, const void *data, size_t n)
 		herd_buf_add(b, run, (size_t)(p - run));
 		if (p == end)
 			break;
-		switch (*p) {
-		case '\\': herd_buf_add(b, "\\\\", 2); break;
-		case '\t': herd_buf_add(b, "\\t", 2); break;
-		case '\n': herd_buf_add(b, "\\n", 2); break;
-		case '\r': herd_buf_add(b, "\\r", 2); break;
-		default:
-			herd_buf_add(b, "\\x", 2);
-			herd_buf_addc(b, hexdigits[*p >> 4]);
-			herd_buf_addc(b, hexdigits[*p & 15]);
-		}
-		p++;
+		herd_buf_add(b, e, escape_byte(*p++, e));
 	}
 }
 
@@ -176,24 +185,19 @@ herd_rec_start(FILE *out, char type)
 void
 herd_rec_field(FILE *out, const void *data, size_t n)
 {
-	static struct herd_buf b;
-	const unsigned char *p = data;
-	size_t i;
+	const unsigned char *p = data, *end = p + n, *run;
+	char e[4];
 
+	/* escaped straight onto the stream: no copy of a large field */
 	putc('\t', out);
-	if (n == 0)
-		return;
-	for (i = 0; i < n && !needs_escape(p[i]); i++)
-		;
-	if (i == n) {
-		fwrite(p, 1, n, out);
-		return;
+	while (p < end) {
+		for (run = p; p < end && !needs_escape(*p); p++)
+			;
+		fwrite(run, 1, (size_t)(p - run), out);
+		if (p == end)
+			break;
+		fwrite(e, 1, escape_byte(*p++, e), out);
 	}
-	herd_buf_reset(&b);
-	herd_escape(&b, p, n);
-	fwrite(b.p, 1, b.len, out);
-	if (b.cap > 1 << 20)
-		herd_buf_free(&b);
 }
 
 void
