@@ -162,3 +162,78 @@ keys_free(void)
 	keys = NULL;
 	nkeys = capkeys = 0;
 }
+
+static void
+fail_auth(struct job *j)
+{
+	if (j->key_problem && j->key_bad_mode) {
+		job_fail(j, S_FAILED, xasprintf("key file permissions: %s", j->key_problem),
+		    "chmod 600 the private key (ssh refuses keys others can read)");
+		return;
+	}
+	if (j->key_problem) {
+		job_fail(j, S_FAILED, xasprintf("auth: %s", j->key_problem),
+		    "run herd-run on a terminal to be asked the passphrase, or add "
+		    "the key to ssh-agent");
+		return;
+	}
+	job_fail(j, S_FAILED, xasprintf("auth: permission denied for %s@%s (tried %s%s%s)",
+	    j->user, j->target, j->use_agent ? "agent, " : "",
+	    j->keys.n ? "keys" : "no keys", j->try_password ? ", password" : ""),
+	    "check the user and that the key is in the host's authorized_keys; "
+	    "try ssh -v");
+}
+
+/* SSH_AUTH_SUCCESS, SSH_AUTH_AGAIN or SSH_AUTH_DENIED/ERROR (job failed). */
+int
+authenticate(struct job *j, const struct options *o)
+{
+	const char *problem;
+	ssh_key key;
+	int rc, bad_mode;
+
+	for (;;) {
+		switch (j->auth_step) {
+		case 0:
+			rc = j->use_agent ? ssh_userauth_agent(j->session, NULL) :
+			    SSH_AUTH_DENIED;
+			break;
+		case 1:
+			if (j->key_index >= j->keys.n) {
+				j->auth_step++;
+				continue;
+			}
+			key = keys_get(j->keys.v[j->key_index], &problem, &bad_mode);
+			if (!key) {
+				if (problem && !j->key_problem) {
+					j->key_problem = xstrdup(problem);
+					j->key_bad_mode = bad_mode;
+				}
+				j->key_index++;
+				continue;
+			}
+			rc = ssh_userauth_publickey(j->session, NULL, key);
+			if (rc == SSH_AUTH_DENIED || rc == SSH_AUTH_PARTIAL) {
+				j->key_index++;
+				continue;
+			}
+			break;
+		case 2:
+			rc = j->try_password ?
+			    ssh_userauth_password(j->session, NULL, o->password) :
+			    SSH_AUTH_DENIED;
+			break;
+		default:
+			fail_auth(j);
+			return SSH_AUTH_DENIED;
+		}
+		if (rc == SSH_AUTH_SUCCESS || rc == SSH_AUTH_AGAIN)
+			return rc;
+		if (rc == SSH_AUTH_ERROR &&
+		    ssh_get_error_code(j->session) == SSH_FATAL) {
+			job_fail_ssh(j);
+			return rc;
+		}
+		j->auth_step++;
+	}
+}

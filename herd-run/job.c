@@ -10,7 +10,6 @@
 
 #include <err.h>
 #include <poll.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,145 +21,12 @@
 #define STOP_GRACE_MS 500	/* between TERM and KILL for a stopped command */
 #define SUDO_MAX 4096		/* what sudo may say before the command runs */
 
-static char *
-local_user(void)
+static size_t held;		/* output bytes all jobs hold, for --max-total-output */
+
+size_t
+output_held(void)
 {
-	struct passwd *pw = getpwuid(getuid());
-	const char *u = getenv("USER");
-
-	return xstrdup(pw ? pw->pw_name : u ? u : "root");
-}
-
-static char *
-first_expanded(const struct herd_strv *files, const char *fallback, const char *host,
-    int port, const char *user)
-{
-	const char *f = files->n ? files->v[0] : fallback;
-
-	if (!strcasecmp(f, "none"))
-		f = "/dev/null";
-	return sshconf_expand(f, host, port, user);
-}
-
-/* A word for sh in a ProxyCommand, whose % libssh expands: %% for a %. */
-static void
-proxy_word(struct herd_buf *b, const char *s)
-{
-	struct herd_buf q = { 0 };
-	size_t i;
-
-	herd_shell_quote(&q, s);
-	for (i = 0; i < q.len; i++) {
-		if (q.p[i] == '%')
-			herd_buf_addc(b, '%');
-		herd_buf_addc(b, q.p[i]);
-	}
-	herd_buf_free(&q);
-}
-
-/* A ProxyJump chain as the ProxyCommand OpenSSH would run for it. */
-static char *
-jump_command(const char *jump, const char *ssh_config)
-{
-	const char *last = strrchr(jump, ',');
-	struct herd_buf b = { 0 };
-	char *part;
-
-	herd_buf_adds(&b, "exec ssh");
-	if (ssh_config) {
-		herd_buf_adds(&b, " -F ");
-		proxy_word(&b, ssh_config);
-	}
-	if (last) {
-		herd_buf_adds(&b, " -J ");
-		part = xstrndup(jump, (size_t)(last - jump));
-		proxy_word(&b, part);
-		free(part);
-	}
-	herd_buf_adds(&b, " -W '[%h]:%p' ");
-	part = xasprintf("ssh://%s", last ? last + 1 : jump);
-	proxy_word(&b, part);
-	free(part);
-	return herd_buf_steal(&b);
-}
-
-static void
-add_default_keys(struct job *j)
-{
-	static const char *const names[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
-	size_t i;
-	char *p, *e;
-
-	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-		p = xasprintf("%%d/.ssh/%s", names[i]);
-		e = sshconf_expand(p, j->target, j->port, j->user);
-		herd_strv_add(&j->keys, e);
-		free(e);
-		free(p);
-	}
-}
-
-/* StrictHostKeyChecking: no, off and accept-new add unknown keys; all else is yes. */
-static enum hostkeys
-hostkey_policy(const char *strict)
-{
-	if (strict && (!strcasecmp(strict, "accept-new") || !strcasecmp(strict, "no") ||
-	    !strcasecmp(strict, "off")))
-		return HK_ACCEPT_NEW;
-	return HK_STRICT;
-}
-
-/* Settings for one host: H record, then command line, then ssh_config, then defaults. */
-void
-job_init(struct job *j, const struct herd_host *h, const struct options *o)
-{
-	struct sshhost sh;
-	const char *sock;
-	size_t i;
-	char *p;
-
-	memset(j, 0, sizeof *j);
-	j->fd = -1;
-	j->opts = o;
-	herd_host_copy(&j->host, h);
-	sshconf_lookup(o->sshconf, h->address, h->user ? h->user : o->user, &sh);
-	j->target = sh.hostname ? sshconf_expand(sh.hostname, h->address, 0, NULL) :
-	    xstrdup(h->address);
-	j->port = h->port ? h->port : o->port ? o->port : sh.port ? sh.port : 22;
-	j->user = h->user ? xstrdup(h->user) : o->user ? xstrdup(o->user) :
-	    sh.user ? xstrdup(sh.user) : local_user();
-	for (i = 0; i < o->identities.n; i++)
-		herd_strv_add(&j->keys, o->identities.v[i]);
-	for (i = 0; i < sh.identity_files.n; i++) {
-		p = sshconf_expand(sh.identity_files.v[i], j->target, j->port, j->user);
-		if (!herd_strv_has(&j->keys, p))
-			herd_strv_add(&j->keys, p);
-		free(p);
-	}
-	if (!j->keys.n)
-		add_default_keys(j);
-	/* An empty SSH_AUTH_SOCK is no agent, as for ssh. */
-	j->use_agent = (sock = getenv("SSH_AUTH_SOCK")) && *sock &&
-	    sh.identities_only != 1 && sh.pubkey_auth != 0;
-	if (sh.pubkey_auth == 0)
-		herd_strv_free(&j->keys);
-	j->try_password = o->password && sh.password_auth != 0;
-	j->known_hosts = first_expanded(&sh.known_hosts, "~/.ssh/known_hosts",
-	    j->target, j->port, j->user);
-	j->global_known_hosts = first_expanded(&sh.global_known_hosts,
-	    "/etc/ssh/ssh_known_hosts", j->target, j->port, j->user);
-	if (sh.proxy_command && strcasecmp(sh.proxy_command, "none"))
-		j->proxy_command = xstrdup(sh.proxy_command);
-	else if (sh.proxy_jump && strcasecmp(sh.proxy_jump, "none"))
-		j->proxy_command = jump_command(sh.proxy_jump, o->ssh_config);
-	j->kex = sh.kex ? xstrdup(sh.kex) : NULL;
-	j->hostkeys = o->insecure ? HK_INSECURE : o->accept_new ? HK_ACCEPT_NEW :
-	    hostkey_policy(sh.strict);
-	j->connect_timeout_ms = o->connect_timeout_ms >= 0 ? o->connect_timeout_ms :
-	    sh.connect_timeout_ms > 0 ? sh.connect_timeout_ms : o->default_connect_timeout_ms;
-	j->timeout_ms = o->timeout_ms >= 0 ? o->timeout_ms :
-	    h->timeout_ms >= 0 ? h->timeout_ms : o->default_timeout_ms;
-	sshhost_free(&sh);
+	return held;
 }
 
 void
@@ -174,21 +40,39 @@ job_free(struct job *j)
 		ssh_disconnect(j->session);
 		ssh_free(j->session);
 	}
+	held -= j->held;
 	herd_host_free(&j->host);
 	free(j->target);
 	free(j->user);
 	herd_strv_free(&j->keys);
 	free(j->known_hosts);
 	free(j->global_known_hosts);
-	free(j->proxy_command);
+	free(j->proxy);
+	free(j->jump);
+	if (j->proxy_stderr)
+		unlink(j->proxy_stderr);
+	free(j->proxy_stderr);
 	free(j->kex);
+	if (j->sh) {
+		sshhost_free(j->sh);
+		free(j->sh);
+	}
 	herd_buf_free(&j->out.buf);
 	herd_buf_free(&j->err.buf);
 	herd_buf_free(&j->sudo);
 	free(j->error);
+	free(j->hint_own);
 	free(j->key_problem);
 	memset(j, 0, sizeof *j);
 	j->fd = -1;
+}
+
+/* Output that no longer counts against --max-total-output. */
+void
+job_unhold(struct job *j, size_t n)
+{
+	held -= n;
+	j->held -= n;
 }
 
 void
@@ -201,24 +85,65 @@ job_fail(struct job *j, enum job_status status, char *error, const char *hint)
 	j->state = J_DONE;
 }
 
-static void
-fail_ssh(struct job *j)
+/* A hint made for this job (the job frees it). */
+void
+job_hint(struct job *j, char *hint)
+{
+	free(j->hint_own);
+	j->hint = j->hint_own = hint;
+}
+
+void
+job_fail_ssh(struct job *j)
 {
 	classify(j, ssh_get_error(j->session));
 	j->status = S_FAILED;
 	j->state = J_DONE;
 }
 
+/*
+ * Room for more output: a quarter more each time, not double, and without
+ * herd_buf's zeroing, so that the memory held stays close to the output
+ * held (large blocks are mapped: the untouched tail costs nothing).
+ */
 static void
-keep(struct stream *s, const void *data, size_t len, size_t max)
+reserve(struct herd_buf *b, size_t more)
 {
-	size_t room = s->buf.len < max ? max - s->buf.len : 0;
+	size_t want = b->len + more + 1, cap;
 
+	if (want <= b->cap)
+		return;
+	cap = b->cap + b->cap / 4;
+	if (cap < want)
+		cap = want;
+	if (cap < 1024)
+		cap = 1024;
+	b->p = xreallocarray(b->p, cap, 1);
+	b->cap = cap;
+}
+
+void
+job_keep(struct job *j, struct stream *s, const void *data, size_t len)
+{
+	const struct options *o = j->opts;
+	size_t room = s->buf.len < o->max_output ? o->max_output - s->buf.len : 0;
+	size_t total = held < o->max_total_output ? o->max_total_output - held : 0;
+
+	if (total < room) {
+		room = total;
+		if (len > room)
+			s->over_total = 1;
+	}
 	if (len > room) {
 		s->dropped += len - room;
 		len = room;
 	}
+	if (!len)
+		return;
+	reserve(&s->buf, len);
 	herd_buf_add(&s->buf, data, len);
+	held += len;
+	j->held += len;
 }
 
 static int
@@ -232,10 +157,12 @@ on_data(ssh_session session, ssh_channel channel, void *data, uint32_t len,
 	if (o->ask_become_pass && j->sudo_state == 3)
 		;	/* sudo refused the password: its words are not output */
 	else if (o->ask_become_pass && j->sudo_state < 2 && !is_stderr &&
-	    j->sudo.len + len <= SUDO_MAX)
+	    j->sudo.len + len <= SUDO_MAX) {
 		herd_buf_add(&j->sudo, data, len);
-	else
-		keep(is_stderr ? &j->err : &j->out, data, len, o->max_output);
+		held += len;
+		j->held += len;
+	} else
+		job_keep(j, is_stderr ? &j->err : &j->out, data, len);
 	return (int)len;
 }
 
@@ -256,7 +183,6 @@ on_exit_signal(ssh_session session, ssh_channel channel, const char *signal,
 		"ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2", "PIPE", "ALRM",
 		"TERM" };
 	struct job *j = userdata;
-	const struct options *o = j->opts;
 	char *note = xasprintf("[herd: remote command killed by signal %s]\n", signal);
 	int i;
 
@@ -265,7 +191,7 @@ on_exit_signal(ssh_session session, ssh_channel channel, const char *signal,
 	for (i = 1; i < (int)(sizeof names / sizeof names[0]); i++)
 		if (!strcmp(signal, names[i]))
 			j->exit_code = 128 + i;
-	keep(&j->err, note, strlen(note), o->max_output);
+	job_keep(j, &j->err, note, strlen(note));
 	free(note);
 }
 
@@ -274,37 +200,46 @@ static int
 set_options(struct job *j)
 {
 	ssh_session s = j->session;
-	int yes = 1, no = 0;
-	long timeout = (long)((j->connect_timeout_ms + 999) / 1000);
+	int yes = 1, no = 0, rc;
+	/* (herd keeps the deadline; libssh's own is for blocking calls) */
+	long timeout = j->connect_timeout_ms ? (long)((j->connect_timeout_ms + 999) / 1000) :
+	    86400;
+	/* libssh expands % in these again: what herd expanded is doubled */
+	char *known = sshconf_escape_percent(j->known_hosts);
+	char *global = sshconf_escape_percent(j->global_known_hosts);
+	char *proxy = j->proxy ? proxy_command_line(j) : NULL;
 
 	if (!herd_valid_user(j->user)) {
 		job_fail(j, S_FAILED, xasprintf("bad user name \"%s\"", j->user),
 		    "check User in ssh_config");
-		return -1;
-	}
-	if (ssh_options_set(s, SSH_OPTIONS_HOST, j->target) < 0 ||
+		rc = -1;
+	} else if (ssh_options_set(s, SSH_OPTIONS_HOST, j->target) < 0 ||
 	    ssh_options_set(s, SSH_OPTIONS_PORT, &j->port) < 0 ||
 	    ssh_options_set(s, SSH_OPTIONS_USER, j->user) < 0 ||
 	    ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no) < 0 ||
 	    ssh_options_set(s, SSH_OPTIONS_NODELAY, &yes) < 0 ||
 	    ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout) < 0 ||
-	    ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, j->known_hosts) < 0 ||
-	    ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, j->global_known_hosts) < 0 ||
-	    (j->proxy_command &&
-	    ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND, j->proxy_command) < 0) ||
+	    ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, known) < 0 ||
+	    ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, global) < 0 ||
+	    (proxy && ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND, proxy) < 0) ||
 	    (j->kex && ssh_options_set(s, SSH_OPTIONS_KEY_EXCHANGE, j->kex) < 0)) {
 		job_fail(j, S_FAILED, xasprintf("ssh settings refused: %s",
 		    ssh_get_error(s)), "check HostName, User and KexAlgorithms for "
 		    "this host");
-		return -1;
+		rc = -1;
+	} else {
+		rc = 0;
 	}
-	return 0;
+	free(known);
+	free(global);
+	free(proxy);
+	return rc;
 }
 
 void
 job_start(struct job *j, const struct options *o, long long now)
 {
-	if (o->ping && !o->ping_auth && !j->proxy_command) {
+	if (o->ping && !o->ping_auth && !j->proxy) {
 		ping_start(j, now);
 		job_advance(j, o, now);
 		return;
@@ -319,7 +254,7 @@ job_start(struct job *j, const struct options *o, long long now)
 		return;
 	ssh_set_blocking(j->session, 0);
 	j->started = now;
-	j->deadline = now + j->connect_timeout_ms;
+	j->deadline = j->connect_timeout_ms ? now + j->connect_timeout_ms : 0;
 	j->state = J_CONNECT;
 	job_advance(j, o, now);
 }
@@ -341,6 +276,20 @@ keepalive(int fd)
 	setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &count, sizeof count);
 }
 
+/* The command that removes the old key, from the file that has it. */
+static void
+changed_key_hint(struct job *j, const char *name)
+{
+	struct herd_buf b = { 0 };
+
+	herd_buf_adds(&b, "if the change is expected, remove the old key with ssh-keygen -R ");
+	herd_shell_quote(&b, name);
+	herd_buf_adds(&b, " -f ");
+	herd_shell_quote(&b, j->known_hosts);
+	herd_buf_adds(&b, " and connect again");
+	job_hint(j, herd_buf_steal(&b));
+}
+
 /* 0 to go on; -1 when the job failed on its host key. */
 static int
 verify_host_key(struct job *j)
@@ -357,9 +306,8 @@ verify_host_key(struct job *j)
 	case SSH_KNOWN_HOSTS_OTHER:
 		job_fail(j, S_FAILED, xasprintf("changed key: the host key of %s does not "
 		    "match %s; possible man-in-the-middle attack, refusing to connect",
-		    name, j->known_hosts),
-		    "if the change is expected, remove the old key with ssh-keygen -R "
-		    "and connect again");
+		    name, j->known_hosts), NULL);
+		changed_key_hint(j, name);
 		free(name);
 		return -1;
 	case SSH_KNOWN_HOSTS_UNKNOWN:
@@ -402,81 +350,6 @@ verify_host_key(struct job *j)
 }
 
 static void
-fail_auth(struct job *j)
-{
-	if (j->key_problem && j->key_bad_mode) {
-		job_fail(j, S_FAILED, xasprintf("key file permissions: %s", j->key_problem),
-		    "chmod 600 the private key (ssh refuses keys others can read)");
-		return;
-	}
-	if (j->key_problem) {
-		job_fail(j, S_FAILED, xasprintf("auth: %s", j->key_problem),
-		    "run herd-run on a terminal to be asked the passphrase, or add "
-		    "the key to ssh-agent");
-		return;
-	}
-	job_fail(j, S_FAILED, xasprintf("auth: permission denied for %s@%s (tried %s%s%s)",
-	    j->user, j->target, j->use_agent ? "agent, " : "",
-	    j->keys.n ? "keys" : "no keys", j->try_password ? ", password" : ""),
-	    "check the user and that the key is in the host's authorized_keys; "
-	    "try ssh -v");
-}
-
-/* SSH_AUTH_SUCCESS, SSH_AUTH_AGAIN or SSH_AUTH_DENIED/ERROR (job failed). */
-static int
-authenticate(struct job *j, const struct options *o)
-{
-	const char *problem;
-	ssh_key key;
-	int rc, bad_mode;
-
-	for (;;) {
-		switch (j->auth_step) {
-		case 0:
-			rc = j->use_agent ? ssh_userauth_agent(j->session, NULL) :
-			    SSH_AUTH_DENIED;
-			break;
-		case 1:
-			if (j->key_index >= j->keys.n) {
-				j->auth_step++;
-				continue;
-			}
-			key = keys_get(j->keys.v[j->key_index], &problem, &bad_mode);
-			if (!key) {
-				if (problem && !j->key_problem) {
-					j->key_problem = xstrdup(problem);
-					j->key_bad_mode = bad_mode;
-				}
-				j->key_index++;
-				continue;
-			}
-			rc = ssh_userauth_publickey(j->session, NULL, key);
-			if (rc == SSH_AUTH_DENIED || rc == SSH_AUTH_PARTIAL) {
-				j->key_index++;
-				continue;
-			}
-			break;
-		case 2:
-			rc = j->try_password ?
-			    ssh_userauth_password(j->session, NULL, o->password) :
-			    SSH_AUTH_DENIED;
-			break;
-		default:
-			fail_auth(j);
-			return SSH_AUTH_DENIED;
-		}
-		if (rc == SSH_AUTH_SUCCESS || rc == SSH_AUTH_AGAIN)
-			return rc;
-		if (rc == SSH_AUTH_ERROR &&
-		    ssh_get_error_code(j->session) == SSH_FATAL) {
-			fail_ssh(j);
-			return rc;
-		}
-		j->auth_step++;
-	}
-}
-
-static void
 open_channel(struct job *j)
 {
 	j->channel = ssh_channel_new(j->session);
@@ -488,105 +361,17 @@ open_channel(struct job *j)
 	ssh_set_channel_callbacks(j->channel, &j->callbacks);
 }
 
-static int
-is_prefix(const char *b, size_t n, const char *s)	/* b[0..n) begins s */
-{
-	return n <= strlen(s) && memcmp(b, s, n) == 0;
-}
-
-static int
-begins(const char *b, size_t n, const char *s)		/* s begins b[0..n) */
-{
-	return n >= strlen(s) && memcmp(b, s, strlen(s)) == 0;
-}
-
-/*
- * With --ask-become-pass: sudo's words end here; the rest of what was kept
- * apart is the command's output.
- */
-static void
-sudo_done(struct job *j, size_t sudo_bytes)
-{
-	if (sudo_bytes < j->sudo.len)
-		keep(&j->out, j->sudo.p + sudo_bytes, j->sudo.len - sudo_bytes,
-		    j->opts->max_output);
-	herd_buf_free(&j->sudo);
-	j->sudo_state = 2;
-}
-
-/* How much of what was kept apart is sudo's prompt and the line end after it. */
-static size_t
-prompt_bytes(const struct job *j)
-{
-	size_t at = strlen(j->opts->become_prompt);
-
-	if (at < j->sudo.len && j->sudo.p[at] == '\r')
-		at++;
-	if (at < j->sudo.len && j->sudo.p[at] == '\n')
-		at++;
-	return at;
-}
-
-/*
- * The password goes only to sudo's prompt as the very first thing on the
- * pty (sudo runs before the command can print anything); anything else
- * first means sudo did not ask.  After the answer, "Sorry, try again." or
- * a second prompt is a wrong password; other output is the command's.
- */
-static void
-answer_sudo(struct job *j, const struct options *o, long long now)
-{
-	const char *prompt = o->become_prompt, *b = j->sudo.p ? j->sudo.p : "", *rest;
-	size_t n = j->sudo.len, plen = strlen(prompt), at;
-
-	if (j->sudo_state == 0) {
-		if (n < plen && is_prefix(b, n, prompt))
-			return;		/* the prompt may still be arriving */
-		if (n == plen && begins(b, n, prompt)) {
-			ssh_channel_write(j->channel, o->become_password,
-			    (uint32_t)strlen(o->become_password));
-			ssh_channel_write(j->channel, "\n", 1);
-			j->sudo_state = 1;
-			return;
-		}
-		sudo_done(j, 0);
-		return;
-	}
-	at = prompt_bytes(j);
-	rest = b + at;
-	if (n == at || (n < plen + 2 && is_prefix(b + plen, n - plen, "\r\n")))
-		return;
-	if (begins(rest, n - at, "Sorry, try again.") || begins(rest, n - at, prompt)) {
-		/* what sudo says from now on (its prompt again) is dropped */
-		herd_buf_free(&j->sudo);
-		j->sudo_state = 3;
-		job_stop(j, S_FAILED, "sudo: incorrect password (--ask-become-pass)", now);
-		j->hint = "check the become password; sudo refused it";
-		return;
-	}
-	if (is_prefix(rest, n - at, "Sorry, try again.") || is_prefix(rest, n - at, prompt))
-		return;
-	sudo_done(j, at);
-}
-
-/* At the end, whatever sudo business is unsettled: the output as it stands. */
-void
-sudo_settle(struct job *j)
-{
-	if (j->opts->ask_become_pass && j->sudo_state < 2)
-		sudo_done(j, j->sudo_state == 1 ? prompt_bytes(j) : 0);
-}
-
 static void
 finish_read(struct job *j)
 {
 	if (j->got_exit) {
 		j->status = j->exit_code == 0 ? S_OK : S_NONZERO;
 		j->state = J_DONE;
+		sudo_hint(j);
 		return;
 	}
 	if (ssh_get_status(j->session) & SSH_CLOSED_ERROR || !ssh_is_connected(j->session)) {
-		fail_ssh(j);
+		job_fail_ssh(j);
 		if (!strstr(j->error, "disconnected")) {
 			char *e = xasprintf("disconnected: %s", j->error);
 
@@ -624,6 +409,48 @@ read_output(struct job *j, const struct options *o, long long now)
 		finish_read(j);
 }
 
+static void
+connect_timed_out(struct job *j)
+{
+	char d[32];
+
+	job_fail(j, S_FAILED, xasprintf("connect: timed out after %s",
+	    herd_format_duration(j->connect_timeout_ms, d, sizeof d)),
+	    "host down, or the port filtered or not speaking SSH? "
+	    "raise --connect-timeout if it is just slow");
+	if (j->proxy)
+		proxy_blame(j);
+}
+
+/* Stop the command; a timeout the user did not choose says how to change it. */
+static void
+command_timed_out(struct job *j, long long now)
+{
+	char d[32], *why;
+
+	herd_format_duration(j->timeout_ms, d, sizeof d);
+	why = xasprintf("timed out after %s; the remote command was stopped", d);
+	job_stop(j, S_TIMEOUT, why, now);
+	free(why);
+	switch (j->timeout_from) {
+	case TO_DEFAULT:
+		job_hint(j, xasprintf("%s is the default timeout: raise it with --timeout "
+		    "or defaults.timeout in the config, or --timeout 0 for none", d));
+		break;
+	case TO_CONFIG:
+		job_hint(j, xasprintf("%s is defaults.timeout of the config: raise it "
+		    "there or with --timeout, or --timeout 0 for none", d));
+		break;
+	case TO_GROUP:
+		job_hint(j, xasprintf("%s is the host's own timeout (from its group in "
+		    "the config): raise it there or with --timeout, or --timeout 0 for "
+		    "none", d));
+		break;
+	case TO_OPTION:
+		break;
+	}
+}
+
 void
 job_advance(struct job *j, const struct options *o, long long now)
 {
@@ -632,18 +459,10 @@ job_advance(struct job *j, const struct options *o, long long now)
 	for (;;) {
 		if (j->deadline && now >= j->deadline && j->state != J_DONE &&
 		    j->state != J_STOP) {
-			if (j->state == J_READ) {
-				char *why = xasprintf("timed out after %llds; the remote "
-				    "command was stopped", (j->timeout_ms + 999) / 1000);
-
-				job_stop(j, S_TIMEOUT, why, now);
-				free(why);
-			} else {
-				job_fail(j, S_FAILED, xasprintf("connect: timed out after %llds",
-				    (j->connect_timeout_ms + 999) / 1000),
-				    "host down, or the port filtered or not speaking SSH? "
-				    "raise --connect-timeout if it is just slow");
-			}
+			if (j->state == J_READ)
+				command_timed_out(j, now);
+			else
+				connect_timed_out(j);
 			continue;
 		}
 		switch (j->state) {
@@ -654,7 +473,8 @@ job_advance(struct job *j, const struct options *o, long long now)
 			if (rc == SSH_AGAIN)
 				return;
 			if (rc != SSH_OK) {
-				fail_ssh(j);
+				job_fail_ssh(j);
+				proxy_blame(j);
 				continue;
 			}
 			if (verify_host_key(j) == 0)
@@ -678,7 +498,7 @@ job_advance(struct job *j, const struct options *o, long long now)
 			if (rc == SSH_AGAIN)
 				return;
 			if (rc != SSH_OK) {
-				fail_ssh(j);
+				job_fail_ssh(j);
 				continue;
 			}
 			j->state = o->ask_become_pass ? J_PTY : J_EXEC;
@@ -688,7 +508,7 @@ job_advance(struct job *j, const struct options *o, long long now)
 			if (rc == SSH_AGAIN)
 				return;
 			if (rc != SSH_OK) {
-				fail_ssh(j);
+				job_fail_ssh(j);
 				continue;
 			}
 			j->state = J_EXEC;
@@ -698,7 +518,7 @@ job_advance(struct job *j, const struct options *o, long long now)
 			if (rc == SSH_AGAIN)
 				return;
 			if (rc != SSH_OK) {
-				fail_ssh(j);
+				job_fail_ssh(j);
 				continue;
 			}
 			/* The command reads no input: stdin at EOF, as ssh -n. */

@@ -25,7 +25,7 @@ ping_start(struct job *j, long long now)
 	int rc, fd;
 
 	j->started = now;
-	j->deadline = now + j->connect_timeout_ms;
+	j->deadline = j->connect_timeout_ms ? now + j->connect_timeout_ms : 0;
 	hints.ai_socktype = SOCK_STREAM;
 	snprintf(port, sizeof port, "%d", j->port);
 	if ((rc = getaddrinfo(j->target, port, &hints, &ai)) != 0) {

@@ -84,8 +84,8 @@ CONF
 groups:
   web: {hosts: [h001, h002], timeout: 5s}
 CONF
-	run herd exec -c "$T/c.yaml" -F "$FLEET_SSH_CONFIG" --dry-run 'uname -r' -g web \
-	    -l someone nohost:2200
+	run herd exec -c "$T/c.yaml" -F "$FLEET_SSH_CONFIG" --dry-run -g web \
+	    -l someone -w nohost:2200 'uname -r'
 	assert_success
 	# the fleet's address and port of each host (port 22 unless a second
 	# fleet shares the namespace)
@@ -100,6 +100,7 @@ on 3 hosts:
 }
 
 @test "the remote command's stdin is at EOF: cat ends at once" {
+	printf 'H\th001\n' >"$T/hosts"
 	run --separate-stderr herd-run -F "$FLEET_SSH_CONFIG" --timeout 5s -f "$T/hosts" \
 	    cat
 	grep -P '^R\t[^\t]*\th001\t' <<<"$output" | grep -qP '\th001\tok\t0\t'

@@ -101,6 +101,26 @@ known_name() {
 	    "$FLEET_ROLES_FILE"
 }
 
+# known_hosts_without HOST: the fleet's known_hosts less HOST's line, found by
+# its names, so whatever address and port the fleet got.
+known_hosts_without() {
+	awk -v a="$(known_name "$1")" -v h="$1" '{
+		n = split($1, names, ",")
+		for (i = 1; i <= n; i++)
+			if (names[i] == a || names[i] == h || index(names[i], "[" h "]:") == 1)
+				next
+		print
+	}' "$FLEET_KNOWN_HOSTS"
+}
+
+# shq WORD: WORD as herd quotes it for sh (in hints).
+shq() {
+	case $1 in
+	*[!A-Za-z0-9_./=:,@+%-]*) printf "'%s'" "$1" ;;
+	*) printf '%s' "$1" ;;
+	esac
+}
+
 # addr HOST: HOST's address.
 addr() {
 	awk -v h="$1" '$1 == h { print $2 }' "$FLEET_ROLES_FILE"
@@ -304,8 +324,8 @@ type_line() {
 	hosts h001 refused
 	hr behave
 	assert_failure 1
-	hosts h001 hang
-	hr --timeout 1s behave
+	printf 'H\th001\nH\thang\t\t\t\t\t\t200\n' >"$T/hosts"
+	hr behave
 	assert_failure 1
 	assert_equal "$(counts)" "1 0 0 1"
 	hosts
@@ -359,12 +379,15 @@ usage: herd-run [options] [--] COMMAND..."
 # --- ssh_config and the ssh options ------------------------------------------------------
 
 @test "-F: HostName, User, Port, IdentityFile of ssh_config; H record port and user win" {
-	hosts h001 refused silent
-	hr --connect-timeout 1s 'echo $FLEET_HOST $(id -un)'
+	hosts h001 refused
+	hr 'echo $FLEET_HOST $(id -un)'
 	assert_equal "$(result h001)" "ok|0|h001 $FLEET_USER\\n|||"
 	# refused and silent only differ from h001 by their Port
 	assert_equal "$(result refused)" 'failed||||connect: connection refused|check that sshd is running and listening on that port'
-	assert_equal "$(result silent)" 'failed||||connect: timed out after 1s|host down, or the port filtered or not speaking SSH? raise --connect-timeout if it is just slow'
+	# (a connect timeout is said as it was given)
+	hosts silent
+	hr --connect-timeout 250ms true
+	assert_equal "$(result silent)" 'failed||||connect: timed out after 250ms|host down, or the port filtered or not speaking SSH? raise --connect-timeout if it is just slow'
 	# H record: name h002, address h001 (looked up in ssh_config), user herdfleetpw
 	printf 'H\th002\th001\t\t%s\n' "$FLEET_PW_USER" >"$T/hosts"
 	hr 'echo $FLEET_HOST $(id -un)'
@@ -400,8 +423,10 @@ usage: herd-run [options] [--] COMMAND..."
 	assert_equal "$(result x)" "failed||||auth: permission denied for $FLEET_USER@$(addr h001) (tried keys)|check the user and that the key is in the host's authorized_keys; try ssh -v"
 	hr -i "$FLEET_KEY" -p "$port" true
 	assert_equal "$(result x)" "failed||||auth: permission denied for root@$(addr h001) (tried keys)|check the user and that the key is in the host's authorized_keys; try ssh -v"
-	hr -i "$FLEET_KEY" -l "$FLEET_USER" true
-	assert_equal "$(result x)" "failed||||unknown key: $(addr h001) is not in $FLEET_KNOWN_HOSTS|verify the key once with ssh, or add it with --accept-new"
+	# without -p, port 22 (where a fleet may be or not: --dry-run says it)
+	hr -i "$FLEET_KEY" -l "$FLEET_USER" --dry-run true
+	assert_success
+	assert_line "  x  $FLEET_USER@$(addr h001):22  timeout 30s"
 }
 
 @test "ProxyJump in ssh_config: h002 reached through h001" {
@@ -417,13 +442,55 @@ usage: herd-run [options] [--] COMMAND..."
 	hr 'echo $FLEET_HOST; behave'
 	assert_failure 1
 	assert_equal "$(result h003)" 'ok|0|h003\nhello from fleet\n|||'
-	run awk -F '\t' '$1 == "R" && $3 == "h002" { print $4, ($10 ~ /^disconnected: /) }' <<<"$output"
-	assert_output "failed 1"
+	assert_equal "$(result h002)" "failed||||proxy: $FLEET_USER@$(addr authfail): Permission denied (publickey).|the ProxyJump through authfail failed; try ssh -v -J authfail $(addr h002)"
 	no_fleet_procs
 }
 
+@test "ProxyJump: a jump that fails gives ssh's own message, not a dropped connection" {
+	sed '/^Host h002$/a\  ProxyJump refused' "$FLEET_SSH_CONFIG" >"$T/jump.cfg"
+	CFG=$T/jump.cfg
+	hosts h002
+	hr true
+	assert_failure 1
+	assert_equal "$stderr" ""
+	port=$(awk '$1 == "refused" { print $3 }' "$FLEET_ROLES_FILE")
+	assert_equal "$(result h002)" "failed||||proxy: ssh: connect to host $(addr refused) port $port: Connection refused|the ProxyJump through refused failed; try ssh -v -J refused $(addr h002)"
+	# through a jump that works, to a port where nothing listens: why, not
+	# ssh's last words "stdio forwarding failed" (why is said at LogLevel INFO,
+	# the default, not the fleet's ERROR)
+	{
+		echo 'LogLevel INFO'
+		sed '/^Host refused$/a\  ProxyJump h001' "$FLEET_SSH_CONFIG"
+	} >"$T/jump.cfg"
+	hosts refused
+	hr true
+	assert_equal "$(result refused)" "failed||||proxy: channel 0: open failed: connect failed: Connection refused|the ProxyJump through h001 failed; try ssh -v -J h001 $(addr refused)"
+	# a name that does not resolve (no resolver in the test namespace)
+	[ "${HERD_TEST_NETNS:-}" = 1 ] || return 0
+	sed '/^Host h002$/a\  ProxyJump nowhere.invalid' "$FLEET_SSH_CONFIG" >"$T/jump.cfg"
+	hosts h002
+	hr true
+	assert_regex "$(result h002)" "^failed\|\|\|\|proxy: ssh: Could not resolve hostname nowhere.invalid: .*\|the ProxyJump through nowhere.invalid failed"
+}
+
+@test "%% in UserKnownHostsFile is a % once: the file herd names is the one libssh reads" {
+	mkdir "$T/kh%d"
+	cp "$FLEET_KNOWN_HOSTS" "$T/kh%d/known_hosts"
+	sed "s#UserKnownHostsFile .*#UserKnownHostsFile $T/kh%%d/known_hosts#" "$FLEET_SSH_CONFIG" >"$T/kh.cfg"
+	CFG=$T/kh.cfg
+	hosts h001 unknownkey
+	hr behave
+	assert_equal "$(result h001)" 'ok|0|hello from fleet\n|||'
+	assert_equal "$(result unknownkey)" "failed||||unknown key: $(known_name unknownkey) is not in $T/kh%d/known_hosts|verify the key once with ssh, or add it with --accept-new"
+	# --accept-new writes there too
+	hr --accept-new behave
+	assert_success
+	assert_equal "$(wc -l <"$T/kh%d/known_hosts")" $(($(wc -l <"$FLEET_KNOWN_HOSTS") + 1))
+}
+
 @test "UserKnownHostsFile of ssh_config is the one checked" {
-	grep -v "^$(addr h001)\|^h001," "$FLEET_KNOWN_HOSTS" >"$T/known_hosts"
+	known_hosts_without h001 >"$T/known_hosts"
+	assert_equal "$(wc -l <"$T/known_hosts")" $(($(wc -l <"$FLEET_KNOWN_HOSTS") - 1))
 	sed "s#UserKnownHostsFile .*#UserKnownHostsFile $T/known_hosts#" "$FLEET_SSH_CONFIG" >"$T/kh.cfg"
 	CFG=$T/kh.cfg
 	hosts h001 h002
@@ -465,8 +532,9 @@ usage: herd-run [options] [--] COMMAND..."
 	assert_failure 1
 	assert_equal "$(result silent)" 'failed||||connect: timed out after 1s|host down, or the port filtered or not speaking SSH? raise --connect-timeout if it is just slow'
 	assert_equal "$(result h001)" 'ok|0|hello from fleet\n|||'
-	hr --connect-timeout 2s behave
-	assert_equal "$(result silent)" 'failed||||connect: timed out after 2s|host down, or the port filtered or not speaking SSH? raise --connect-timeout if it is just slow'
+	hosts silent
+	hr --connect-timeout 300ms behave
+	assert_equal "$(result silent)" 'failed||||connect: timed out after 300ms|host down, or the port filtered or not speaking SSH? raise --connect-timeout if it is just slow'
 }
 
 @test "ssh-agent: the key from the agent, none on disk" {
@@ -547,7 +615,7 @@ usage: herd-run [options] [--] COMMAND..."
 	assert_equal "$stderr" "herd-run: --ask-pass needs a terminal to ask on"
 	run --separate-stderr setsid -w herd-run -F "$CFG" -f "$T/hosts" --ask-become-pass true </dev/null
 	assert_failure 2
-	assert_equal "$stderr" "herd-run: --ask-become-pass needs a terminal to ask on"
+	assert_equal "$stderr" "herd-run: --ask-become-pass needs a terminal to ask on (or --become-pass-file, or HERD_BECOME_PASS)"
 }
 
 # --- host keys ------------------------------------------------------------------------------
@@ -591,7 +659,7 @@ usage: herd-run [options] [--] COMMAND..."
 	sed "s#UserKnownHostsFile .*#UserKnownHostsFile $T/known_hosts#" "$FLEET_SSH_CONFIG" >"$T/kh.cfg"
 	CFG=$T/kh.cfg
 	hosts changedkey
-	want="failed||||changed key: the host key of $(known_name changedkey) does not match $T/known_hosts; possible man-in-the-middle attack, refusing to connect|if the change is expected, remove the old key with ssh-keygen -R and connect again"
+	want="failed||||changed key: the host key of $(known_name changedkey) does not match $T/known_hosts; possible man-in-the-middle attack, refusing to connect|if the change is expected, remove the old key with ssh-keygen -R $(shq "$(known_name changedkey)") -f $T/known_hosts and connect again"
 	for opts in "" --insecure --accept-new "--insecure --accept-new"; do
 		hr $opts behave
 		assert_failure 1
@@ -655,7 +723,7 @@ limited() {
 }
 
 @test "host keys: a bad known_hosts line for the host fails closed, not as unknown" {
-	grep -v "^$(known_name h001) " "$FLEET_KNOWN_HOSTS" | grep -v "^\[$(addr h001)\]" >"$T/known_hosts" || :
+	known_hosts_without h001 >"$T/known_hosts"
 	printf '%s ssh-ed25519 AAAA-not-base64\n' "$(known_name h001)" >>"$T/known_hosts"
 	sed "s#UserKnownHostsFile .*#UserKnownHostsFile $T/known_hosts#" "$FLEET_SSH_CONFIG" >"$T/kh.cfg"
 	CFG=$T/kh.cfg
@@ -663,7 +731,7 @@ limited() {
 	hr --accept-new 'echo RAN'
 	assert_failure 1
 	refute_output --partial 'RAN\n'
-	assert_regex "$(result h001)" "^failed\|\|\|\|host key check failed: $T/known_hosts:1(: bad entry for | lists )$(addr h001)"
+	assert_regex "$(result h001)" "^failed\|\|\|\|host key check failed: $T/known_hosts:[0-9]+(: bad entry for | lists )$(addr h001)"
 }
 
 @test "host keys: --accept-new creates known_hosts 0600 in a 0700 directory, whatever the umask" {
@@ -679,12 +747,11 @@ limited() {
 # --- timeouts, interrupts, pipes ---------------------------------------------------------------
 
 @test "--timeout: status timeout, the remote command is really stopped" {
-	hosts hang h001
-	hr --timeout 1s behave
+	hosts hang
+	hr --timeout 300ms behave
 	assert_failure 1
-	assert_equal "$(result hang)" 'timeout|||[herd: remote command killed by signal TERM]\n|timed out after 1s; the remote command was stopped|'
-	assert_equal "$(result h001)" 'ok|0|hello from fleet\n|||'
-	assert_equal "$(counts)" "1 0 0 1"
+	assert_equal "$(result hang)" 'timeout|||[herd: remote command killed by signal TERM]\n|timed out after 300ms; the remote command was stopped|'
+	assert_equal "$(counts)" "0 0 0 1"
 	no_fleet_procs
 }
 
@@ -700,20 +767,23 @@ limited() {
 }
 
 @test "timeouts: the H record's, the config's, and --timeout 0 for none" {
-	printf 'H\thang\t\t\t\t\t\t1000\n' >"$T/hosts"
+	# a timeout the user did not give says where it comes from
+	printf 'H\thang\t\t\t\t\t\t300\n' >"$T/hosts"
 	hr behave
-	assert_equal "$(result hang)" 'timeout|||[herd: remote command killed by signal TERM]\n|timed out after 1s; the remote command was stopped|'
-	printf 'defaults:\n  timeout: 1s\n  connect_timeout: 1s\n' >"$T/herd.yaml"
-	hosts h001 silent
-	hr -c "$T/herd.yaml" 'sleep 1.5; echo done'
-	assert_equal "$(result h001)" 'timeout|||[herd: remote command killed by signal TERM]\n|timed out after 1s; the remote command was stopped|'
-	assert_equal "$(result silent)" 'failed||||connect: timed out after 1s|host down, or the port filtered or not speaking SSH? raise --connect-timeout if it is just slow'
+	assert_equal "$(result hang)" "timeout|||[herd: remote command killed by signal TERM]\\n|timed out after 300ms; the remote command was stopped|300ms is the host's own timeout (from its group in the config): raise it there or with --timeout, or --timeout 0 for none"
+	printf 'defaults:\n  timeout: 300ms\n  connect_timeout: 300ms\n' >"$T/herd.yaml"
 	hosts h001
-	hr -c "$T/herd.yaml" --timeout 0 'sleep 1.5; echo done'
+	hr -c "$T/herd.yaml" --connect-timeout 1m 'sleep 3; echo done'
+	assert_equal "$(result h001)" "timeout|||[herd: remote command killed by signal TERM]\\n|timed out after 300ms; the remote command was stopped|300ms is defaults.timeout of the config: raise it there or with --timeout, or --timeout 0 for none"
+	hosts silent
+	hr -c "$T/herd.yaml" true
+	assert_equal "$(result silent)" 'failed||||connect: timed out after 300ms|host down, or the port filtered or not speaking SSH? raise --connect-timeout if it is just slow'
+	hosts h001
+	hr -c "$T/herd.yaml" --connect-timeout 1m --timeout 0 'sleep 0.6; echo done'
 	assert_success
 	assert_equal "$(result h001)" 'ok|0|done\n|||'
-	printf 'H\th001\t\t\t\t\t\t1000\n' >"$T/hosts"
-	hr --timeout 0 'sleep 1.5; echo done'
+	printf 'H\th001\t\t\t\t\t\t300\n' >"$T/hosts"
+	hr --timeout 0 'sleep 0.6; echo done'
 	assert_success
 	assert_equal "$(result h001)" 'ok|0|done\n|||'
 	no_fleet_procs
@@ -748,9 +818,9 @@ started.h002"
 }
 
 @test "SIGPIPE: a reader that goes away is no error (herd-run | head -1)" {
-	# h001 is written at once, h002 a second later, when head is long gone
+	# h001 is written at once, h002 later, when head is long gone
 	hosts h001 h002
-	cmd='[ $FLEET_HOST = h001 ] || sleep 1; behave'
+	cmd='[ $FLEET_HOST = h001 ] || sleep 0.3; behave'
 	run bash -c 'herd-run -F "$1" -f "$2" "$4" 2>"$3/err" | head -1; echo "${PIPESTATUS[0]}"' \
 	    sh "$CFG" "$T/hosts" "$T" "$cmd"
 	assert_output "#herd-records 1
@@ -810,7 +880,35 @@ started.h002"
 	hosts sudopw
 	hr --sudo 'id -u'
 	assert_failure 1
-	assert_equal "$(result sudopw)" 'nonzero|1||sudo: a password is required\n||'
+	assert_equal "$(result sudopw)" 'nonzero|1||sudo: a password is required\n||sudo wants a password on this host: use --ask-become-pass (or --become-pass-file)'
+}
+
+@test "--become-pass-file and HERD_BECOME_PASS: the sudo password without a terminal" {
+	[ "$FLEET_HAS_SUDO" = 1 ] || skip "no sudo on the fleet (not root)"
+	command -v setsid >/dev/null || skip "setsid is not installed"
+	hosts sudopw h001
+	printf '%s\n' "$FLEET_PASSWORD" >"$T/pass"
+	chmod 600 "$T/pass"
+	run --separate-stderr setsid -w herd-run -F "$CFG" -f "$T/hosts" --become-pass-file "$T/pass" 'id -u' </dev/null
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(result sudopw)" 'ok|0|0\n|||'
+	assert_equal "$(result h001)" 'ok|0|0\n|||'
+	refute_output --partial "$FLEET_PASSWORD"
+	HERD_BECOME_PASS=$FLEET_PASSWORD run --separate-stderr setsid -w herd-run -F "$CFG" -f "$T/hosts" --ask-become-pass 'id -u' </dev/null
+	assert_success
+	assert_equal "$(result sudopw)" 'ok|0|0\n|||'
+	HERD_BECOME_PASS=not-it run --separate-stderr setsid -w herd-run -F "$CFG" -f "$T/hosts" --ask-become-pass 'id -u' </dev/null
+	assert_failure 1
+	run awk -F '\t' '$1 == "R" && $3 == "sudopw" { print $4 "|" $5 "|" $10 "|" $11 }' <<<"$output"
+	assert_output 'failed||sudo: incorrect password (--ask-become-pass)|check the become password; sudo refused it'
+	# a file others can read is refused, as ssh refuses such a key
+	chmod 640 "$T/pass"
+	run --separate-stderr herd-run -F "$CFG" -f "$T/hosts" --become-pass-file "$T/pass" true
+	assert_failure 2
+	assert_equal "$output" ""
+	assert_equal "$stderr" "herd-run: --become-pass-file: $T/pass: permissions 0640 are too open; chmod 600 it"
+	no_fleet_procs
 }
 
 @test "--ask-become-pass: sudo with a password on sudopw, never echoed nor recorded" {
@@ -881,8 +979,7 @@ started.h002"
 	yes 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ. |
 	    head -c "$FLEET_BIG_BYTES" >"$T/expected"
 	cmp "$T/expected" "$T/stdout"
-	run cat "$T/out"
-	assert_equal "$(counts)" "1 0 0 0"
+	assert_equal "$(awk -F '\t' '$1 == "E" { print $4, $5, $6, $7 }' "$T/out")" "1 0 0 0"
 }
 
 @test "--max-output 1M: truncated with a marker, memory stays bounded" {
@@ -910,7 +1007,7 @@ started.h002"
 	all=$(cut -d' ' -f3 "$T/measure.all")
 	echo "maxrss KiB: small $small, big with 1M $big, big kept $all" >&2
 	[ $((big - small)) -lt $((FLEET_BIG_BYTES / 1024)) ]
-	[ $((all - big)) -gt $((FLEET_BIG_BYTES / 1024)) ]
+	[ $((all - small)) -gt $((FLEET_BIG_BYTES / 1024)) ]
 }
 
 @test "--max-output is per stream; the default is 16 MiB" {
@@ -945,19 +1042,84 @@ started.h002"
 	assert_line --partial "bad utf8 $rep$rep end"
 }
 
+@test "10 hosts of 10 MiB at once: memory stays within 1.3 times the output held" {
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0"
+	hosts h001
+	measure herd-run -F "$CFG" -f "$T/hosts" behave >/dev/null 2>"$T/measure.small"
+	for i in $(seq -w 1 10); do printf 'H\tbig%s\tbig\n' "$i"; done >"$T/hosts"
+	measure herd-run -F "$CFG" -f "$T/hosts" behave >"$T/out" 2>"$T/measure.big"
+	# (the file is read by awk: 100 MB in a shell variable would take minutes)
+	assert_equal "$(awk -F '\t' '$1 == "E" { print $4, $5, $6, $7 }' "$T/out")" "10 0 0 0"
+	# every output complete: 163840 lines, each LF escaped as \n in the record
+	assert_equal "$(awk -F '\t' '$1 == "R" { print length($8) }' "$T/out" | sort -u)" \
+	    $((FLEET_BIG_BYTES + 163840))
+	small=$(cut -d' ' -f3 "$T/measure.small")
+	big=$(cut -d' ' -f3 "$T/measure.big")
+	held=$((10 * FLEET_BIG_BYTES / 1024))
+	echo "maxrss KiB: small $small, 10 x 10 MiB $big, output $held" >&2
+	[ $((big - small)) -le $((held * 13 / 10)) ]
+}
+
+@test "--max-total-output: the output all hosts hold at once stays within it" {
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0"
+	hosts h001
+	measure herd-run -F "$CFG" -f "$T/hosts" behave >/dev/null 2>"$T/measure.small"
+	printf 'H\tbig%d\tbig\n' 1 2 3 4 >"$T/hosts"
+	measure herd-run -F "$CFG" -f "$T/hosts" --max-total-output 1M behave >"$T/out" \
+	    2>"$T/measure.big"
+	assert_equal "$(awk -F '\t' '$1 == "E" { print $4, $5, $6, $7 }' "$T/out")" "4 0 0 0"
+	yes 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ. |
+	    head -c "$FLEET_BIG_BYTES" >"$T/expected"
+	for h in big1 big2 big3 big4; do
+		rec-get -w 2=$h R 7 <"$T/out" >"$T/stdout"
+		marker=$(tail -n 1 "$T/stdout")
+		assert_regex "$marker" '^\[herd: output truncated: [0-9]+ bytes dropped, beyond --max-total-output for all hosts at once\]$'
+		dropped=$(tr -dc 0-9 <<<"$marker")
+		kept=$(($(wc -c <"$T/stdout") - ${#marker} - 2))
+		assert_equal $((kept + dropped)) "$FLEET_BIG_BYTES"
+		[ "$kept" -le 1048576 ]
+		cmp <(head -c "$kept" "$T/stdout") <(head -c "$kept" "$T/expected")
+	done
+	small=$(cut -d' ' -f3 "$T/measure.small")
+	big=$(cut -d' ' -f3 "$T/measure.big")
+	echo "maxrss KiB: small $small, 4 x 10 MiB within 1M $big" >&2
+	[ $((big - small)) -lt $((FLEET_BIG_BYTES / 1024)) ]
+	hr --max-total-output 1x true
+	assert_failure 2
+	assert_equal "$stderr" "herd-run: --max-total-output: expected a size such as 16M, got 1x"
+}
+
+@test "a host whose H record comes twice runs once, and is passed on once" {
+	printf 'H\th001\nH\th002\nH\th001\t%s\n' "$(addr h002)" >"$T/hosts"
+	hr 'echo $FLEET_HOST'
+	assert_success
+	assert_equal "$(counts)" "2 0 0 0"
+	assert_equal "$(result h001)" 'ok|0|h001\n|||'
+	assert_equal "$(printf '%s\n' "$output" | grep -c '^H')" 2
+	assert_equal "$(printf '%s\n' "$output" | grep -c '^R')" 2
+}
+
+@test "a write error on the output: exit 3, saying so" {
+	hosts h001
+	run --separate-stderr bash -c 'exec herd-run -F "$1" -f "$2" behave >/dev/full' sh \
+	    "$CFG" "$T/hosts"
+	assert_failure 3
+	assert_equal "$stderr" "herd-run: writing the output: No space left on device"
+	no_fleet_procs
+}
+
 # --- failure classes -----------------------------------------------------------------------
 
 @test "failures: refused, auth, unknown key, changed key, timeout, disconnected" {
-	hosts refused authfail unknownkey changedkey silent disconnect h001
-	hr --connect-timeout 1s behave
+	hosts refused authfail unknownkey changedkey disconnect h001
+	hr behave
 	assert_failure 1
 	assert_equal "$stderr" ""
 	assert_equal "$(result refused)" 'failed||||connect: connection refused|check that sshd is running and listening on that port'
 	assert_equal "$(result authfail)" "failed||||auth: permission denied for $FLEET_USER@$(addr authfail) (tried keys)|check the user and that the key is in the host's authorized_keys; try ssh -v"
 	assert_equal "$(result unknownkey)" "failed||||unknown key: $(known_name unknownkey) is not in $FLEET_KNOWN_HOSTS|verify the key once with ssh, or add it with --accept-new"
-	assert_equal "$(result changedkey)" "failed||||changed key: the host key of $(known_name changedkey) does not match $FLEET_KNOWN_HOSTS; possible man-in-the-middle attack, refusing to connect|if the change is expected, remove the old key with ssh-keygen -R and connect again"
-	assert_equal "$(result silent)" 'failed||||connect: timed out after 1s|host down, or the port filtered or not speaking SSH? raise --connect-timeout if it is just slow'
-	assert_equal "$(counts)" "1 0 6 0"
+	assert_equal "$(result changedkey)" "failed||||changed key: the host key of $(known_name changedkey) does not match $FLEET_KNOWN_HOSTS; possible man-in-the-middle attack, refusing to connect|if the change is expected, remove the old key with ssh-keygen -R $(shq "$(known_name changedkey)") -f $FLEET_KNOWN_HOSTS and connect again"
+	assert_equal "$(counts)" "1 0 5 0"
 	run awk -F '\t' '$1 == "R" && $3 == "disconnect" { print $4 "|" $5 "|" $8 "|" $9 "|" ($10 ~ /^disconnected: /) "|" $11 }' <<<"$output"
 	assert_output 'failed||partial\n||1|sshd dropped the connection (MaxStartups, reboot, OOM?)'
 	no_fleet_procs
@@ -1013,7 +1175,7 @@ started.h002"
 	assert_equal "$(cat "$BATS_FILE_TMPDIR/defaults.err")" ""
 	run cat "$BATS_FILE_TMPDIR/defaults.out"
 	assert_equal "$(result silent)" 'failed||||connect: timed out after 10s|host down, or the port filtered or not speaking SSH? raise --connect-timeout if it is just slow'
-	assert_equal "$(result hang)" 'timeout|||[herd: remote command killed by signal TERM]\n|timed out after 30s; the remote command was stopped|'
+	assert_equal "$(result hang)" 'timeout|||[herd: remote command killed by signal TERM]\n|timed out after 30s; the remote command was stopped|30s is the default timeout: raise it with --timeout or defaults.timeout in the config, or --timeout 0 for none'
 	run "$TESTS/fleet/fleet-procs" "$F200" 3
 	assert_output ""
 }
