@@ -250,20 +250,16 @@ cmd_config(const char *opt_config, int argc, char **argv)
 {
 	struct herd_config cfg;
 	char *path, *summary;
-	size_t i;
-	int must;
+	int must, rc;
 
 	if (argc != 1 || (strcmp(argv[0], "validate") && strcmp(argv[0], "export")))
 		herd_usage_exit(usage);
 	path = herd_conf_locate(opt_config, &must);
-	if (herd_conf_load(&cfg, path, must) < 0) {
-		for (i = 0; i < cfg.errors.n; i++)
-			fprintf(stderr, "%s\n", cfg.errors.v[i]);
-		fprintf(stderr, "herd-select: %zu error%s in the configuration\n",
-		    cfg.errors.n, cfg.errors.n == 1 ? "" : "s");
+	if ((rc = herd_conf_load(&cfg, path, must)) < 0) {
+		herd_conf_print_errors(&cfg, rc);
 		herd_conf_free(&cfg);
 		free(path);
-		return HERD_EXIT_USAGE;
+		return rc == -2 ? HERD_EXIT_RUNTIME : HERD_EXIT_USAGE;
 	}
 	if (!strcmp(argv[0], "export")) {
 		/* a write error is reported at exit, as for every output */

@@ -91,6 +91,16 @@ top(struct herd_walk *w, yaml_node_t *root)
 	}
 }
 
+/* Messages quote the file's name, which may hold anything. */
+static void
+add_safe(struct herd_config *cfg, const char *msg)
+{
+	char *safe = herd_safe(msg);
+
+	herd_strv_add(&cfg->errors, safe);
+	free(safe);
+}
+
 static void __attribute__((format(printf, 2, 3)))
 add_error(struct herd_config *cfg, const char *fmt, ...)
 {
@@ -99,10 +109,30 @@ add_error(struct herd_config *cfg, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) >= 0) {
-		herd_strv_add(&cfg->errors, msg);
+		add_safe(cfg, msg);
 		free(msg);
 	}
 	va_end(ap);
+}
+
+/*
+ * The file could not be read for a reason of the system's (descriptors,
+ * memory, I/O), not of the user's: -2, and the programs exit
+ * HERD_EXIT_RUNTIME.
+ */
+static int
+system_error(struct herd_config *cfg, const char *file, int err)
+{
+	add_error(cfg, "%s: %s", file, strerror(err));
+	return -2;
+}
+
+/* Why a file cannot be opened that is the user's to fix: the file named. */
+static int
+users_error(int err)
+{
+	return err == ENOENT || err == ENOTDIR || err == EISDIR || err == EACCES ||
+	    err == EPERM || err == ELOOP || err == ENAMETOOLONG;
 }
 
 /* The line and column of a byte offset in f, counting UTF-8 characters. */
@@ -144,25 +174,37 @@ syntax_error(struct herd_config *cfg, const char *file, FILE *f, yaml_parser_t *
 		herd_buf_addf(&b, " (0x%02x)", (unsigned)p->problem_value);
 	if (p->context)
 		herd_buf_addf(&b, " (%s at line %zu)", p->context, p->context_mark.line + 1);
-	herd_strv_add(&cfg->errors, b.p);
+	add_safe(cfg, b.p);
 	herd_buf_free(&b);
 }
 
-/* A second document in the file is an error, not silently ignored. */
-static void
+/* The parser failed: a syntax error (-1), or the system's (-2). */
+static int
+load_failed(struct herd_config *cfg, const char *file, FILE *f, yaml_parser_t *p)
+{
+	if (p->error == YAML_MEMORY_ERROR || ferror(f))
+		return system_error(cfg, file, ferror(f) ? errno : ENOMEM);
+	syntax_error(cfg, file, f, p);
+	return -1;
+}
+
+/* A second document in the file is an error (-1), not silently ignored. */
+static int
 second_document(struct herd_config *cfg, const char *file, FILE *f,
     yaml_parser_t *p)
 {
 	yaml_document_t doc;
+	int rc = 0;
 
-	if (!yaml_parser_load(p, &doc)) {
-		syntax_error(cfg, file, f, p);
-		return;
-	}
-	if (yaml_document_get_root_node(&doc))
+	if (!yaml_parser_load(p, &doc))
+		return load_failed(cfg, file, f, p);
+	if (yaml_document_get_root_node(&doc)) {
 		add_error(cfg, "%s:%zu:%zu: only one YAML document is allowed", file,
 		    doc.start_mark.line + 1, doc.start_mark.column + 1);
+		rc = -1;
+	}
 	yaml_document_delete(&doc);
+	return rc;
 }
 
 char *
@@ -189,6 +231,7 @@ herd_conf_load(struct herd_config *cfg, const char *path, int must_exist)
 	struct stat st;
 	FILE *f;
 	size_t i;
+	int rc = -1;
 
 	memset(cfg, 0, sizeof *cfg);
 	for (i = 0; i < herd_conf_nsections; i++)
@@ -199,6 +242,8 @@ herd_conf_load(struct herd_config *cfg, const char *path, int must_exist)
 	if (!(f = fopen(path, "r"))) {
 		if (errno == ENOENT && !must_exist)
 			return 0;
+		if (!users_error(errno))
+			return system_error(cfg, path, errno);
 		add_error(cfg, "%s: %s", path, strerror(errno));
 		return -1;
 	}
@@ -211,37 +256,48 @@ herd_conf_load(struct herd_config *cfg, const char *path, int must_exist)
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_file(&parser, f);
 	if (!yaml_parser_load(&parser, &doc)) {
-		syntax_error(cfg, path, f, &parser);
+		rc = load_failed(cfg, path, f, &parser);
 	} else {
 		if ((root = yaml_document_get_root_node(&doc)))
 			top(&w, root);
 		yaml_document_delete(&doc);
-		/* A second document in the file is an error, not silently ignored. */
 		if (!cfg->errors.n)
-			second_document(cfg, path, f, &parser);
+			rc = second_document(cfg, path, f, &parser);
 	}
 	yaml_parser_delete(&parser);
 	fclose(f);
-	return cfg->errors.n ? -1 : 0;
+	return cfg->errors.n ? rc : 0;
 }
 
 void
 herd_conf_load_or_die(struct herd_config *cfg, const char *opt)
 {
-	int must;
+	int must, rc;
 	char *path = herd_conf_locate(opt, &must);
-	size_t i;
 
-	if (herd_conf_load(cfg, path, must) < 0) {
-		for (i = 0; i < cfg->errors.n; i++)
-			fprintf(stderr, "%s\n", cfg->errors.v[i]);
-		fprintf(stderr, "%s: %zu error%s in the configuration\n", getprogname(),
-		    cfg->errors.n, cfg->errors.n == 1 ? "" : "s");
+	if ((rc = herd_conf_load(cfg, path, must)) < 0) {
+		herd_conf_print_errors(cfg, rc);
 		herd_conf_free(cfg);
 		free(path);
-		exit(HERD_EXIT_USAGE);
+		exit(rc == -2 ? HERD_EXIT_RUNTIME : HERD_EXIT_USAGE);
 	}
 	free(path);
+}
+
+void
+herd_conf_print_errors(const struct herd_config *cfg, int rc)
+{
+	size_t i;
+
+	if (rc == -2) {
+		for (i = 0; i < cfg->errors.n; i++)
+			fprintf(stderr, "%s: %s\n", getprogname(), cfg->errors.v[i]);
+		return;
+	}
+	for (i = 0; i < cfg->errors.n; i++)
+		fprintf(stderr, "%s\n", cfg->errors.v[i]);
+	fprintf(stderr, "%s: %zu error%s in the configuration\n", getprogname(),
+	    cfg->errors.n, cfg->errors.n == 1 ? "" : "s");
 }
 
 void

@@ -91,9 +91,15 @@ struct herd_config {
 
 /* Which file to load: -c FILE, $HERD_CONFIG, XDG default; *must_exist set when named. */
 char *herd_conf_locate(const char *opt, int *must_exist);
-/* Load a config; on errors cfg->errors is non-empty. Returns 0 or -1. */
+/*
+ * Load a config: 0, or -1 with errors in cfg->errors, or -2 when the system
+ * failed to read it (descriptors, memory, I/O): a runtime error.
+ */
 int herd_conf_load(struct herd_config *, const char *path, int must_exist);
-/* Load as the programs do (-c FILE or the default); print errors and exit 2 on failure. */
+/* Print the errors of herd_conf_load's rc: each, then a count when -1. */
+void herd_conf_print_errors(const struct herd_config *, int rc);
+/* Load as the programs do (-c FILE or the default); on errors print them and
+ * exit 2, or HERD_EXIT_RUNTIME for the system's. */
 void herd_conf_load_or_die(struct herd_config *, const char *opt);
 void herd_conf_free(struct herd_config *);
 /* For config validate: "2 groups, 6 host entries, 1 recipe, ...", to free. */

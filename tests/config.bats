@@ -104,7 +104,7 @@ herd-select: $n error$s in the configuration"
 	assert_output 'herd-select: unknown group "web"'
 	run herd-select -t prod
 	assert_failure 2
-	assert_output "herd-select: no hosts selected: the selection matches no host"
+	assert_output 'herd-select: unknown tag "prod"'
 }
 
 @test "a config named by -c or \$HERD_CONFIG must exist (exit 2)" {
@@ -124,6 +124,24 @@ herd-select: 1 error in the configuration"
 	run herd-select -c adir list
 	assert_failure 2
 	assert_output "adir: Is a directory
+herd-select: 1 error in the configuration"
+}
+
+@test "a config the system fails to read is a runtime error (exit 3), not a config error" {
+	[ -r /proc/self/mem ] || skip "no /proc/self/mem"
+	# reading /proc/self/mem from offset 0 fails with EIO
+	for args in "config validate" "-a"; do
+		run herd-select -c /proc/self/mem $args
+		assert_failure 3
+		assert_output "herd-select: /proc/self/mem: Input/output error"
+	done
+}
+
+@test "a config file's name is sanitised in errors" {
+	cd "$BATS_TEST_TMPDIR"
+	run herd-select -c $'\e[31mred\u202e.yaml' -a
+	assert_failure 2
+	assert_output "^[[31mred<U+202E>.yaml: No such file or directory
 herd-select: 1 error in the configuration"
 }
 
