@@ -1,6 +1,7 @@
 /* herd-select: configured groups, tags and host patterns to H records. */
 #include <err.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,26 +11,36 @@
 #include "conf.h"
 
 static const char usage[] =
-    "usage: herd-select [-a] [-c FILE] [-g GROUP]... [-t TAGS]... [-f FILE]... [--json] [HOST...]\n"
+    "usage: herd-select [-a] [-c FILE] [-g GROUP]... [-t TAGS]... [-f FILE]... [-w HOSTS]...\n"
+    "                   [-x HOSTS]... [--pick N] [--json] [HOST...]\n"
     "       herd-select [-c FILE] list [--tags | --tag TAGS] [-g GROUP]... [--json]\n"
     "       herd-select [-c FILE] config validate | export\n"
     "\n"
     "  -a, --all          every configured host\n"
     "  -c, --config FILE  configuration file (default $HERD_CONFIG, then\n"
     "                     $XDG_CONFIG_HOME/herd/config.yaml)\n"
-    "  -f, --file FILE    read hosts from FILE, one per line, # comments; - is stdin\n"
+    "  -f, --hosts-file FILE\n"
+    "                     read hosts from FILE, one per line ([user@]host[:port] or\n"
+    "                     pssh's host[:port] user), # comments; - is stdin\n"
     "  -g, --group NAME   hosts of group NAME (repeatable, or a comma list)\n"
     "  -t, --tag TAGS     hosts with all of TAGS, comma separated; !tag excludes\n"
     "                     (repeated -t: any of the expressions)\n"
+    "  -w HOSTS           hosts, as a comma list: h001,web-[01-03],^FILE (pdsh);\n"
+    "                     -HOST excludes\n"
+    "  -x, --exclude HOSTS\n"
+    "                     leave out these hosts (names, ranges, globs, ^FILE)\n"
+    "      --pick N       N hosts of the selection at random\n"
     "      --json         JSON Lines instead of H records\n"
     "  -h, --help         this help\n"
     "\n"
     "HOST is [user@]name[:port], [user@][v6addr]:port, a glob over configured\n"
-    "hosts (web-*) or a range (web-[01-20], db[1-3,7]). See herd-select(1).\n";
+    "hosts (web-*), a range (web-[01-20], db[1-3,7]) or a comma list of them.\n"
+    "See herd-select(1).\n";
 
 static int json;
 static int all;
 static int list_tags;
+static long long pick;
 
 static void
 print_host(const struct herd_host *h)
@@ -38,6 +49,58 @@ print_host(const struct herd_host *h)
 		herd_json_print(stdout, herd_host_json(h));
 	else
 		herd_host_write(stdout, h);
+}
+
+/* Keep n hosts chosen at random (as clush --pick), in the order selected. */
+static void
+pick_hosts(struct herd_hostlist *l, size_t n)
+{
+	size_t *pos, i, j, t, kept = 0;
+	char *keep;
+
+	if (n >= l->n)
+		return;
+	pos = xcalloc(l->n, sizeof *pos);
+	keep = xcalloc(l->n, 1);
+	for (i = 0; i < l->n; i++)
+		pos[i] = i;
+	for (i = 0; i < n; i++) {	/* the first n of a Fisher-Yates shuffle */
+		j = i + arc4random_uniform((uint32_t)(l->n - i));
+		t = pos[i];
+		pos[i] = pos[j];
+		pos[j] = t;
+		keep[pos[i]] = 1;
+	}
+	for (i = 0; i < l->n; i++) {
+		if (keep[i])
+			l->h[kept++] = l->h[i];
+		else
+			herd_host_free(&l->h[i]);
+	}
+	l->n = kept;
+	free(pos);
+	free(keep);
+}
+
+/* -w as pdsh reads it: a comma list where -HOST excludes and ^FILE is a file. */
+static void
+add_w(struct herd_selector *sel, const char *list)
+{
+	struct herd_strv items = { 0 };
+	size_t i;
+
+	herd_range_split(&items, list);
+	if (!items.n)
+		errx(HERD_EXIT_USAGE, "-w: no host in \"%s\"", list);
+	for (i = 0; i < items.n; i++) {
+		if (!strcmp(items.v[i], "-"))
+			herd_strv_add(&sel->files, "-");
+		else if (items.v[i][0] == '-')
+			herd_strv_add(&sel->excludes, items.v[i] + 1);
+		else
+			herd_strv_add(&sel->patterns, items.v[i]);
+	}
+	herd_strv_free(&items);
 }
 
 static int
@@ -67,8 +130,11 @@ cmd_select(struct herd_config *cfg, struct herd_selector *sel)
 	}
 	if (hosts.n == 0) {
 		warnx("no hosts selected: the selection matches no host");
+		herd_hostlist_free(&hosts);
 		return HERD_EXIT_USAGE;
 	}
+	if (pick)
+		pick_hosts(&hosts, (size_t)pick);
 	if (!json)
 		herd_rec_header(stdout);
 	for (i = 0; i < hosts.n; i++)
@@ -281,14 +347,17 @@ cmd_config(const char *opt_config, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_TAGS, OPT_TAG };
+	enum { OPT_JSON = 256, OPT_TAGS, OPT_TAG, OPT_PICK };
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "exclude", required_argument, NULL, 'x' },
 		{ "file", required_argument, NULL, 'f' },
 		{ "group", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "hosts-file", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "pick", required_argument, NULL, OPT_PICK },
 		{ "tag", required_argument, NULL, 't' },
 		{ "tags", no_argument, NULL, OPT_TAGS },
 		{ NULL, 0, NULL, 0 },
@@ -299,7 +368,7 @@ main(int argc, char **argv)
 	int c, rc, i;
 
 	herd_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "ac:f:g:ht:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ac:f:g:ht:w:x:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a': all = 1; break;
 		case 'c': opt_config = optarg; break;
@@ -309,6 +378,13 @@ main(int argc, char **argv)
 			fputs(usage, stdout);
 			return HERD_EXIT_OK;
 		case 't': herd_strv_add(&sel.tags, optarg); break;
+		case 'w': add_w(&sel, optarg); break;
+		case 'x': herd_strv_add(&sel.excludes, optarg); break;
+		case OPT_PICK:
+			if (herd_parse_int(optarg, 1, INT32_MAX, &pick) < 0)
+				errx(HERD_EXIT_USAGE, "--pick: expected a number of hosts, got "
+				    "\"%s\"", herd_safe(optarg));
+			break;
 		case OPT_JSON: json = 1; break;
 		case OPT_TAGS: list_tags = 1; break;
 		default: herd_usage_exit(usage);

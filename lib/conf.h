@@ -119,6 +119,7 @@ struct herd_selector {
 	struct herd_strv tags;		/* -t expressions, ORed */
 	struct herd_strv patterns;	/* positional hosts, ranges, globs */
 	struct herd_strv files;		/* -f host files, "-" = stdin */
+	struct herd_strv excludes;	/* -x: removed from the selection last */
 };
 /* Every configured host once, group settings applied, groups and tags merged. */
 void herd_inventory(const struct herd_config *, struct herd_hostlist *);

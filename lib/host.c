@@ -53,17 +53,42 @@ herd_host_has_tag(const struct herd_host *h, const char *tag)
 	return herd_strv_has(&h->tags, tag);
 }
 
-static int
-bad_chars(const char *s, size_t n)
+/*
+ * A host's address reaches a shell through ssh_config's %h in a
+ * ProxyCommand: a name is letters, digits, '.', '-' and '_', and does not
+ * start with '-' (an option to nc or ssh there).
+ */
+static const char *
+name_error(const char *s, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		if (isspace((unsigned char)s[i]) || iscntrl((unsigned char)s[i]) ||
-		    (unsigned char)s[i] >= 0x80 ||
-		    strchr("@[]/\\,'\"`$", s[i]))
-			return 1;
-	return 0;
+	if (n && s[0] == '-')
+		return "bad host name: it starts with '-'";
+	for (i = 0; i < n; i++) {
+		if (isalnum((unsigned char)s[i]) || strchr(".-_", s[i]))
+			continue;
+		if (s[i] && strchr(";&|<>()$`\\\"'!{}~*?^=%#", s[i]))
+			return "bad character in host name: shell metacharacters are "
+			    "refused (a ProxyCommand's shell would read them)";
+		return "bad character in host name";
+	}
+	return NULL;
+}
+
+/* An IPv6 address, maybe with a %scope (fe80::1%eth0). */
+static const char *
+v6_error(const char *s, size_t n)
+{
+	size_t addr = strspn(s, "0123456789abcdefABCDEF:.");
+
+	if (addr > n)
+		addr = n;
+	if (addr == n || (s[addr] == '%' && addr + 1 < n &&
+	    strspn(s + addr + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789._-") >= n - addr - 1))
+		return NULL;
+	return "bad character in IPv6 address";
 }
 
 /*
@@ -140,11 +165,9 @@ herd_host_parse(const char *spec, struct herd_host *h, const char **err)
 		*err = "empty host name";
 		return -1;
 	}
-	if (*rest == '[' ? strspn(host, "0123456789abcdefABCDEF:.%") < hostlen :
-	    bad_chars(host, hostlen)) {
-		*err = "bad character in host name";
+	if ((*err = *rest == '[' || memchr(host, ':', hostlen) ?
+	    v6_error(host, hostlen) : name_error(host, hostlen)))
 		return -1;
-	}
 	if (colon && parse_port(colon + 1, &h->port) < 0) {
 		*err = "port must be a number from 1 to 65535";
 		return -1;

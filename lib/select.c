@@ -1,63 +1,23 @@
 #include <errno.h>
 #include <fnmatch.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "conf.h"
 
-/* An index by name over a host list: open addressing, a slot holds position + 1. */
+/* Hosts of a list by name: the map's keys are the hosts' own names. */
 struct index {
 	struct herd_hostlist *l;
-	size_t *slot, cap, n;
+	struct herd_map m;
 };
 
-#define FNV_PRIME 0x100000001b3ULL
-
-static uint64_t
-hash_str(uint64_t h, const char *s)
-{
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * FNV_PRIME;
-	return (h ^ 0xff) * FNV_PRIME;
-}
-
-static size_t *
-slot_of(const struct index *ix, const char *name)
-{
-	uint64_t v = hash_str(0xcbf29ce484222325ULL, name);
-	size_t i;
-
-	for (i = v & (ix->cap - 1); ix->slot[i]; i = (i + 1) & (ix->cap - 1))
-		if (!strcmp(ix->l->h[ix->slot[i] - 1].name, name))
-			break;
-	return &ix->slot[i];
-}
-
-static void
-index_put(struct index *ix, size_t pos)
-{
-	const struct herd_host *h = &ix->l->h[pos];
-
-	*slot_of(ix, h->name) = pos + 1;
-	ix->n++;
-}
-
-/* Index host pos of the list; every host before it is indexed already. */
 static void
 index_add(struct index *ix, size_t pos)
 {
-	size_t i;
+	const char *name = ix->l->h[pos].name;
 
-	if ((ix->n + 1) * 2 > ix->cap) {
-		free(ix->slot);
-		ix->cap = ix->cap ? ix->cap * 2 : 64;
-		ix->slot = xcalloc(ix->cap, sizeof *ix->slot);
-		for (ix->n = i = 0; i < pos; i++)
-			index_put(ix, i);
-	}
-	index_put(ix, pos);
+	*herd_map_put(&ix->m, name, strlen(name), NULL) = pos;
 }
 
 static void
@@ -67,8 +27,6 @@ index_init(struct index *ix, struct herd_hostlist *l)
 
 	memset(ix, 0, sizeof *ix);
 	ix->l = l;
-	ix->cap = 64;
-	ix->slot = xcalloc(ix->cap, sizeof *ix->slot);
 	for (i = 0; i < l->n; i++)
 		index_add(ix, i);
 }
@@ -76,9 +34,9 @@ index_init(struct index *ix, struct herd_hostlist *l)
 static struct herd_host *
 find(const struct index *ix, const char *name)
 {
-	size_t *s = slot_of(ix, name);
+	size_t *pos = herd_map_get(&ix->m, name, strlen(name));
 
-	return *s ? &ix->l->h[*s - 1] : NULL;
+	return pos ? &ix->l->h[*pos] : NULL;
 }
 
 /* Add src's strings that dst lacks; a hash keeps a host with 40k tags linear. */
@@ -160,13 +118,18 @@ herd_inventory(const struct herd_config *cfg, struct herd_hostlist *inv)
 
 	index_init(&ix, inv);
 	inventory(cfg, &ix);
-	free(ix.slot);
+	herd_map_free(&ix.m);
 }
 
-/* A selection in progress: the inventory and the hosts selected so far. */
+/*
+ * A selection in progress: the inventory, the hosts selected so far, and
+ * while the exclusions are read (excluding), the names and globs to drop.
+ */
 struct sel {
 	struct herd_hostlist inv;
 	struct index inv_ix, out_ix;
+	int excluding, in_file;
+	struct herd_strv drop, drop_globs;
 };
 
 static int
@@ -186,7 +149,7 @@ tags_match(const struct herd_host *h, const struct herd_tagexpr *e, size_t n)
 static void
 add_unique(struct sel *s, const struct herd_host *h)
 {
-	if (*slot_of(&s->out_ix, h->name))
+	if (find(&s->out_ix, h->name))
 		return;
 	herd_host_copy(herd_hostlist_add(s->out_ix.l), h);
 	index_add(&s->out_ix, s->out_ix.l->n - 1);
@@ -207,26 +170,46 @@ static int
 add_glob(struct sel *s, const char *spec, char **err)
 {
 	const char *at = strrchr(spec, '@'), *pat = at ? at + 1 : spec;
+	char *user = at ? xstrndup(spec, (size_t)(at - spec)) : NULL;
 	struct herd_host h;
 	size_t i, matched = 0;
 
+	if (user && !herd_valid_user(user)) {
+		*err = xasprintf("%s: bad user name (letters, digits, '.', '_', '-', '@'; "
+		    "not a leading '-')", spec);
+		free(user);
+		return -1;
+	}
 	for (i = 0; i < s->inv.n; i++) {
 		if (fnmatch(pat, s->inv.h[i].name, 0) != 0)
 			continue;
 		herd_host_copy(&h, &s->inv.h[i]);
-		if (at) {
+		if (user) {
 			free(h.user);
-			h.user = xstrndup(spec, (size_t)(at - spec));
+			h.user = xstrdup(user);
 		}
 		add_unique(s, &h);
 		herd_host_free(&h);
 		matched++;
 	}
+	free(user);
 	if (!matched) {
 		*err = xasprintf("%s: matches no configured host", spec);
 		return -1;
 	}
 	return 0;
+}
+
+/* An excluded host or glob; a user part does not matter. */
+static void
+drop_spec(struct sel *s, const char *spec)
+{
+	const char *at = strrchr(spec, '@'), *name = at ? at + 1 : spec;
+
+	if (herd_is_glob(name) && !bracketed_address(name))
+		herd_strv_add(&s->drop_globs, name);
+	else
+		herd_strv_add(&s->drop, name);
 }
 
 /* One host spec: a configured host (maybe with user/port), a glob, or a new host. */
@@ -237,6 +220,10 @@ add_spec(struct sel *s, const char *spec, char **err)
 	const struct herd_host *known;
 	const char *why;
 
+	if (s->excluding) {
+		drop_spec(s, spec);
+		return 0;
+	}
 	if (herd_is_glob(spec) && !bracketed_address(spec))
 		return add_glob(s, spec, err);
 	if (herd_host_parse(spec, &parsed, &why) < 0) {
@@ -285,12 +272,77 @@ add_pattern(struct sel *s, const char *pattern, char **err)
 	return rc;
 }
 
-/* A pssh-style host file: one [user@]host[:port] per line, # comments. */
+static int add_file(struct sel *, const char *path, char **err);
+
+/* One item of a host list: ^FILE or a pattern; user, from a pssh line, applies to it. */
 static int
-add_file(struct sel *sl, const char *path, char **err)
+add_item(struct sel *s, const char *item, const char *user, char **err)
+{
+	char *spec;
+	int rc;
+
+	if (*item == '^') {
+		if (s->in_file) {
+			*err = xasprintf("%s: a host file cannot name another", item);
+			return -1;
+		}
+		return add_file(s, item + 1, err);
+	}
+	if (!user)
+		return add_pattern(s, item, err);
+	if (strchr(item, '@')) {
+		*err = xasprintf("%s: a user is given twice (%s)", item, user);
+		return -1;
+	}
+	spec = xasprintf("%s@%s", user, item);
+	rc = add_pattern(s, spec, err);
+	free(spec);
+	return rc;
+}
+
+/* A comma list of items: h001,h002, web-[01-03],db1, ^FILE. */
+static int
+add_list(struct sel *s, const char *list, const char *user, char **err)
+{
+	struct herd_strv items = { 0 };
+	size_t i;
+	int rc = 0;
+
+	herd_range_split(&items, list);
+	if (!items.n) {
+		*err = xasprintf("\"%s\": no host in the list", list);
+		rc = -1;
+	}
+	for (i = 0; i < items.n && rc == 0; i++)
+		rc = add_item(s, items.v[i], user, err);
+	herd_strv_free(&items);
+	return rc;
+}
+
+/* A line of a host file: "[user@]host[:port]" or pssh's "host[:port] user". */
+static int
+add_line(struct sel *s, char *line, char **err)
+{
+	char *w[3];
+	size_t n = 0;
+
+	while (n < 3 && (w[n] = strtok(n ? NULL : line, " \t")))
+		n++;
+	if (n == 0)
+		return 0;
+	if (n == 3) {
+		*err = xstrdup("expected \"[user@]host[:port]\" or \"host[:port] user\"");
+		return -1;
+	}
+	return add_list(s, w[0], n == 2 ? w[1] : NULL, err);
+}
+
+/* A host file (pdsh's or pssh's): one host line each, # comments. */
+static int
+add_file(struct sel *s, const char *path, char **err)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char *line = NULL, *s, *e, *msg;
+	char *line = NULL, *hash, *msg;
 	size_t cap = 0, lineno = 0;
 	int rc = 0;
 
@@ -298,26 +350,18 @@ add_file(struct sel *sl, const char *path, char **err)
 		*err = xasprintf("%s: %s", path, strerror(errno));
 		return -1;
 	}
+	s->in_file = 1;
 	while (rc == 0 && getline(&line, &cap, f) >= 0) {
 		lineno++;
-		if ((s = strchr(line, '#')))
-			*s = '\0';
-		for (s = line; *s == ' ' || *s == '\t'; s++)
-			;
-		for (e = s + strlen(s); e > s && strchr(" \t\r\n", e[-1]); e--)
-			;
-		*e = '\0';
-		if (!*s)
-			continue;
-		if (strpbrk(s, " \t")) {
-			*err = xasprintf("%s:%zu: expected one host per line, got \"%s\"",
-			    path, lineno, s);
-			rc = -1;
-		} else if ((rc = add_pattern(sl, s, &msg)) < 0) {
+		if ((hash = strchr(line, '#')))
+			*hash = '\0';
+		line[strcspn(line, "\r\n")] = '\0';
+		if ((rc = add_line(s, line, &msg)) < 0) {
 			*err = xasprintf("%s:%zu: %s", path, lineno, msg);
 			free(msg);
 		}
 	}
+	s->in_file = 0;
 	free(line);
 	if (f != stdin)
 		fclose(f);
@@ -352,13 +396,21 @@ add_configured(struct sel *s, const struct herd_config *cfg,
 	}
 }
 
+static char *
+unknown(const char *what, const char *name, const struct herd_strv *known)
+{
+	const char *hint = herd_suggest(name, (const char *const *)known->v, known->n);
+
+	return xasprintf("unknown %s \"%s\"%s%s%s", what, name,
+	    hint ? "; did you mean \"" : "", hint ? hint : "", hint ? "\"?" : "");
+}
+
 /* Every group named must exist; -1 with a message (and a suggestion) if not. */
 static int
 check_groups(const struct herd_config *cfg, const struct herd_strv *groups,
     char **err)
 {
 	struct herd_strv names = { 0 };
-	const char *hint;
 	size_t i;
 	int rc = 0;
 
@@ -366,15 +418,117 @@ check_groups(const struct herd_config *cfg, const struct herd_strv *groups,
 		herd_strv_add(&names, cfg->groups[i].name);
 	for (i = 0; i < groups->n && rc == 0; i++)
 		if (!herd_conf_group(cfg, groups->v[i])) {
-			hint = herd_suggest(groups->v[i], (const char *const *)names.v,
-			    names.n);
-			*err = xasprintf("unknown group \"%s\"%s%s%s", groups->v[i],
-			    hint ? "; did you mean \"" : "", hint ? hint : "",
-			    hint ? "\"?" : "");
+			*err = unknown("group", groups->v[i], &names);
 			rc = -1;
 		}
 	herd_strv_free(&names);
 	return rc;
+}
+
+static int
+tags_known(const struct herd_map *known, const struct herd_strv *all,
+    const struct herd_strv *tags, char **err)
+{
+	size_t i;
+
+	for (i = 0; i < tags->n; i++)
+		if (!herd_map_get(known, tags->v[i], strlen(tags->v[i]))) {
+			*err = unknown("tag", tags->v[i], all);
+			return -1;
+		}
+	return 0;
+}
+
+/*
+ * Every tag named must be some configured host's, and every expression
+ * must match a configured host: a misspelt tag is an error, not an empty
+ * selection (nor, after a !, every host).
+ */
+static int
+check_tags(const struct sel *s, const struct herd_strv *exprs,
+    const struct herd_tagexpr *tags, size_t ntags, char **err)
+{
+	struct herd_map known = { 0 };
+	struct herd_strv all = { 0 };
+	const struct herd_strv *ht;
+	size_t i, j;
+	int added, rc = 0;
+
+	if (!ntags)
+		return 0;
+	for (i = 0; i < s->inv.n; i++)
+		for (ht = &s->inv.h[i].tags, j = 0; j < ht->n; j++) {
+			herd_map_put(&known, ht->v[j], strlen(ht->v[j]), &added);
+			if (added)
+				herd_strv_add(&all, ht->v[j]);
+		}
+	for (i = 0; i < ntags && rc == 0; i++) {
+		if (tags_known(&known, &all, &tags[i].want, err) < 0 ||
+		    tags_known(&known, &all, &tags[i].reject, err) < 0) {
+			rc = -1;
+			break;
+		}
+		for (j = 0; j < s->inv.n; j++)
+			if (herd_tagexpr_match(&tags[i], &s->inv.h[j]))
+				break;
+		if (j == s->inv.n) {
+			*err = xasprintf("tag expression \"%s\" matches no configured host",
+			    exprs->v[i]);
+			rc = -1;
+		}
+	}
+	herd_map_free(&known);
+	herd_strv_free(&all);
+	return rc;
+}
+
+static int
+dropped(const struct sel *s, const struct herd_map *drop, const struct herd_host *h)
+{
+	size_t i;
+
+	if (herd_map_get(drop, h->name, strlen(h->name)) ||
+	    herd_map_get(drop, h->address, strlen(h->address)))
+		return 1;
+	for (i = 0; i < s->drop_globs.n; i++)
+		if (fnmatch(s->drop_globs.v[i], h->name, 0) == 0)
+			return 1;
+	return 0;
+}
+
+/* Read the -x lists, then remove what they name from the selection. */
+static int
+exclude(struct sel *s, const struct herd_strv *excludes, char **err)
+{
+	struct herd_hostlist *out = s->out_ix.l;
+	struct herd_map drop = { 0 };
+	size_t i, kept = 0;
+
+	s->excluding = 1;
+	for (i = 0; i < excludes->n; i++)
+		if (add_list(s, excludes->v[i], NULL, err) < 0)
+			return -1;
+	for (i = 0; i < s->drop.n; i++)
+		herd_map_put(&drop, s->drop.v[i], strlen(s->drop.v[i]), NULL);
+	for (i = 0; i < out->n; i++) {
+		if (dropped(s, &drop, &out->h[i]))
+			herd_host_free(&out->h[i]);
+		else
+			out->h[kept++] = out->h[i];
+	}
+	out->n = kept;
+	herd_map_free(&drop);
+	return 0;
+}
+
+static void
+sel_free(struct sel *s)
+{
+	herd_map_free(&s->inv_ix.m);
+	herd_map_free(&s->out_ix.m);
+	herd_hostlist_free(&s->inv);
+	herd_strv_free(&s->drop);
+	herd_strv_free(&s->drop_globs);
 }
 
 int
@@ -383,7 +537,7 @@ herd_select(const struct herd_config *cfg, const struct herd_selector *sel,
 {
 	struct sel s = { 0 };
 	struct herd_strv groups = { 0 };
-	struct herd_tagexpr *tags = xcalloc(sel->tags.n, sizeof *tags);
+	struct herd_tagexpr *tags = xcalloc(sel->tags.n + 1, sizeof *tags);
 	const char *why;
 	size_t i, ntags = 0;
 	int rc = -1;
@@ -401,23 +555,25 @@ herd_select(const struct herd_config *cfg, const struct herd_selector *sel,
 			*err = xasprintf("tag expression \"%s\": %s", sel->tags.v[ntags], why);
 			goto out;
 		}
+	if (check_tags(&s, &sel->tags, tags, ntags, err) < 0)
+		goto out;
 	if (groups.n || ntags)
 		add_configured(&s, cfg, &groups, tags, ntags);
 	for (i = 0; i < sel->patterns.n; i++)
-		if (add_pattern(&s, sel->patterns.v[i], err) < 0)
+		if (add_list(&s, sel->patterns.v[i], NULL, err) < 0)
 			goto out;
 	for (i = 0; i < sel->files.n; i++)
 		if (add_file(&s, sel->files.v[i], err) < 0)
 			goto out;
+	if (exclude(&s, &sel->excludes, err) < 0)
+		goto out;
 	rc = 0;
 out:
 	for (i = 0; i < ntags; i++)
 		herd_tagexpr_free(&tags[i]);
 	free(tags);
 	herd_strv_free(&groups);
-	free(s.inv_ix.slot);
-	free(s.out_ix.slot);
-	herd_hostlist_free(&s.inv);
+	sel_free(&s);
 	return rc;
 }
 
@@ -428,4 +584,5 @@ herd_selector_free(struct herd_selector *sel)
 	herd_strv_free(&sel->tags);
 	herd_strv_free(&sel->patterns);
 	herd_strv_free(&sel->files);
+	herd_strv_free(&sel->excludes);
 }

@@ -125,8 +125,31 @@ H\tweb-03\tweb-03\t\tdeploy\tnginx,staging,debian12\tweb\t')"
 	assert_output 'herd-select: tag expression "": empty tag expression'
 }
 
-@test "a tag nobody has selects nothing: exit 2" {
+@test "a tag no host has is an error, with a suggestion when one is close (exit 2)" {
 	run herd-select -t windows
+	assert_failure 2
+	assert_output 'herd-select: unknown tag "windows"'
+	run herd-select -t prdo
+	assert_failure 2
+	assert_output 'herd-select: unknown tag "prdo"; did you mean "prod"?'
+	# after a !, a misspelt tag would select every host
+	run herd-select -t 'nginx,!stagign'
+	assert_failure 2
+	assert_output 'herd-select: unknown tag "stagign"; did you mean "staging"?'
+	run herd-select -g web -t debian12 -t armm64
+	assert_failure 2
+	assert_output 'herd-select: unknown tag "armm64"; did you mean "arm64"?'
+}
+
+@test "a tag expression that matches no host is an error (exit 2)" {
+	run herd-select -t prod,staging
+	assert_failure 2
+	assert_output 'herd-select: tag expression "prod,staging" matches no configured host'
+	run herd-select -t arm64 -t 'nginx,!nginx'
+	assert_failure 2
+	assert_output 'herd-select: tag expression "nginx,!nginx" matches no configured host'
+	# tags that match hosts, but none of the group: an empty selection
+	run herd-select -g web -t arm64
 	assert_failure 2
 	assert_output "herd-select: no hosts selected: the selection matches no host"
 }
@@ -197,9 +220,9 @@ H\tpi-backyard\tpi-backyard\t\t\t\tpis\t')"
 	run herd-select web-01:65536
 	assert_failure 2
 	assert_output "herd-select: web-01:65536: port must be a number from 1 to 65535"
-	run herd-select 'bad,name'
+	run herd-select 'bad/name'
 	assert_failure 2
-	assert_output "herd-select: bad,name: bad character in host name"
+	assert_output "herd-select: bad/name: bad character in host name"
 	run herd-select '@web-01'
 	assert_failure 2
 	assert_output "herd-select: @web-01: bad user name (letters, digits, '.', '_', '-', '@'; not a leading '-')"
@@ -209,6 +232,61 @@ H\tpi-backyard\tpi-backyard\t\t\t\tpis\t')"
 	run herd-select '[::1]x'
 	assert_failure 2
 	assert_output "herd-select: [::1]x: expected :port after ]"
+}
+
+@test "shell metacharacters in a host are refused: %h reaches a ProxyCommand's shell" {
+	local meta="bad character in host name: shell metacharacters are refused (a ProxyCommand's shell would read them)"
+	for h in 'a;id' 'a$(id)' 'a`id`' "a'b" 'a"b' 'a|b' 'a&b' 'a>b' 'a(b)' 'a\b'; do
+		run herd-select "$h"
+		assert_failure 2
+		assert_output "herd-select: $h: $meta"
+	done
+	run herd-select 'root@a$(id):22'
+	assert_failure 2
+	assert_output "herd-select: root@a\$(id):22: $meta"
+	run herd-select 'a b'
+	assert_failure 2
+	assert_output "herd-select: a b: bad character in host name"
+	run herd-select $'a\nb'
+	assert_failure 2
+	assert_output --partial "b: bad character in host name"
+	run herd-select -- -oProxyCommand=id
+	assert_failure 2
+	assert_output "herd-select: -oProxyCommand=id: bad host name: it starts with '-'"
+	run herd-select '[::1;id]:22'
+	assert_failure 2
+	assert_output "herd-select: [::1;id]:22: bad character in IPv6 address"
+	# nor through a file, a glob's user or a range
+	printf 'ok1\nx$(reboot)\n' >"$BATS_TEST_TMPDIR/meta"
+	run herd-select -f "$BATS_TEST_TMPDIR/meta"
+	assert_failure 2
+	assert_output "herd-select: $BATS_TEST_TMPDIR/meta:2: x\$(reboot): $meta"
+	run herd-select 'x;id@web-*'
+	assert_failure 2
+	assert_output "herd-select: x;id@web-*: bad user name (letters, digits, '.', '_', '-', '@'; not a leading '-')"
+	run herd-select 'n[1-2];id'
+	assert_failure 2
+	assert_output "herd-select: n1;id: $meta"
+	# what a host name may hold
+	names 'a.b-c_d' 'fe80::1%eth0' 'UPPER9'
+	assert_output "a.b-c_d fe80::1%eth0 UPPER9"
+}
+
+@test "comma lists of hosts, wherever hosts are given" {
+	names h001,h002
+	assert_output "h001 h002"
+	names 'db[1-3,7],web-01' ,x1,,
+	assert_output "db1 db2 db3 db7 web-01 x1"
+	names 'web-*,pi-g*'
+	assert_output "web-01 web-02 web-03 pi-garage"
+	run herd-select 'root@h1,h2:2222'
+	assert_success
+	assert_output "$(printf '#herd-records 1
+H\th1\th1\t\troot\t\t\t
+H\th2:2222\th2\t2222\t\t\t\t')"
+	run herd-select ,
+	assert_failure 2
+	assert_output 'herd-select: ",": no host in the list'
 }
 
 # --- globs ----------------------------------------------------------------------
@@ -300,6 +378,36 @@ H\tdb2:2222\tdb2\t2222\tops\t\t\t')"
 	assert_output "$(printf 'H\th100000\th100000\t\t\t\t\t')"
 }
 
+@test "ranges: blanks inside brackets are ignored, as nodeset does" {
+	names 'web[1, 3]' 'db[ 1-2 ]'
+	assert_output "web1 web3 db1 db2"
+	run herd-select 'n[1 2]'
+	assert_failure 2
+	assert_output "herd-select: n[1 2]: bad range: use [1-3,7], [01-20] or [1-10/2], low to high"
+}
+
+@test "ranges: a number too large, too many names (exit 2)" {
+	names 'n[99999999999]' 'n[999999999999998-999999999999999]'
+	assert_output "n99999999999 n999999999999998 n999999999999999"
+	run herd-select 'n[9999999999999999]'
+	assert_failure 2
+	assert_output "herd-select: n[9999999999999999]: bad range: a number has at most 15 digits"
+	for r in 'x[1-100000000]' 'x[1-1000][1-1001]' 'x[1-999999999999999][1-999999999999999]'; do
+		run herd-select "$r"
+		assert_failure 2
+		assert_output "herd-select: $r: range expands to too many names (at most 1000000)"
+	done
+}
+
+@test "ranges: digits before a bracket are text, padding comes from the first number" {
+	run sh -c "herd-select 'baby29[1-14]' | tail -n +2 | cut -f2 | paste -sd' ' -"
+	assert_output "baby291 baby292 baby293 baby294 baby295 baby296 baby297 baby298 baby299 baby2910 baby2911 baby2912 baby2913 baby2914"
+	run sh -c "herd-select 'n[01-100]' | tail -n +2 | cut -f2 | sed -n '1p;99p;100p' | paste -sd' ' -"
+	assert_output "n01 n99 n100"
+	names 'n[9-011]'
+	assert_output "n9 n10 n11"
+}
+
 # --- host files -------------------------------------------------------------------
 
 @test "-f FILE: one host per line, # comments, blank lines, ranges" {
@@ -330,10 +438,14 @@ pi-backyard"
 }
 
 @test "-f: errors name the file and line (exit 2)" {
-	printf 'web-01\n\nweb-02 web-03\n' >"$BATS_TEST_TMPDIR/two"
-	run herd-select -f "$BATS_TEST_TMPDIR/two"
+	printf 'web-01\n\nweb-02 root web-03\n' >"$BATS_TEST_TMPDIR/three"
+	run herd-select -f "$BATS_TEST_TMPDIR/three"
 	assert_failure 2
-	assert_output "herd-select: $BATS_TEST_TMPDIR/two:3: expected one host per line, got \"web-02 web-03\""
+	assert_output "herd-select: $BATS_TEST_TMPDIR/three:3: expected \"[user@]host[:port]\" or \"host[:port] user\""
+	printf 'root@web-02 admin\n' >"$BATS_TEST_TMPDIR/twice"
+	run herd-select -f "$BATS_TEST_TMPDIR/twice"
+	assert_failure 2
+	assert_output "herd-select: $BATS_TEST_TMPDIR/twice:1: root@web-02: a user is given twice (admin)"
 	printf '# ports\nh:99999\n' >"$BATS_TEST_TMPDIR/port"
 	run herd-select -f "$BATS_TEST_TMPDIR/port"
 	assert_failure 2
@@ -348,6 +460,122 @@ pi-backyard"
 	run herd-select -f "$BATS_TEST_TMPDIR/empty"
 	assert_failure 2
 	assert_output "herd-select: no hosts selected: the selection matches no host"
+}
+
+@test "-f: pssh host lines, host[:port] user and [user@]host[:port]" {
+	cat >"$BATS_TEST_TMPDIR/pssh" <<-'EOF'
+	# pssh -h style
+	h1:2222 root
+	h2	admin   # a tab, then a comment
+	ops@h3:2200
+	web-01 root
+	h[4-5],h6 deploy
+	EOF
+	run herd-select --hosts-file "$BATS_TEST_TMPDIR/pssh"
+	assert_success
+	assert_output "$(printf '#herd-records 1
+H\th1:2222\th1\t2222\troot\t\t\t
+H\th2\th2\t\tadmin\t\t\t
+H\th3:2200\th3\t2200\tops\t\t\t
+H\tweb-01\tweb-01\t\troot\tnginx,prod,us-east,debian12,canary\tweb,canary\t
+H\th4\th4\t\tdeploy\t\t\t
+H\th5\th5\t\tdeploy\t\t\t
+H\th6\th6\t\tdeploy\t\t\t')"
+	printf 'h1 bad;user\n' >"$BATS_TEST_TMPDIR/baduser"
+	run herd-select -f "$BATS_TEST_TMPDIR/baduser"
+	assert_failure 2
+	assert_output "herd-select: $BATS_TEST_TMPDIR/baduser:1: bad;user@h1: bad user name (letters, digits, '.', '_', '-', '@'; not a leading '-')"
+}
+
+# --- -w, -x, --pick -------------------------------------------------------------------
+
+@test "-w HOSTS: comma lists and ranges, as pdsh" {
+	names -w 'h[01-03],db1' -w web-02
+	assert_output "h01 h02 h03 db1 web-02"
+	names -g pis -w web-01
+	assert_output "pi-garage pi-workshop pi-backyard web-01"
+	run herd-select -w ''
+	assert_failure 2
+	assert_output 'herd-select: -w: no host in ""'
+}
+
+@test "-w ^FILE reads a host file, -w - stdin, -w -HOST excludes" {
+	printf 'f1\nf2 root\n' >"$BATS_TEST_TMPDIR/list"
+	names -w "a1,^$BATS_TEST_TMPDIR/list,a2"
+	assert_output "a1 f1 f2 a2"
+	run sh -c 'printf "s1\ns2\n" | herd-select -w - | cut -f2 | tail -n +2 | paste -sd" " -'
+	assert_output "s1 s2"
+	names -w 'h[1-5],-h3,-h[4-5]'
+	assert_output "h1 h2"
+	run herd-select -w "^$BATS_TEST_TMPDIR/nonexistent"
+	assert_failure 2
+	assert_output "herd-select: $BATS_TEST_TMPDIR/nonexistent: No such file or directory"
+	printf '^%s\n' "$BATS_TEST_TMPDIR/list" >"$BATS_TEST_TMPDIR/nested"
+	run herd-select -w "^$BATS_TEST_TMPDIR/nested"
+	assert_failure 2
+	assert_output "herd-select: $BATS_TEST_TMPDIR/nested:1: ^$BATS_TEST_TMPDIR/list: a host file cannot name another"
+}
+
+@test "-x HOSTS: names, ranges, globs and files, after everything else" {
+	names -a -x web-02
+	assert_output "pi-garage pi-workshop pi-backyard web-01 web-03"
+	names -g web -x 'web-0[!2]'
+	assert_output "web-02"
+	names -a -x 'pi-*,web-[01-02]'
+	assert_output "web-03"
+	names -a --exclude 'pi-*' --exclude web-01
+	assert_output "web-02 web-03"
+	names 'h[1-6]' -x 'h[2-3]' -x h5,h9
+	assert_output "h1 h4 h6"
+	printf '# maintenance\nweb-01\nroot@pi-garage\npi-backyard admin\n' >"$BATS_TEST_TMPDIR/out"
+	names -a -x "^$BATS_TEST_TMPDIR/out"
+	assert_output "pi-workshop web-02 web-03"
+	# a host given with a port is left out by its name or its address
+	names web-01:2222 h1:22 h2 -x web-01 -x h1:22
+	assert_output "h2"
+	# what is excluded is excluded, whatever selected it
+	run herd-select -g web -x 'web-*'
+	assert_failure 2
+	assert_output "herd-select: no hosts selected: the selection matches no host"
+	run herd-select -a -x 'n[3-1]'
+	assert_failure 2
+	assert_output "herd-select: n[3-1]: bad range: use [1-3,7], [01-20] or [1-10/2], low to high"
+}
+
+@test "--pick N: N hosts of the selection at random, in selection order" {
+	local picks="" i
+	run sh -c "herd-select --pick 3 'h[1-10]' | tail -n +2 | cut -f2"
+	assert_success
+	[ "${#lines[@]}" -eq 3 ]
+	# in the order selected, each once, from the selection
+	run sh -c "herd-select --pick 3 'h[1-10]' | tail -n +2 | cut -f2 | sort -V -c -u && echo sorted"
+	assert_output "sorted"
+	for i in $(seq 20); do
+		picks="$picks $(herd-select --pick 1 -a -x pi-garage | tail -1 | cut -f2)"
+	done
+	run sh -c "echo '$picks' | tr ' ' '\n' | sed '/^\$/d' | sort -u | wc -l"
+	[ "$output" -ge 2 ]
+	run sh -c "echo '$picks' | grep -c pi-garage"
+	assert_output "0"
+	names --pick 10 -g pis
+	assert_output "pi-garage pi-workshop pi-backyard"
+	for n in 0 -1 x 1x ''; do
+		run herd-select --pick "$n" -a
+		assert_failure 2
+		assert_output "herd-select: --pick: expected a number of hosts, got \"$n\""
+	done
+}
+
+@test "folding: a name selected twice is listed once, every number folds" {
+	{
+		echo '#herd-records 1'
+		for h in h001 h002 h003 h002 h003 web1 web1 web2 $(seq -f 'cn%03g-ib0' 1 100) \
+		    rack1-n1 rack1-n2 rack1-n3 rack2-n1 rack2-n2 rack2-n3 web-1:2222 web-2:2222; do
+			rec-make R r1 "$h" ok 0 42 - $'same\n' '' '' ''
+		done
+	} >"$BATS_TEST_TMPDIR/recs"
+	run sh -c "herd-group '$BATS_TEST_TMPDIR/recs' 2>/dev/null | sed -n 2p"
+	assert_output "   cn[001-100]-ib0, h[001-003], rack[1-2]-n[1-3], web-[1-2]:2222, web[1-2]"
 }
 
 # --- JSON ---------------------------------------------------------------------------
@@ -436,8 +664,11 @@ web-03     (web)  [nginx, staging, debian12]"
 	assert_success
 	assert_output "web-01  (web,canary)  [nginx, prod, us-east, debian12, canary]"
 	run herd-select list --tag windows
+	assert_failure 2
+	assert_output 'herd-select: unknown tag "windows"'
+	run herd-select list --tag arm64 -g web
 	assert_success
-	assert_output "no host matches windows"
+	assert_output "no host matches arm64"
 	run herd-select list --tag arm64 -g pis --json
 	assert_success
 	assert_line --index 0 --partial '"name":"pi-garage"'
@@ -492,7 +723,7 @@ web-03     (web)  [nginx, staging, debian12]"
 @test "--help and -h print the usage on stdout, exit 0" {
 	run herd-select --help
 	assert_success
-	assert_line --index 0 "usage: herd-select [-a] [-c FILE] [-g GROUP]... [-t TAGS]... [-f FILE]... [--json] [HOST...]"
+	assert_line --index 0 "usage: herd-select [-a] [-c FILE] [-g GROUP]... [-t TAGS]... [-f FILE]... [-w HOSTS]..."
 	run herd-select -h
 	assert_success
 	assert_line --index 0 --partial "usage: herd-select"
