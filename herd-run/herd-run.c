@@ -426,6 +426,9 @@ main(int argc, char **argv)
 	} else if (hosts_file && !(in = fopen(hosts_file, "r"))) {
 		err(HERD_EXIT_USAGE, "%s", hosts_file);
 	}
+	if (in == stdin && !(o.show_config && argc))
+		herd_refuse_tty(stdin, "pipe herd-select into it, or give the H records "
+		    "with -f FILE");
 	setup_signals();
 	if (o.ask_pass && !o.dry_run && !o.show_config &&
 	    !(o.password = ask_secret("SSH password: ")))

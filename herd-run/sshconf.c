@@ -279,11 +279,13 @@ sshconf_load(const char *file, const struct herd_strv *options, char **err)
 			rc = parse_file(c, file, 1, -1, 0, &ignore, err);
 		}
 	} else if (rc == 0) {
+		/* as ssh: a default file that cannot be read is skipped */
 		user = sshconf_home("/.ssh/config");
-		rc = parse_file(c, user, 1, -1, 0, &ignore, err);
+		if (access(user, R_OK) == 0)
+			rc = parse_file(c, user, 1, -1, 0, &ignore, err);
 		free(user);
 		/* the system file starts afresh: its top lines apply to every host */
-		if (rc == 0)
+		if (rc == 0 && access("/etc/ssh/ssh_config", R_OK) == 0)
 			rc = parse_file(c, "/etc/ssh/ssh_config", 0, -1, 0, &ignore, err);
 	}
 	herd_strv_free(&ignore);

@@ -618,6 +618,17 @@ usage: herd-run [options] [--] COMMAND..."
 	assert_equal "$stderr" "herd-run: --ask-become-pass needs a terminal to ask on (or --become-pass-file, or HERD_BECOME_PASS)"
 }
 
+@test "standard input on a terminal: refused with a hint, not waited on" {
+	on_tty "herd-run -F $CFG true 2>$T/err"
+	until_true test -s "$T/tty.rc"
+	assert_equal "$(cat "$T/tty.rc")" 2
+	assert_equal "$(cat "$T/err")" "herd-run: reads records (herd-records(5)) on standard input, not from a terminal; pipe herd-select into it, or give the H records with -f FILE"
+	# -G with hosts reads nothing
+	on_tty "herd-run -F $CFG -G h001 >$T/out 2>$T/err"
+	until_true test -s "$T/out"
+	assert_equal "$(head -1 "$T/out")" "host h001"
+}
+
 # --- host keys ------------------------------------------------------------------------------
 
 @test "host keys: unknown fails with a hint; --accept-new adds it, then it is known" {
