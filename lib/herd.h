@@ -62,6 +62,7 @@ struct herd_rec {
 	struct herd_field *f;
 	char *raw;		/* the line as read, without its LF */
 	size_t rawlen;
+	size_t line;		/* its line number in the input, from 1 */
 	/* internal */
 	size_t rawcap, fcap;
 	struct herd_buf data;
@@ -157,6 +158,30 @@ int herd_valid_name(const char *);	/* [A-Za-z0-9_-]+ */
 /* hash.c: the identity of a result (herd-records(5)). */
 void herd_result_hash(const char *status, long long exit_code, const void *out,
     size_t outlen, const void *err, size_t errlen, char hex[65]);
+
+/* selector.c: the one table of selectors that pick hosts of a run by result. */
+enum herd_result_status {
+	HERD_RESULT_OK, HERD_RESULT_NONZERO, HERD_RESULT_FAILED, HERD_RESULT_TIMEOUT,
+	HERD_RESULT_NONE	/* no result: the run was cut short */
+};
+struct herd_pick {		/* what a selector sees of one host */
+	const char *name;
+	enum herd_result_status status;
+	int in_norm;		/* its result is the norm's */
+	const struct herd_host *host;	/* its H record, or NULL */
+};
+struct herd_picker {
+	const char *name;	/* "@ok"; a name ending in ':' takes what follows */
+	const char *synopsis;	/* for lists: "@tag:NAME @tag:!NAME" */
+	int (*pick)(const struct herd_pick *, const char *arg);
+	const char *help;
+};
+extern const struct herd_picker herd_pickers[];
+extern const size_t herd_npickers;
+const struct herd_picker *herd_picker_find(const char *term, const char **arg);
+char *herd_picker_list(void);
+int herd_pick_hosts(const struct herd_pick *, size_t n, const char *sel, char *picked,
+    char **err);
 
 /* diff.c: unified diff hunks (no ---/+++ lines); returns changed lines. */
 size_t herd_diff(const char *a, size_t alen, const char *b, size_t blen, int context,

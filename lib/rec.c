@@ -116,6 +116,7 @@ herd_rec_read(FILE *in, struct herd_rec *r)
 		n = getline(&r->raw, &r->rawcap, in);
 		if (n < 0)
 			return 0;
+		r->line++;
 		if (n > 0 && r->raw[n - 1] == '\n')
 			r->raw[--n] = '\0';
 		if (n > 0)
