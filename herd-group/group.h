@@ -6,24 +6,30 @@
 
 #include "herd.h"
 
-enum status { ST_OK, ST_NONZERO, ST_FAILED, ST_TIMEOUT };
+/* Output and error output, kept once for all the results with one digest. */
+struct body {
+	char sha[65];
+	char *out, *err;
+	size_t outlen, errlen;
+};
 
 struct result {
 	char *host;
-	enum status status;
+	enum herd_result_status status;	/* never HERD_RESULT_NONE */
 	int has_exit;
 	long long exit_code, duration_ms;
 	char sha[65];
-	struct herd_buf out, err;
+	const struct body *body;
 	char *error, *hint;
 	size_t group;		/* index into run.groups */
 };
 
-/* Results with the same hash; failed and timed-out hosts with the same reason. */
+/* Results with the same digest; failed and timed-out hosts with the same reason. */
 struct group {
-	size_t *member;		/* indices into run.results, in arrival order */
+	size_t *member;		/* indices into run.results, in natural order of hosts */
 	size_t n, cap;
-	size_t first;		/* the first member */
+	size_t first;		/* member[0], the host that sorts first */
+	char *key;
 	int norm;
 };
 
@@ -31,47 +37,102 @@ struct run {
 	char *id, *command;
 	struct result *results;
 	size_t nresults, capresults;
+	struct herd_map by_host;	/* result host -> index */
+	struct body **bodies;
+	size_t nbodies, capbodies;
+	struct herd_map by_sha;		/* body sha -> index */
 	struct group *groups;
 	size_t ngroups, capgroups;
 	size_t *order;		/* groups in display order */
 	struct herd_hostlist hosts;	/* from H records */
-	struct strmap *host_index;	/* their names, once run_group ran */
-	int ended;		/* an E record was read */
+	struct herd_map host_index;	/* their names -> index (the first of a name) */
+	char **missing;		/* hosts of H records without a result, in natural order */
+	size_t nmissing;
+	const struct group *norm;	/* NULL: no host exited 0, or no two alike */
+	int distinct;		/* two or more hosts exited 0, no two alike */
+	int begun, ended;	/* a C record, an E record was read */
 };
 
 enum label { L_IDENTICAL, L_DIFFERS, L_EXITED, L_FAILED, L_TIMEOUT };
 
 struct counts {
-	size_t succeeded, differs, nonzero, failed, timeout;
+	size_t succeeded;	/* every host that exited 0 */
+	size_t differs;		/* of them, those outside the norm */
+	size_t nonzero, failed, timeout, noresult;
 };
 
 /* group.c */
-void run_add_result(struct run *, const struct herd_rec *);
-void run_add_host(struct run *, const struct herd_rec *);
+int run_add_result(struct run *, const struct herd_rec *, char **why);
+int run_add_host(struct run *, const struct herd_rec *);
+size_t run_nhosts(const struct run *);
 void run_group(struct run *);
 void run_reset(struct run *);
+int run_cut_short(const struct run *);
+const char *run_missing_reason(const struct run *);
 enum label group_label(const struct run *, const struct group *);
 void run_counts(const struct run *, struct counts *);
 char *group_hosts(const struct run *, const struct group *, int fold);
 const struct herd_host *run_host(const struct run *, const char *name);
-const struct result **run_by_host(const struct run *);
-void result_text(const struct result *, struct herd_buf *);
+struct herd_pick *run_picks(const struct run *, size_t *n);
+struct row {
+	const char *host;
+	const struct result *r;	/* NULL: the host has no result */
+};
+struct row *run_rows(const struct run *, size_t *n);
+int result_completed(const struct result *);
+const char *status_name(enum herd_result_status);
 
-/* render.c */
+/* text.c: output for people. */
 struct render_opts {
 	int color, fold, errors_only, json;
-	long lines;		/* output lines per group; 0 = all */
+	long lines;		/* lines per output and per diff; 0 = all */
+	int width;		/* of the terminal, to wrap host lists; 0 = no wrap */
 };
+struct out {
+	FILE *f;
+	const struct render_opts *o;
+};
+const char *color(const struct out *, const char *code);
+void safe_line(struct herd_buf *, const void *, size_t);
+void put_hosts(struct out *, const char *list, const char *lead, size_t leadwidth,
+    const char *indent, const char *tail);
+void put_lines(struct out *, const char *p, size_t n, const char *prefix, const char *indent,
+    long *shown, long *total);
+void put_more(struct out *, long more, const char *indent);
+size_t count_lines(const char *p, size_t n);
+#define RED "\033[31m"
+#define GREEN "\033[32m"
+#define YELLOW "\033[33m"
+#define CYAN "\033[36m"
+#define BOLD "\033[1m"
+#define DIM "\033[2m"
+#define RESET "\033[0m"
+
+/* result text: what a result shows and is diffed on (stdout, stderr lines marked) */
+struct text {
+	const char *p;
+	size_t len;
+	struct herd_buf own;	/* when it had to be put together */
+};
+void result_text(const struct result *, struct text *);
+void text_free(struct text *);
+
+/* render.c, json.c */
 void render_text(FILE *, const struct run *, const struct render_opts *);
 void render_json(FILE *, const struct run *, const struct render_opts *);
+void render_hosts_json(FILE *, const struct run *);
+
+/* oneline.c, ping.c */
+void render_oneline(FILE *, const struct run *, const struct render_opts *);
 void render_ping(FILE *, const struct run *, const struct render_opts *);
 
-/* selector.c */
-int select_hosts(const struct run *, const char *sel, char **err, struct herd_strv *out);
+/* outdir.c: --outdir, --errdir */
+int outdir_open(const char *dir);
+int outdir_write(int dirfd, const char *dir, const char *host, const char *p, size_t n);
 
 /* parse.c */
 struct herd_config;
 int render_table(FILE *, const struct run *, const struct herd_config *, const char *name,
-    char **err);
+    int json, char **err);
 
 #endif

@@ -5,10 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "conf.h"
 #include "group.h"
+
+/* The lines of each output and each diff shown on a terminal, unless --lines. */
+#define TTY_LINES 40
 
 static const char usage[] =
     "usage: herd-group [options] [FILE...]\n"
@@ -17,34 +21,55 @@ static const char usage[] =
     "\n"
     "  -c, --config FILE    herd config (for --parse NAME from its parsers)\n"
     "      --color WHEN     auto (a terminal, unless NO_COLOR), always, never\n"
+    "      --errdir DIR     write each host's stderr to DIR/HOST\n"
     "      --errors-only    only hosts that exited non-zero, failed or timed out\n"
     "      --hosts SEL      print H records of the hosts SEL picks, for the next\n"
     "                       stage: @all @ok @differs @failed @nonzero @timeout\n"
-    "                       @tag:NAME @tag:!NAME, names, globs; comma = union\n"
+    "                       @noresult @tag:NAME @tag:!NAME, names, globs;\n"
+    "                       comma = union\n"
     "      --json           JSON Lines: one object per group, then a summary\n"
-    "      --lines N        show at most N lines of output per group\n"
+    "                       (with --oneline, per host; with --parse, per host)\n"
+    "      --lines N        at most N lines per output and per diff (0: all;\n"
+    "                       on a terminal the default is 40)\n"
+    "  -S, --max-exit       exit with the largest remote exit status (255 for a\n"
+    "                       host that failed, timed out or has no result)\n"
     "      --no-fold        list every host name instead of ranges (web-[01-20])\n"
+    "      --oneline        one line per host: host | STATUS | rc=N | output\n"
+    "      --outdir DIR     write each host's stdout to DIR/HOST\n"
     "      --parse NAME     a table of fields: a config parser, or disk, free, uptime\n"
     "      --ping           one line per host, reachable or not (herd-run --ping)\n"
     "  -h, --help           this help\n"
-    "Exit status: 0 every host ok, 1 some host non-zero, failed or timed out,\n"
-    "2 usage error. See herd-group(1).\n";
+    "Exit status: 0 every host ok, 1 some host non-zero, failed, timed out or\n"
+    "without a result, 2 usage error, 3 a file not written, 130 interrupted.\n"
+    "See herd-group(1).\n";
 
 struct state {
 	struct render_opts ro;
-	const char *hosts_sel, *parse;
+	const char *hosts_sel, *parse, *outdir, *errdir;
+	int outfd, errfd;
+	int oneline, ping, max_exit;
 	struct herd_config cfg;
-	int progress, worst, ended_any, ping;
-	size_t expected;	/* H records seen: the hosts of the run */
+	int progress, ended_any;
+	int bad;		/* some host not ok, a record left out, a run cut short */
+	int runtime;		/* a file of --outdir or --errdir not written */
+	int maxexit;		/* the largest remote exit status; 255 for a failure */
 };
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal(int sig)
+{
+	interrupted = sig;
+}
 
 static void
 show_progress(struct state *st, const struct run *run)
 {
 	if (!st->progress)
 		return;
-	if (st->expected)
-		fprintf(stderr, "\r%zu/%zu done", run->nresults, st->expected);
+	if (run_nhosts(run))
+		fprintf(stderr, "\r%zu/%zu done", run->nresults, run_nhosts(run));
 	else
 		fprintf(stderr, "\r%zu done", run->nresults);
 	fflush(stderr);
@@ -60,122 +85,276 @@ clear_progress(struct state *st)
 static void
 print_selected(const struct run *run, const char *sel, int header)
 {
-	struct herd_strv names = { 0 };
+	struct herd_pick *picks;
 	const struct herd_host *h;
 	struct herd_host bare;
-	char *err;
-	size_t i;
+	char *err, *picked, *safe;
+	size_t i, n;
 
-	if (!run->nresults)
-		errx(HERD_EXIT_USAGE, "--hosts %s: no results to select from", sel);
-	if (select_hosts(run, sel, &err, &names) < 0)
+	picks = run_picks(run, &n);
+	if (!n) {
+		safe = herd_safe(sel);
+		errx(HERD_EXIT_USAGE, "--hosts %s: no results to select from", safe);
+	}
+	picked = xcalloc(n + 1, 1);
+	if (herd_pick_hosts(picks, n, sel, picked, &err) < 0)
 		errx(HERD_EXIT_USAGE, "--hosts: %s", err);
 	if (header)
 		herd_rec_header(stdout);
-	for (i = 0; i < names.n; i++) {
-		if ((h = run_host(run, names.v[i]))) {
+	for (i = 0; i < n; i++) {
+		if (!picked[i])
+			continue;
+		if ((h = picks[i].host)) {
 			herd_host_write(stdout, h);
 			continue;
 		}
 		herd_host_init(&bare);
-		bare.name = bare.address = names.v[i];
+		bare.name = bare.address = (char *)picks[i].name;
 		herd_host_write(stdout, &bare);
 	}
-	herd_strv_free(&names);
+	free(picked);
+	free(picks);
+}
+
+/* A run cut short, or hosts without a result, said on stderr by views without a summary. */
+static void
+note_incomplete(const struct run *run)
+{
+	const char *s = run->nmissing == 1 ? " has" : "s have";
+
+	if (run_cut_short(run) && run->nmissing)
+		warnx("the run was cut short: %zu host%s no result", run->nmissing, s);
+	else if (run_cut_short(run))
+		warnx("the run was cut short");
+	else if (run->nmissing)
+		warnx("%zu host%s no result", run->nmissing, s);
+}
+
+/* What the run adds to the exit status. */
+static void
+account(struct state *st, const struct run *run)
+{
+	const struct result *r;
+	int code;
+	size_t i;
+
+	for (i = 0; i < run->nresults; i++) {
+		r = &run->results[i];
+		if (r->status == HERD_RESULT_OK)
+			continue;
+		st->bad = 1;
+		code = 255;
+		if (r->status == HERD_RESULT_NONZERO)
+			code = r->exit_code < 0 || r->exit_code > 255 ? 255 : (int)r->exit_code;
+		if (code > st->maxexit)
+			st->maxexit = code;
+	}
+	if (run->nmissing)
+		st->maxexit = 255;
+	if (run->nmissing || run_cut_short(run))
+		st->bad = 1;
 }
 
 static void
 finish(struct state *st, struct run *run)
 {
 	char *err;
-	size_t i;
 
 	clear_progress(st);
 	run_group(run);
-	for (i = 0; i < run->nresults; i++)
-		if (run->results[i].status != ST_OK)
-			st->worst = HERD_EXIT_HOSTS;
+	account(st, run);
 	if (st->hosts_sel) {
 		print_selected(run, st->hosts_sel, !st->ended_any);
 	} else if (st->ping) {
 		render_ping(stdout, run, &st->ro);
 	} else if (st->parse) {
-		if (render_table(stdout, run, &st->cfg, st->parse, &err) < 0)
+		if (render_table(stdout, run, &st->cfg, st->parse, st->ro.json, &err) < 0)
 			errx(HERD_EXIT_USAGE, "--parse: %s", err);
+	} else if (st->oneline && st->ro.json) {
+		render_hosts_json(stdout, run);
+	} else if (st->oneline) {
+		render_oneline(stdout, run, &st->ro);
 	} else if (st->ro.json) {
 		render_json(stdout, run, &st->ro);
 	} else {
-		if (st->ended_any && run->command)
+		if (st->ended_any && (run->begun || run->command))
 			fputc('\n', stdout);
 		render_text(stdout, run, &st->ro);
 	}
 	fflush(stdout);
+	if (st->hosts_sel || st->parse || st->oneline)
+		note_incomplete(run);
 	st->ended_any = 1;
-	st->expected = 0;
 	run_reset(run);
 }
 
+/* A record left out: said with where it was, and the run is not all ok. */
 static void
-read_input(struct state *st, FILE *in, struct run *run)
+reject(struct state *st, const char *name, const struct herd_rec *rec, const char *why)
+{
+	warnx("%s:%zu: %s; record left out", name, rec->line, why);
+	st->bad = 1;
+}
+
+static void
+write_files(struct state *st, const struct result *r)
+{
+	if (st->outfd >= 0 && outdir_write(st->outfd, st->outdir, r->host, r->body->out,
+	    r->body->outlen) < 0)
+		st->runtime = 1;
+	if (st->errfd >= 0 && outdir_write(st->errfd, st->errdir, r->host, r->body->err,
+	    r->body->errlen) < 0)
+		st->runtime = 1;
+}
+
+static void
+read_input(struct state *st, FILE *in, const char *name, struct run *run)
 {
 	struct herd_rec r = { 0 };
+	struct herd_buf safe = { 0 };
+	char *why;
 
 	while (herd_rec_read(in, &r)) {
 		switch (r.type) {
 		case 'H':
-			if (run->nresults)
+			if (run->nresults || run->begun)
 				finish(st, run);
-			run_add_host(run, &r);
-			st->expected++;
+			if (run_add_host(run, &r) < 0) {
+				herd_buf_reset(&safe);
+				safe_line(&safe, r.f[0].p, r.f[0].len);
+				why = r.f[0].len ? xasprintf("H record of host %s: its port, "
+				    "user or timeout is not valid", safe.p) :
+				    xstrdup("H record without a host name");
+				reject(st, name, &r, why);
+				free(why);
+			}
 			break;
 		case 'C':
-			if (run->nresults)
+			if (run->nresults || run->begun)
 				finish(st, run);
+			run->begun = 1;
 			free(run->command);
 			run->command = xstrdup(herd_rec_str(&r, 2));
 			free(run->id);
 			run->id = xstrdup(herd_rec_str(&r, 0));
 			break;
 		case 'R':
-			run_add_result(run, &r);
+			if (run_add_result(run, &r, &why) < 0) {
+				reject(st, name, &r, why);
+				free(why);
+				break;
+			}
+			write_files(st, &run->results[run->nresults - 1]);
 			show_progress(st, run);
 			break;
 		case 'E':
+			run->ended = 1;
 			finish(st, run);
 			break;
 		}
 	}
+	if (ferror(in))
+		err(HERD_EXIT_RUNTIME, "%s", name);
 	herd_rec_free(&r);
+	herd_buf_free(&safe);
 }
 
 static int
 want_color(const char *when)
 {
 	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+	char *safe;
 
 	if (!strcmp(when, "always"))
 		return 1;
 	if (!strcmp(when, "never"))
 		return 0;
-	if (strcmp(when, "auto"))
-		errx(HERD_EXIT_USAGE, "--color: expected auto, always or never, got %s", when);
+	if (strcmp(when, "auto")) {
+		safe = herd_safe(when);
+		errx(HERD_EXIT_USAGE, "--color: expected auto, always or never, got %s", safe);
+	}
 	return isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
+}
+
+static int
+term_width(void)
+{
+	struct winsize ws;
+
+	if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0)
+		return 0;
+	return ws.ws_col;
+}
+
+/* One view at a time; --json and --errors-only only where they apply. */
+static void
+check_views(const struct state *st)
+{
+	const char *views[4];
+	int n = 0;
+
+	if (st->hosts_sel)
+		views[n++] = "--hosts";
+	if (st->ping)
+		views[n++] = "--ping";
+	if (st->oneline)
+		views[n++] = "--oneline";
+	if (st->parse)
+		views[n++] = "--parse";
+	if (n > 1)
+		errx(HERD_EXIT_USAGE, "%s and %s: choose one view", views[0], views[1]);
+	if (st->hosts_sel && st->ro.json)
+		errx(HERD_EXIT_USAGE, "--hosts writes H records: --json does not apply");
+	if (st->ro.errors_only && (st->hosts_sel || st->ping || st->parse))
+		errx(HERD_EXIT_USAGE, "--errors-only applies to the grouped view and "
+		    "--oneline, not to %s", views[0]);
+}
+
+/* Reading a pipe, a signal is for the stages before: they end the run, and it is shown. */
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static int
+exit_status(const struct state *st)
+{
+	if (interrupted)
+		return HERD_EXIT_INTERRUPT;
+	if (st->runtime)
+		return HERD_EXIT_RUNTIME;
+	if (st->max_exit)
+		return st->maxexit > st->bad ? st->maxexit : st->bad;
+	return st->bad ? HERD_EXIT_HOSTS : HERD_EXIT_OK;
 }
 
 int
 main(int argc, char **argv)
 {
 	enum { OPT_COLOR = 256, OPT_ERRORS, OPT_HOSTS, OPT_JSON, OPT_LINES, OPT_NOFOLD,
-		OPT_PARSE, OPT_PING };
+		OPT_PARSE, OPT_PING, OPT_ONELINE, OPT_OUTDIR, OPT_ERRDIR };
 	static const struct option longopts[] = {
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "config", required_argument, NULL, 'c' },
+		{ "errdir", required_argument, NULL, OPT_ERRDIR },
 		{ "errors-only", no_argument, NULL, OPT_ERRORS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "hosts", required_argument, NULL, OPT_HOSTS },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "lines", required_argument, NULL, OPT_LINES },
+		{ "max-exit", no_argument, NULL, 'S' },
 		{ "no-fold", no_argument, NULL, OPT_NOFOLD },
+		{ "oneline", no_argument, NULL, OPT_ONELINE },
+		{ "outdir", required_argument, NULL, OPT_OUTDIR },
 		{ "parse", required_argument, NULL, OPT_PARSE },
 		{ "ping", no_argument, NULL, OPT_PING },
 		{ NULL, 0, NULL, 0 },
@@ -183,29 +362,38 @@ main(int argc, char **argv)
 	struct state st = { 0 };
 	struct run run = { 0 };
 	const char *opt_config = NULL, *when = "auto";
+	char *safe;
 	long long v;
 	FILE *in;
 	int c, i;
 
 	herd_init(argv[0]);
 	st.ro.fold = 1;
-	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+	st.ro.lines = -1;
+	st.outfd = st.errfd = -1;
+	while ((c = getopt_long(argc, argv, "c:hS", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': opt_config = optarg; break;
 		case 'h':
 			fputs(usage, stdout);
 			return HERD_EXIT_OK;
+		case 'S': st.max_exit = 1; break;
 		case OPT_COLOR: when = optarg; break;
+		case OPT_ERRDIR: st.errdir = optarg; break;
 		case OPT_ERRORS: st.ro.errors_only = 1; break;
 		case OPT_HOSTS: st.hosts_sel = optarg; break;
 		case OPT_JSON: st.ro.json = 1; break;
 		case OPT_LINES:
-			if (herd_parse_int(optarg, 1, 1000000000, &v) < 0)
-				errx(HERD_EXIT_USAGE, "--lines: expected a positive number, "
-				    "got %s", optarg);
+			if (herd_parse_int(optarg, 0, 1000000000, &v) < 0) {
+				safe = herd_safe(optarg);
+				errx(HERD_EXIT_USAGE, "--lines: expected a number, 0 for all, "
+				    "got %s", safe);
+			}
 			st.ro.lines = (long)v;
 			break;
 		case OPT_NOFOLD: st.ro.fold = 0; break;
+		case OPT_ONELINE: st.oneline = 1; break;
+		case OPT_OUTDIR: st.outdir = optarg; break;
 		case OPT_PARSE: st.parse = optarg; break;
 		case OPT_PING: st.ping = 1; break;
 		default: herd_usage_exit(usage);
@@ -213,37 +401,43 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	check_views(&st);
 	st.ro.color = want_color(when);
+	if (st.ro.lines < 0)
+		st.ro.lines = isatty(STDOUT_FILENO) ? TTY_LINES : 0;
+	st.ro.width = term_width();
 	herd_conf_load_or_die(&st.cfg, opt_config);
 	st.progress = !st.hosts_sel && isatty(STDERR_FILENO) && !isatty(STDIN_FILENO);
 	if (argc == 0)
 		herd_refuse_tty(stdin, "give a file of records, or pipe herd-run into it, "
 		    "as in herd-select -g web | herd-run -- uptime | herd-group");
-	/*
-	 * Reading a pipe, Ctrl-C is for the stages before: herd-run stops its
-	 * hosts and ends the run, and the view of it is still shown.
-	 */
-	if (argc == 0 && !isatty(STDIN_FILENO))
-		signal(SIGINT, SIG_IGN);
+	if (st.outdir)
+		st.outfd = outdir_open(st.outdir);
+	if (st.errdir)
+		st.errfd = outdir_open(st.errdir);
 	if (argc == 0)
-		read_input(&st, stdin, &run);
+		catch_signals();
+	if (argc == 0)
+		read_input(&st, stdin, "stdin", &run);
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "-")) {
-			read_input(&st, stdin, &run);
+			read_input(&st, stdin, "stdin", &run);
 			continue;
 		}
+		safe = herd_safe(argv[i]);
 		if (!(in = fopen(argv[i], "r")))
-			err(HERD_EXIT_USAGE, "%s", argv[i]);
-		read_input(&st, in, &run);
+			err(HERD_EXIT_USAGE, "%s", safe);
+		read_input(&st, in, safe, &run);
 		fclose(in);
+		free(safe);
 	}
 	/*
-	 * What is left: results, or a run that began with no host; with no
-	 * record at all there is no run to show (--hosts still says so).
+	 * What is left: results, a run begun, or hosts without a result; with
+	 * no record at all there is no run to show (--hosts still says so).
 	 */
-	if (run.nresults || (!st.ended_any && (run.command || st.hosts_sel)))
+	if (run.nresults || run.begun || run.hosts.n || (!st.ended_any && st.hosts_sel))
 		finish(&st, &run);
 	run_reset(&run);
 	herd_conf_free(&st.cfg);
-	return st.worst;
+	return exit_status(&st);
 }

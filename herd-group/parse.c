@@ -9,6 +9,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include <jansson.h>
+
 #include "conf.h"
 #include "group.h"
 
@@ -49,7 +51,7 @@ static const struct builtin {
 };
 
 static char *
-by_pattern(const char *pattern, const struct herd_buf *out)
+by_pattern(const char *pattern, const char *out, size_t len)
 {
 	pcre2_code *re;
 	pcre2_match_data *md;
@@ -62,11 +64,10 @@ by_pattern(const char *pattern, const struct herd_buf *out)
 	if (!re)
 		return NULL;
 	md = pcre2_match_data_create_from_pattern(re, NULL);
-	if (pcre2_match(re, (PCRE2_SPTR)(out->p ? out->p : ""), out->len, 0, 0, md,
-	    NULL) >= 2) {
+	if (pcre2_match(re, (PCRE2_SPTR)out, len, 0, 0, md, NULL) >= 2) {
 		ov = pcre2_get_ovector_pointer(md);
 		if (ov[2] != PCRE2_UNSET)
-			v = xstrndup(out->p + ov[2], ov[3] - ov[2]);
+			v = xstrndup(out + ov[2], ov[3] - ov[2]);
 	}
 	pcre2_match_data_free(md);
 	pcre2_code_free(re);
@@ -74,14 +75,14 @@ by_pattern(const char *pattern, const struct herd_buf *out)
 }
 
 static char *
-by_column(int column, const char *prefix, const struct herd_buf *out)
+by_column(int column, const char *prefix, const char *out)
 {
 	struct herd_strv lines = { 0 }, words = { 0 };
 	const char *line = NULL;
 	char *v = NULL, *p;
 	size_t i;
 
-	herd_strv_split(&lines, out->p ? out->p : "", '\n');
+	herd_strv_split(&lines, out, '\n');
 	for (i = 0; i < lines.n; i++) {
 		for (p = lines.v[i]; *p; p++)
 			if (*p == '\t' || *p == '\r')
@@ -92,7 +93,7 @@ by_column(int column, const char *prefix, const struct herd_buf *out)
 	}
 	if (line) {
 		herd_strv_split(&words, line, ' ');
-		if ((size_t)column <= words.n)
+		if (column >= 1 && (size_t)column <= words.n)
 			v = xstrdup(words.v[column - 1]);
 	}
 	herd_strv_free(&lines);
@@ -109,17 +110,14 @@ put_cell(FILE *f, const char *s, size_t width, int last)
 		fprintf(f, "%-*s  ", (int)width, s);
 }
 
-int
-render_table(FILE *f, const struct run *run, const struct herd_config *cfg,
-    const char *name, char **err)
+/* The fields of a parser of the config, or of one built in; NULL if none. */
+static struct field *
+find_parser(const struct herd_config *cfg, const char *name, size_t *nf)
 {
 	const struct herd_parser *p = NULL;
 	const struct builtin *b = NULL;
 	struct field *fields;
-	const struct result **rows;
-	char ***cells, *v, *dashes;
-	struct herd_buf safe = { 0 };
-	size_t nf, i, j, *width;
+	size_t i;
 
 	for (i = 0; i < cfg->nparsers; i++)
 		if (!strcmp(cfg->parsers[i].name, name))
@@ -127,41 +125,81 @@ render_table(FILE *f, const struct run *run, const struct herd_config *cfg,
 	for (i = 0; !p && i < sizeof builtins / sizeof builtins[0]; i++)
 		if (!strcmp(builtins[i].name, name))
 			b = &builtins[i];
-	if (!p && !b) {
-		*err = xasprintf("unknown parser \"%s\" (built in: disk, free, uptime; "
-		    "others come from the config's parsers)", name);
-		return -1;
-	}
-	nf = p ? p->nextract : b->n;
-	fields = xcalloc(nf, sizeof *fields);
-	for (i = 0; i < nf; i++) {
+	if (!p && !b)
+		return NULL;
+	*nf = p ? p->nextract : b->n;
+	fields = xcalloc(*nf + 1, sizeof *fields);
+	for (i = 0; i < *nf; i++) {
 		if (p) {
-			fields[i].name = p->extract[i].field;
+			fields[i].name = p->extract[i].field ? p->extract[i].field : "?";
 			fields[i].pattern = p->extract[i].pattern;
 			fields[i].column = p->extract[i].column;
 		} else {
 			fields[i] = b->f[i];
 		}
 	}
-	rows = run_by_host(run);
-	width = xcalloc(nf + 1, sizeof *width);
-	cells = xcalloc(run->nresults + 1, sizeof *cells);
+	return fields;
+}
+
+/* A field of a host's output; NULL when not found or the host did not complete. */
+static char *
+extract(const struct field *fl, const struct result *r)
+{
+	if (!r || !result_completed(r))
+		return NULL;
+	return fl->pattern ? by_pattern(fl->pattern, r->body->out, r->body->outlen) :
+	    by_column(fl->column, fl->line_prefix, r->body->out);
+}
+
+static void
+table_json(FILE *f, const struct run *run, const struct field *fields, size_t nf,
+    const struct row *rows, size_t n)
+{
+	json_t *obj, *vals;
+	size_t i, j;
+	char *v;
+
+	for (i = 0; i < n; i++) {
+		obj = json_object();
+		vals = json_object();
+		for (j = 0; j < nf; j++) {
+			v = extract(&fields[j], rows[i].r);
+			json_object_set_new(vals, fields[j].name, v ?
+			    herd_json_bytes(v, strlen(v)) : json_null());
+			free(v);
+		}
+		json_object_set_new(obj, "run", herd_json_bytes(run->id ? run->id : "",
+		    run->id ? strlen(run->id) : 0));
+		json_object_set_new(obj, "host", herd_json_bytes(rows[i].host,
+		    strlen(rows[i].host)));
+		json_object_set_new(obj, "status", rows[i].r ?
+		    json_string(status_name(rows[i].r->status)) : json_null());
+		json_object_set_new(obj, "fields", vals);
+		herd_json_print(f, obj);
+	}
+}
+
+static void
+table_text(FILE *f, const struct field *fields, size_t nf, const struct row *rows,
+    size_t n)
+{
+	struct herd_buf safe = { 0 };
+	char ***cells, *v, *dashes;
+	size_t i, j, *width = xcalloc(nf + 1, sizeof *width);
+
+	cells = xcalloc(n + 1, sizeof *cells);
 	width[0] = 4;
 	for (j = 0; j < nf; j++)
 		width[j + 1] = strlen(fields[j].name);
-	for (i = 0; i < run->nresults; i++) {
+	for (i = 0; i < n; i++) {
 		cells[i] = xcalloc(nf + 1, sizeof **cells);
 		herd_buf_reset(&safe);
-		herd_sanitize(&safe, rows[i]->host, strlen(rows[i]->host));
+		safe_line(&safe, rows[i].host, strlen(rows[i].host));
 		cells[i][0] = xstrdup(safe.p);
 		for (j = 0; j < nf; j++) {
-			v = NULL;
-			if (rows[i]->status == ST_OK || rows[i]->status == ST_NONZERO)
-				v = fields[j].pattern ? by_pattern(fields[j].pattern,
-				    &rows[i]->out) : by_column(fields[j].column,
-				    fields[j].line_prefix, &rows[i]->out);
+			v = extract(&fields[j], rows[i].r);
 			herd_buf_reset(&safe);
-			herd_sanitize(&safe, v ? v : "-", strlen(v ? v : "-"));
+			safe_line(&safe, v ? v : "-", strlen(v ? v : "-"));
 			cells[i][j + 1] = xstrdup(safe.p);
 			free(v);
 		}
@@ -178,7 +216,7 @@ render_table(FILE *f, const struct run *run, const struct herd_config *cfg,
 		put_cell(f, dashes, width[j], j == nf);
 		free(dashes);
 	}
-	for (i = 0; i < run->nresults; i++) {
+	for (i = 0; i < n; i++) {
 		for (j = 0; j <= nf; j++) {
 			put_cell(f, cells[i][j], width[j], j == nf);
 			free(cells[i][j]);
@@ -187,8 +225,32 @@ render_table(FILE *f, const struct run *run, const struct herd_config *cfg,
 	}
 	free(cells);
 	free(width);
+	herd_buf_free(&safe);
+}
+
+/* The table of a parser's fields, a row per host; or, with json, an object per host. */
+int
+render_table(FILE *f, const struct run *run, const struct herd_config *cfg,
+    const char *name, int json, char **err)
+{
+	struct field *fields;
+	struct row *rows;
+	size_t nf = 0, n;
+	char *safe;
+
+	if (!(fields = find_parser(cfg, name, &nf))) {
+		safe = herd_safe(name);
+		*err = xasprintf("unknown parser \"%s\" (built in: disk, free, uptime; "
+		    "others come from the config's parsers)", safe);
+		free(safe);
+		return -1;
+	}
+	rows = run_rows(run, &n);
+	if (json)
+		table_json(f, run, fields, nf, rows, n);
+	else
+		table_text(f, fields, nf, rows, n);
 	free(rows);
 	free(fields);
-	herd_buf_free(&safe);
 	return 0;
 }

@@ -1,30 +1,12 @@
-/* The grouped view, as text for people or as JSON Lines for jq. */
+/* The grouped view, as text for people. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "group.h"
 
-#define RED "\033[31m"
-#define GREEN "\033[32m"
-#define YELLOW "\033[33m"
-#define CYAN "\033[36m"
-#define BOLD "\033[1m"
-#define DIM "\033[2m"
-#define RESET "\033[0m"
-
-struct out {
-	FILE *f;
-	const struct render_opts *o;
-};
-
-static const char *
-color(const struct out *out, const char *code)
-{
-	return out->o->color ? code : "";
-}
+/* An outlier's output longer than this is shown by its diff against the norm alone. */
+#define SHORT_OUTPUT 10
 
 static void
 put_label(struct out *out, enum label l, size_t n, long long exit_code)
@@ -43,91 +25,135 @@ put_label(struct out *out, enum label l, size_t n, long long exit_code)
 	fprintf(out->f, ":%s\n", color(out, RESET));
 }
 
-/* Each line of remote text, made safe, indented; at most o->lines lines. */
+/* A result's output: stdout, then stderr lines marked; at most --lines lines. */
 static void
-put_text(struct out *out, const char *p, size_t n, const char *indent)
+put_output(struct out *out, const struct body *b, const char *indent)
 {
-	struct herd_buf safe = { 0 };
-	const char *s, *end, *nl;
+	static const char nonl[] = "\\ no newline at end of stdout";
 	long shown = 0, total = 0;
 
-	if (n == 0) {
+	if (!b->outlen && !b->errlen) {
 		fprintf(out->f, "%s%s(no output)%s\n", indent, color(out, DIM),
 		    color(out, RESET));
 		return;
 	}
-	herd_sanitize(&safe, p, n);
-	end = safe.p + safe.len;
-	for (s = safe.p; s < end; s = nl ? nl + 1 : end) {
+	put_lines(out, b->out, b->outlen, "", indent, &shown, &total);
+	/* say so, or x and x\n on stdout would read alike before stderr */
+	if (b->errlen && b->outlen && b->out[b->outlen - 1] != '\n')
+		put_lines(out, nonl, sizeof nonl - 1, "", indent, &shown, &total);
+	put_lines(out, b->err, b->errlen, "stderr: ", indent, &shown, &total);
+	if (total > shown)
+		put_more(out, total - shown, indent);
+}
+
+static void
+put_hunks(struct out *out, const struct herd_buf *d)
+{
+	struct herd_buf line = { 0 };
+	const char *s, *end, *nl, *c;
+	long shown = 0, total = 0;
+
+	if (!d->len) {
+		fprintf(out->f, "   %s(the same output: the records' digests differ)%s\n",
+		    color(out, DIM), color(out, RESET));
+		return;
+	}
+	end = d->p + d->len;
+	for (s = d->p; s < end; s = nl ? nl + 1 : end) {
 		nl = memchr(s, '\n', (size_t)(end - s));
-		total++;
-		if (out->o->lines && shown >= out->o->lines)
+		if (out->o->lines && shown >= out->o->lines) {
+			total++;
 			continue;
-		fprintf(out->f, "%s%.*s\n", indent, (int)((nl ? nl : end) - s), s);
+		}
+		herd_buf_reset(&line);
+		herd_buf_adds(&line, "");
+		herd_sanitize(&line, s, (size_t)((nl ? nl : end) - s));
+		c = *s == '-' ? RED : *s == '+' ? GREEN : *s == '@' ? CYAN : "";
+		fprintf(out->f, "   %s%s%s\n", color(out, c), line.p, *c ? color(out, RESET) : "");
 		shown++;
+		total++;
 	}
 	if (total > shown)
-		fprintf(out->f, "%s%s[... %ld more line%s]%s\n", indent, color(out, DIM),
-		    total - shown, total - shown == 1 ? "" : "s", color(out, RESET));
-	herd_buf_free(&safe);
+		put_more(out, total - shown, "   ");
+	herd_buf_free(&line);
 }
 
 static void
 put_diff(struct out *out, const struct run *run, const struct group *norm,
     const struct group *g)
 {
-	struct herd_buf a = { 0 }, b = { 0 }, d = { 0 }, safe = { 0 };
-	const char *s, *end, *nl, *c;
+	struct text a, b;
+	struct herd_buf d = { 0 }, lead = { 0 };
 	char *hosts = group_hosts(run, g, out->o->fold);
 
 	result_text(&run->results[norm->first], &a);
 	result_text(&run->results[g->first], &b);
-	herd_diff(a.p ? a.p : "", a.len, b.p ? b.p : "", b.len, 3, &d);
-	herd_sanitize(&safe, d.p ? d.p : "", d.len);
+	herd_diff(a.p, a.len, b.p, b.len, 3, &d);
+	text_free(&a);
+	text_free(&b);
 	fprintf(out->f, "\n   %s--- norm (%zu host%s)%s\n", color(out, RED), norm->n,
 	    norm->n == 1 ? "" : "s", color(out, RESET));
-	herd_buf_reset(&d);
-	herd_sanitize(&d, hosts, strlen(hosts));
-	fprintf(out->f, "   %s+++ %s%s\n", color(out, GREEN), d.p, color(out, RESET));
-	end = safe.p + safe.len;
-	for (s = safe.p; s < end; s = nl ? nl + 1 : end) {
-		nl = memchr(s, '\n', (size_t)(end - s));
-		c = *s == '-' ? RED : *s == '+' ? GREEN : *s == '@' ? CYAN : "";
-		fprintf(out->f, "   %s%.*s%s\n", color(out, c), (int)((nl ? nl : end) - s),
-		    s, *c ? color(out, RESET) : "");
-	}
+	herd_buf_addf(&lead, "   %s+++ ", color(out, GREEN));
+	put_hosts(out, hosts, lead.p, 7, "       ", color(out, RESET));
+	put_hunks(out, &d);
 	free(hosts);
-	herd_buf_free(&a);
-	herd_buf_free(&b);
 	herd_buf_free(&d);
-	herd_buf_free(&safe);
+	herd_buf_free(&lead);
 }
 
-static void
-put_hosts(struct out *out, const struct run *run, const struct group *g)
+/* The lines put_output shows of b, with no limit. */
+static size_t
+output_lines(const struct body *b)
 {
-	char *hosts = group_hosts(run, g, out->o->fold);
-
-	put_text(out, hosts, strlen(hosts), "   ");
-	free(hosts);
+	return count_lines(b->out, b->outlen) + count_lines(b->err, b->errlen) +
+	    (b->errlen && b->outlen && b->out[b->outlen - 1] != '\n');
 }
 
 static void
-put_group(struct out *out, const struct run *run, const struct group *g,
-    const struct group *norm)
+put_group(struct out *out, const struct run *run, const struct group *g)
 {
 	const struct result *r = &run->results[g->first];
 	enum label l = group_label(run, g);
-	struct herd_buf text = { 0 };
+	size_t lines = output_lines(r->body);
+	char *hosts = group_hosts(run, g, out->o->fold);
 
 	put_label(out, l, g->n, r->exit_code);
-	put_hosts(out, run, g);
-	result_text(r, &text);
-	put_text(out, text.p, text.len, "   ");
-	if (l == L_DIFFERS && norm)
-		put_diff(out, run, norm, g);
-	herd_buf_free(&text);
+	put_hosts(out, hosts, "   ", 3, "   ", "");
+	if (l == L_DIFFERS && run->norm && lines > SHORT_OUTPUT)
+		fprintf(out->f, "   %s(%zu lines, shown by their diff against the norm)%s\n",
+		    color(out, DIM), lines, color(out, RESET));
+	else
+		put_output(out, r->body, "   ");
+	if (l == L_DIFFERS && run->norm)
+		put_diff(out, run, run->norm, g);
 	fputc('\n', out->f);
+	free(hosts);
+}
+
+/* Hosts that exited 0 when no two are alike: each with its output, by host. */
+static void
+put_distinct(struct out *out, const struct run *run)
+{
+	const struct group *g;
+	struct herd_buf name = { 0 };
+	size_t i, n = 0;
+
+	for (i = 0; i < run->ngroups; i++)
+		n += group_label(run, &run->groups[i]) == L_DIFFERS;
+	fprintf(out->f, "%s%s %zu hosts, all different:%s\n", color(out, BOLD),
+	    color(out, YELLOW), n, color(out, RESET));
+	for (i = 0; i < run->ngroups; i++) {
+		g = &run->groups[run->order[i]];
+		if (group_label(run, g) != L_DIFFERS)
+			continue;
+		herd_buf_reset(&name);
+		safe_line(&name, run->results[g->first].host,
+		    strlen(run->results[g->first].host));
+		fprintf(out->f, "   %s\n", name.p);
+		put_output(out, run->results[g->first].body, "     ");
+	}
+	fputc('\n', out->f);
+	herd_buf_free(&name);
 }
 
 /* Failed or timed-out hosts under one label, each reason with its hosts. */
@@ -136,7 +162,7 @@ put_problems(struct out *out, const struct run *run, enum label want)
 {
 	const struct group *g;
 	const struct result *r;
-	struct herd_buf text = { 0 }, safe = { 0 };
+	struct herd_buf tail = { 0 };
 	size_t i, n = 0;
 	char *hosts;
 
@@ -152,30 +178,45 @@ put_problems(struct out *out, const struct run *run, enum label want)
 			continue;
 		r = &run->results[g->first];
 		hosts = group_hosts(run, g, out->o->fold);
-		herd_buf_reset(&safe);
-		herd_sanitize(&safe, hosts, strlen(hosts));
-		fprintf(out->f, "   %s", safe.p);
+		herd_buf_reset(&tail);
+		herd_buf_adds(&tail, "");
 		if (r->error) {
-			herd_buf_reset(&safe);
-			herd_sanitize(&safe, r->error, strlen(r->error));
-			fprintf(out->f, " (%s)", safe.p);
+			herd_buf_adds(&tail, " (");
+			safe_line(&tail, r->error, strlen(r->error));
+			herd_buf_adds(&tail, ")");
 		}
-		fputc('\n', out->f);
+		put_hosts(out, hosts, "   ", 3, "   ", tail.p);
 		if (r->hint) {
-			herd_buf_reset(&safe);
-			herd_sanitize(&safe, r->hint, strlen(r->hint));
-			fprintf(out->f, "     %shint: %s%s\n", color(out, DIM), safe.p,
+			herd_buf_reset(&tail);
+			safe_line(&tail, r->hint, strlen(r->hint));
+			fprintf(out->f, "     %shint: %s%s\n", color(out, DIM), tail.p,
 			    color(out, RESET));
 		}
-		herd_buf_reset(&text);
-		result_text(r, &text);
-		if (text.len && g->n == 1)
-			put_text(out, text.p, text.len, "     ");
+		if (g->n == 1 && (r->body->outlen || r->body->errlen))
+			put_output(out, r->body, "     ");
 		free(hosts);
 	}
-	herd_buf_free(&text);
-	herd_buf_free(&safe);
+	herd_buf_free(&tail);
 	fputc('\n', out->f);
+}
+
+/* The hosts of H records without a result. */
+static void
+put_missing(struct out *out, const struct run *run)
+{
+	const char *why = run_missing_reason(run);
+	char *hosts, *tail;
+
+	if (!run->nmissing)
+		return;
+	fprintf(out->f, "%s%s %zu host%s no result:%s\n", color(out, BOLD), color(out, RED),
+	    run->nmissing, run->nmissing == 1 ? " has" : "s have", color(out, RESET));
+	hosts = herd_fold(run->missing, run->nmissing, out->o->fold);
+	tail = why ? xasprintf(" (%s)", why) : xstrdup("");
+	put_hosts(out, hosts, "   ", 3, "   ", tail);
+	fputc('\n', out->f);
+	free(hosts);
+	free(tail);
 }
 
 static void
@@ -185,133 +226,49 @@ put_summary(struct out *out, const struct run *run)
 
 	run_counts(run, &c);
 	fprintf(out->f, "%zu succeeded", c.succeeded);
-	if (c.differs)
-		fprintf(out->f, ", %zu %s", c.differs, c.differs == 1 ? "differs" : "differ");
+	if (run->distinct)
+		fputs(" (all different)", out->f);
+	else if (c.differs)
+		fprintf(out->f, " (%zu %s)", c.differs, c.differs == 1 ? "differs" : "differ");
 	if (c.nonzero)
 		fprintf(out->f, ", %zu non-zero exit", c.nonzero);
 	if (c.failed)
 		fprintf(out->f, ", %zu failed", c.failed);
 	if (c.timeout)
 		fprintf(out->f, ", %zu timeout", c.timeout);
+	if (c.noresult)
+		fprintf(out->f, ", %zu no result", c.noresult);
+	if (run_cut_short(run))
+		fputs("; the run was cut short", out->f);
 	fputc('\n', out->f);
-}
-
-static const struct group *
-norm_of(const struct run *run)
-{
-	size_t i;
-
-	for (i = 0; i < run->ngroups; i++)
-		if (run->groups[i].norm)
-			return &run->groups[i];
-	return NULL;
 }
 
 void
 render_text(FILE *f, const struct run *run, const struct render_opts *o)
 {
 	struct out out = { f, o };
-	const struct group *g, *norm = norm_of(run);
+	const struct group *g;
 	enum label l;
 	size_t i;
 
-	if (!run->nresults) {
-		fprintf(f, "no results\n");
+	if (!run->nresults && !run->nmissing) {
+		fprintf(f, "no results%s\n", run_cut_short(run) ?
+		    "; the run was cut short" : "");
 		return;
 	}
+	if (run->distinct && !o->errors_only)
+		put_distinct(&out, run);
 	for (i = 0; i < run->ngroups; i++) {
 		g = &run->groups[run->order[i]];
 		l = group_label(run, g);
-		if (l == L_FAILED || l == L_TIMEOUT)
+		if (l == L_FAILED || l == L_TIMEOUT || (run->distinct && l == L_DIFFERS))
 			continue;
 		if (o->errors_only && l != L_EXITED)
 			continue;
-		put_group(&out, run, g, norm);
+		put_group(&out, run, g);
 	}
 	put_problems(&out, run, L_FAILED);
 	put_problems(&out, run, L_TIMEOUT);
+	put_missing(&out, run);
 	put_summary(&out, run);
-}
-
-static json_t *
-bytes(const struct herd_buf *b)
-{
-	return herd_json_bytes(b->p ? b->p : "", b->len);
-}
-
-/* A string of remote bytes, or null. */
-static json_t *
-str_or_null(const char *s)
-{
-	return s ? herd_json_bytes(s, strlen(s)) : json_null();
-}
-
-static const char *const label_names[] = {
-	"identical", "differs", "exited", "failed", "timeout",
-};
-static const char *const status_names[] = { "ok", "nonzero", "failed", "timeout" };
-
-void
-render_json(FILE *f, const struct run *run, const struct render_opts *o)
-{
-	const struct group *g, *norm = norm_of(run);
-	const struct result *r;
-	struct herd_buf a = { 0 }, b = { 0 }, d = { 0 };
-	struct counts c;
-	json_t *obj, *hosts;
-	enum label l;
-	size_t i, j;
-
-	for (i = 0; i < run->ngroups; i++) {
-		g = &run->groups[run->order[i]];
-		r = &run->results[g->first];
-		l = group_label(run, g);
-		if (o->errors_only && (l == L_IDENTICAL || l == L_DIFFERS))
-			continue;
-		obj = json_object();
-		hosts = json_array();
-		for (j = 0; j < g->n; j++)
-			json_array_append_new(hosts, herd_json_bytes(run->results[g->member[j]].host,
-			    strlen(run->results[g->member[j]].host)));
-		json_object_set_new(obj, "run", str_or_null(run->id ? run->id : ""));
-		json_object_set_new(obj, "label", json_string(label_names[l]));
-		json_object_set_new(obj, "status", json_string(status_names[r->status]));
-		json_object_set_new(obj, "exit", r->has_exit ? json_integer(r->exit_code) :
-		    json_null());
-		json_object_set_new(obj, "norm", json_boolean(g->norm));
-		json_object_set_new(obj, "count", json_integer((json_int_t)g->n));
-		json_object_set_new(obj, "hosts", hosts);
-		json_object_set_new(obj, "output", bytes(&r->out));
-		json_object_set_new(obj, "stderr", bytes(&r->err));
-		json_object_set_new(obj, "error", str_or_null(r->error));
-		json_object_set_new(obj, "hint", str_or_null(r->hint));
-		if (l == L_DIFFERS && norm) {
-			herd_buf_reset(&a);
-			herd_buf_reset(&b);
-			herd_buf_reset(&d);
-			result_text(&run->results[norm->first], &a);
-			result_text(r, &b);
-			herd_diff(a.p ? a.p : "", a.len, b.p ? b.p : "", b.len, 3, &d);
-			json_object_set_new(obj, "diff", bytes(&d));
-		} else {
-			json_object_set_new(obj, "diff", json_null());
-		}
-		herd_json_print(f, obj);
-	}
-	run_counts(run, &c);
-	obj = json_object();
-	json_object_set_new(obj, "run", str_or_null(run->id ? run->id : ""));
-	json_object_set_new(obj, "command", str_or_null(run->command ? run->command : ""));
-	json_object_set_new(obj, "hosts", json_integer((json_int_t)run->nresults));
-	json_object_set_new(obj, "succeeded", json_integer((json_int_t)c.succeeded));
-	json_object_set_new(obj, "differs", json_integer((json_int_t)c.differs));
-	json_object_set_new(obj, "nonzero", json_integer((json_int_t)c.nonzero));
-	json_object_set_new(obj, "failed", json_integer((json_int_t)c.failed));
-	json_object_set_new(obj, "timeout", json_integer((json_int_t)c.timeout));
-	hosts = json_object();
-	json_object_set_new(hosts, "summary", obj);
-	herd_json_print(f, hosts);
-	herd_buf_free(&a);
-	herd_buf_free(&b);
-	herd_buf_free(&d);
 }

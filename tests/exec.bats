@@ -93,7 +93,7 @@ only_plain_ascii() {
    -6.1.0-18-amd64
    +6.1.0-17-amd64
 
-6 succeeded, 2 differ"
+8 succeeded (2 differ)"
 	assert_equal "$stderr" ""
 }
 
@@ -110,10 +110,10 @@ only_plain_ascii() {
    inactive
 
  2 hosts failed:
-   refused (connect: connection refused)
-     hint: check that sshd is running and listening on that port
    authfail (auth: permission denied for $FLEET_USER@$(addr authfail) (tried keys))
      hint: check the user and that the key is in the host's authorized_keys; try ssh -v
+   refused (connect: connection refused)
+     hint: check that sshd is running and listening on that port
 
  1 host timed out:
    hang (timed out after 2s; the remote command was stopped)
@@ -124,10 +124,10 @@ only_plain_ascii() {
 }
 
 @test "stderr is shown marked, and in the diff" {
-	hx --concurrency 1 behave h001 stderr
+	hx behave h001 h002 stderr
 	assert_success
-	assert_output " 1 host:
-   h001
+	assert_output " 2 hosts identical:
+   h[001-002]
    hello from fleet
 
  1 host differs:
@@ -135,14 +135,14 @@ only_plain_ascii() {
    to-stdout
    stderr: to-stderr
 
-   --- norm (1 host)
+   --- norm (2 hosts)
    +++ stderr
    @@ -1 +1,2 @@
    -hello from fleet
    +to-stdout
    +stderr: to-stderr
 
-1 succeeded, 1 differs"
+3 succeeded (1 differs)"
 }
 
 @test "the binary host: escapes, NUL, CR and bad UTF-8 are shown, never sent raw" {
@@ -203,21 +203,13 @@ $n succeeded"
 @test "the command reaches the hosts as one string; hosts before --" {
 	hx --concurrency 1 h001 -g web -t odd -- 'echo "$FLEET_HOST: a  b" | tr a-z A-Z'
 	assert_success
-	assert_output " 1 host:
+	assert_output " 2 hosts, all different:
    h001
-   H001: A  B
-
- 1 host differs:
+     H001: A  B
    h003
-   H003: A  B
+     H003: A  B
 
-   --- norm (1 host)
-   +++ h003
-   @@ -1 +1 @@
-   -H001: A  B
-   +H003: A  B
-
-1 succeeded, 1 differs"
+2 succeeded (all different)"
 }
 
 # --- herd-run's options ------------------------------------------------------------------
@@ -300,7 +292,7 @@ $n succeeded"
 	assert_output '["identical",["h001","h002","h003","h005","h006","h007"],"ok",0,"6.1.0-18-amd64\n",null]
 ["differs",["h004","h008"],"ok",0,"6.1.0-17-amd64\n","@@ -1 +1 @@\n-6.1.0-18-amd64\n+6.1.0-17-amd64\n"]'
 	run jq -c '.summary | select(.) | del(.run)' "$T/json"
-	assert_output '{"command":"uname -r","hosts":8,"succeeded":6,"differs":2,"nonzero":0,"failed":0,"timeout":0}'
+	assert_output '{"command":"uname -r","hosts":8,"succeeded":8,"differs":2,"nonzero":0,"failed":0,"timeout":0,"noresult":0,"cut_short":false}'
 }
 
 @test "--errors-only, --lines, --no-fold" {
@@ -317,7 +309,7 @@ $n succeeded"
    slow
    line 1
    line 2
-   [... 3 more lines]
+   ... 3 more lines (--lines 0 for all)
 
 1 succeeded"
 	hx --no-fold true -g web
@@ -329,7 +321,6 @@ $n succeeded"
 }
 
 @test "--color never and always" {
-	# (one at a time: with one host each, the first to answer is the norm)
 	hx --concurrency 1 --color never behave h001 exit3
 	assert_failure 1
 	assert_output " 1 host:
@@ -477,10 +468,10 @@ herd: herd-select failed (exit status 2)'
 	assert_failure 2
 	assert_equal "$stderr" \
 	    "herd: exec: no command; usage: herd exec CMD [HOSTS...] [-g GROUP] [-t TAGS] [options]"
-	hx --lines 0 true h001
+	hx --lines -1 true h001
 	assert_failure 2
 	assert_output ""
-	assert_equal "$stderr" "herd-group: --lines: expected a positive number, got 0
+	assert_equal "$stderr" "herd-group: --lines: expected a number, 0 for all, got -1
 herd: herd-group failed (exit status 2)"
 	hx --color sometimes true h001
 	assert_failure 2
@@ -569,4 +560,78 @@ herd: herd-group failed (exit status 2)"
 	run sh -c "jq -r 'select(.host) | \"\\(.host) \\(.reachable)\"' | sort" <<<"$output"
 	assert_output "h001 true
 refused false"
+}
+
+# --- herd-group on the fleet: runs cut short, signals, one line per host ------------------------
+
+@test "herd-run killed with -9: herd-group names the host without a result, exit 1" {
+	herd-select -c "$CONFIG" h001 h002 hang |
+	    herd-run -F "$FLEET_SSH_CONFIG" -- behave >"$T/rec" &
+	pid=$!
+	for i in $(seq 400); do
+		[ "$(grep -c '^R' "$T/rec")" = 2 ] && break
+		sleep 0.05
+	done
+	kill -9 "$pid"
+	wait "$pid" || true
+	run --separate-stderr herd-group "$T/rec"
+	assert_failure 1
+	assert_output " 2 hosts identical:
+   h[001-002]
+   hello from fleet
+
+ 1 host has no result:
+   hang (the run was cut short)
+
+2 succeeded, 1 no result; the run was cut short"
+	run --separate-stderr herd-group --hosts @noresult "$T/rec"
+	assert_equal "$(hosts_of <<<"$output")" "hang"
+	# the remote sleep herd-run left behind
+	"$TESTS/fleet/fleet-procs" "$FD" | awk '/sleep/ { print $1 }' | xargs -r kill
+}
+
+@test "SIGTERM to herd-run and herd-group, as herd passes it on: the run is shown, exit 130" {
+	mkfifo "$T/fifo"
+	herd-group <"$T/fifo" >"$T/out" 2>"$T/err" &
+	gpid=$!
+	herd-select -c "$CONFIG" h001 hang |
+	    sh -c 'echo $$ >"$1"; exec herd-run -F "$2" -- behave' sh "$T/rpid" \
+	    "$FLEET_SSH_CONFIG" | tee "$T/rec" >"$T/fifo" &
+	for i in $(seq 400); do
+		grep -q '^R	[^	]*	h001	' "$T/rec" 2>/dev/null && break
+		sleep 0.05
+	done
+	kill -s TERM "$(cat "$T/rpid")" "$gpid"
+	rc=0
+	wait "$gpid" || rc=$?
+	assert_equal "$rc" 130
+	run cat "$T/out"
+	assert_line --index 0 " 1 host:"
+	assert_line --index 1 "   h001"
+	assert_line " 1 host failed:"
+	assert_line "   hang (interrupted; the remote command was stopped)"
+	assert_line "1 succeeded, 1 failed"
+	assert_equal "$(cat "$T/err")" ""
+}
+
+@test "by hand: herd-group --oneline, --outdir, --errdir and -S on the fleet" {
+	herd-select -c "$CONFIG" h001 h002 exit3 stderr refused |
+	    herd-run -F "$FLEET_SSH_CONFIG" -- behave >"$T/rec" || true
+	run herd-group --oneline "$T/rec"
+	assert_failure 1
+	assert_output "exit3 | NONZERO | rc=3 | inactive
+h001 | OK | rc=0 | hello from fleet
+h002 | OK | rc=0 | hello from fleet
+refused | FAILED | rc=- | connect: connection refused
+stderr | OK | rc=0 | to-stdout (+1 more line)"
+	run herd-group -S --outdir "$T/out" --errdir "$T/err" "$T/rec"
+	assert_failure 255
+	assert_equal "$(ls "$T/out" | paste -sd' ')" "exit3 h001 h002 refused stderr"
+	assert_equal "$(cat "$T/out/h001")" "hello from fleet"
+	assert_equal "$(cat "$T/out/stderr")" "to-stdout"
+	assert_equal "$(cat "$T/err/stderr")" "to-stderr"
+	assert_equal "$(cat "$T/out/exit3")" "inactive"
+	grep -v refused "$T/rec" >"$T/rec2"
+	run herd-group --max-exit "$T/rec2"
+	assert_failure 3
 }

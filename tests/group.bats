@@ -79,7 +79,7 @@ MIXED_TEXT=' 3 hosts identical:
    web-07 (timed out after 2s)
      partial
 
-3 succeeded, 1 differs, 1 non-zero exit, 1 failed, 1 timeout'
+4 succeeded (1 differs), 1 non-zero exit, 1 failed, 1 timeout'
 
 # One group of identical results for the hosts named; prints the host line.
 hostline() {
@@ -227,7 +227,7 @@ group_hunks() {
    x2
    out
 
-2 succeeded, 1 differs, 2 non-zero exit"
+3 succeeded (1 differs), 2 non-zero exit"
 }
 
 @test "groups follow the sha256 field herd-run wrote" {
@@ -244,10 +244,10 @@ group_hunks() {
 	assert_line --index 1 "   a, b"
 	assert_line --index 3 " 1 host differs:"
 	assert_line --index 4 "   c"
-	assert_line --index -1 "2 succeeded, 1 differs"
+	assert_line --index -1 "3 succeeded (1 differs)"
 }
 
-@test "the norm is the largest group; a tie goes to the first seen" {
+@test "the norm is the largest group; a tie goes to the group whose first host sorts first" {
 	{ R a1 ok 0 $'A\n'; R b1 ok 0 $'B\n'; R b2 ok 0 $'B\n'; R a2 ok 0 $'A\n'; } >"$T/ab"
 	{ R b1 ok 0 $'B\n'; R a1 ok 0 $'A\n'; R a2 ok 0 $'A\n'; R b2 ok 0 $'B\n'; } >"$T/ba"
 	{ R b1 ok 0 $'B\n'; R a1 ok 0 $'A\n'; R a2 ok 0 $'A\n'; R a3 ok 0 $'A\n'; } >"$T/big"
@@ -267,20 +267,21 @@ group_hunks() {
    -A
    +B
 
-2 succeeded, 2 differ"
+4 succeeded (2 differ)"
+	# the order the results came in changes nothing
 	run herd-group "$T/ba"
 	assert_success
 	assert_line --index 0 " 2 hosts identical:"
-	assert_line --index 1 "   b[1-2]"
+	assert_line --index 1 "   a[1-2]"
 	assert_line --index 3 " 2 hosts differ:"
-	assert_line --index 4 "   a[1-2]"
+	assert_line --index 4 "   b[1-2]"
 	run herd-group "$T/big"
 	assert_success
 	assert_line --index 1 "   a[1-3]"
-	assert_line "3 succeeded, 1 differs"
+	assert_line "4 succeeded (1 differs)"
 }
 
-@test "order: the norm, other groups by size then first seen, failed, timed out, summary" {
+@test "order: the norm, other groups by size then first host, failed, timed out, summary" {
 	{
 		R x1 ok 0 $'B\n'
 		R n1 ok 0 $'A\n'
@@ -340,7 +341,7 @@ group_hunks() {
  1 host timed out:
    t1 (timed out after 1s)
 
-3 succeeded, 4 differ, 2 non-zero exit, 1 failed, 1 timeout"
+7 succeeded (4 differ), 2 non-zero exit, 1 failed, 1 timeout"
 }
 
 @test "labels: singular and plural, exactly" {
@@ -357,7 +358,7 @@ group_hunks() {
 	} >"$T/in"
 	run herd-group "$T/in"
 	assert_failure 1
-	# d1/d2 and q1/q2 tie at 2: the first seen, d, is the norm
+	# the norm is among the hosts that exited 0: d1/d2, not q1/q2
 	assert_output " 2 hosts identical:
    d[1-2]
    y
@@ -382,7 +383,7 @@ group_hunks() {
  2 hosts timed out:
    t[1-2] (timed out after 2s)
 
-2 succeeded, 1 differs, 2 non-zero exit, 2 failed, 2 timeout"
+3 succeeded (1 differs), 2 non-zero exit, 2 failed, 2 timeout"
 	# one host alone: no "identical"
 	R solo ok 0 $'x\n' >"$T/one"
 	run herd-group "$T/one"
@@ -413,10 +414,10 @@ group_hunks() {
  4 hosts failed:
    r[1-2] (connect: connection refused)
      hint: check that sshd is running
-   k1 (auth: permission denied)
-     hint: try ssh -v
    d1 (disconnected)
      partial
+   k1 (auth: permission denied)
+     hint: try ssh -v
 
  1 host timed out:
    t1 (timed out after 2s; the remote command was stopped)
@@ -464,10 +465,10 @@ group_hunks() {
    @@ -0,0 +1 @@
    +stderr: only stderr
 
-2 succeeded, 2 differ"
+4 succeeded (2 differ)"
 }
 
-@test "a non-zero group can be the norm; ok hosts then differ from it" {
+@test "the norm is among the hosts that exited 0, even when more exited non-zero" {
 	{
 		R a1 nonzero 3 $'inactive\n'
 		R a2 nonzero 3 $'inactive\n'
@@ -475,27 +476,20 @@ group_hunks() {
 	} >"$T/in"
 	run herd-group "$T/in"
 	assert_failure 1
-	assert_output " 2 hosts exited with code 3:
-   a[1-2]
-   inactive
-
- 1 host differs:
+	assert_output " 1 host:
    b1
    active
 
-   --- norm (2 hosts)
-   +++ b1
-   @@ -1 +1 @@
-   -inactive
-   +active
+ 2 hosts exited with code 3:
+   a[1-2]
+   inactive
 
-0 succeeded, 1 differs, 2 non-zero exit"
-	# @ok is the hosts of the norm that are ok: none here
+1 succeeded, 2 non-zero exit"
 	run --separate-stderr herd-group --hosts @ok "$T/in"
 	assert_failure 1
-	assert_output "#herd-records 1"
-	run --separate-stderr herd-group --hosts @differs "$T/in"
 	assert_equal "$(hosts_of <<<"$output")" "b1"
+	run --separate-stderr herd-group --hosts @differs "$T/in"
+	assert_equal "$(hosts_of <<<"$output")" "a1 a2"
 	run --separate-stderr herd-group --hosts @nonzero "$T/in"
 	assert_equal "$(hosts_of <<<"$output")" "a1 a2"
 }
@@ -509,18 +503,16 @@ group_hunks() {
 		R n2 ok 0 "$norm"
 		R o1 ok 0 "$(seq 1 20 | sed 's/^5$/five/; s/^17$/seventeen/')"$'\n'
 	} >"$T/in"
-	# (--lines shortens the output shown, never the diff)
-	run herd-group --lines 1 "$T/in"
+	# a long output of an outlier is shown by its diff alone
+	run herd-group --lines 0 "$T/in"
 	assert_success
 	assert_output " 2 hosts identical:
    n[1-2]
-   1
-   [... 19 more lines]
+$(seq -f '   %g' 1 20)
 
  1 host differs:
    o1
-   1
-   [... 19 more lines]
+   (20 lines, shown by their diff against the norm)
 
    --- norm (2 hosts)
    +++ o1
@@ -543,7 +535,49 @@ group_hunks() {
     19
     20
 
-2 succeeded, 1 differs"
+3 succeeded (1 differs)"
+}
+
+@test "--lines N cuts outputs and diffs; on a terminal 40 lines is the default" {
+	{
+		R n1 ok 0 "$(seq 1 100)"$'\n'
+		R n2 ok 0 "$(seq 1 100)"$'\n'
+		R o1 ok 0 "$(seq 1 100 | sed 's/^/x/')"$'\n'
+	} >"$T/in"
+	run herd-group --lines 2 "$T/in"
+	assert_success
+	assert_output " 2 hosts identical:
+   n[1-2]
+   1
+   2
+   ... 98 more lines (--lines 0 for all)
+
+ 1 host differs:
+   o1
+   (100 lines, shown by their diff against the norm)
+
+   --- norm (2 hosts)
+   +++ o1
+   @@ -1,100 +1,100 @@
+   -1
+   ... 199 more lines (--lines 0 for all)
+
+3 succeeded (1 differs)"
+	# not a terminal: all of it
+	run herd-group "$T/in"
+	assert_equal "${#lines[@]}" 309
+	refute_output --partial "more line"
+	# a terminal: 40 lines of each, and the hint
+	script -qec "herd-group --color never '$T/in'" /dev/null | tr -d '\r' >"$T/tty"
+	run grep -c '^   \.\.\. ' "$T/tty"
+	assert_output 2
+	run grep -xF '   ... 60 more lines (--lines 0 for all)' "$T/tty"
+	assert_success
+	run grep -xF '   ... 161 more lines (--lines 0 for all)' "$T/tty"
+	assert_success
+	script -qec "herd-group --lines 0 --color never '$T/in'" /dev/null | tr -d '\r' >"$T/tty"
+	run grep -c 'more line' "$T/tty"
+	assert_output 0
 }
 
 @test "hdiff: the hunks of diff -u on hand-made pairs" {
@@ -689,7 +723,7 @@ group_hunks() {
  2 hosts failed:
    f-1, f-2 (refused)
 
-4 succeeded, 2 differ, 2 failed"
+6 succeeded (2 differ), 2 failed"
 	# folded, web-10 goes with web-01: as wide as its zero-padded number
 	run herd-group "$T/in"
 	assert_line --index 1 "   db, web-[01,10], web-9"
@@ -700,7 +734,7 @@ group_hunks() {
 
 # --- --lines, --errors-only, --color -------------------------------------------------------
 
-@test "--lines N: at most N lines of output per group, then how many more" {
+@test "--lines N: at most N lines of output per group, then how many more; 0 for all" {
 	{
 		R h1 ok 0 $'1\n2\n3\n4\n5\n'
 		R h2 ok 0 $'1\n2\n3\n4\n5\n'
@@ -714,13 +748,13 @@ group_hunks() {
    h[1-2]
    1
    2
-   [... 3 more lines]
+   ... 3 more lines (--lines 0 for all)
 
  1 host exited with code 1:
    h3
    a
    b
-   [... 1 more line]
+   ... 1 more line (--lines 0 for all)
 
  1 host exited with code 1:
    h5
@@ -730,17 +764,20 @@ group_hunks() {
    h4 (timed out)
      p1
      p2
-     [... 1 more line]
+     ... 1 more line (--lines 0 for all)
 
 2 succeeded, 2 non-zero exit, 1 timeout"
 	run herd-group --lines=5 "$T/in"
 	assert_line "   5"
 	refute_line --partial "more line"
-	for bad in 0 -1 x 1x 99999999999; do
+	run herd-group --lines 0 "$T/in"
+	assert_line "   5"
+	refute_line --partial "more line"
+	for bad in -1 x 1x 99999999999; do
 		run --separate-stderr herd-group --lines "$bad" "$T/in"
 		assert_failure 2
 		assert_output ""
-		assert_equal "$stderr" "herd-group: --lines: expected a positive number, got $bad"
+		assert_equal "$stderr" "herd-group: --lines: expected a number, 0 for all, got $bad"
 	done
 }
 
@@ -760,7 +797,7 @@ group_hunks() {
    web-07 (timed out after 2s)
      partial
 
-3 succeeded, 1 differs, 1 non-zero exit, 1 failed, 1 timeout"
+4 succeeded (1 differs), 1 non-zero exit, 1 failed, 1 timeout"
 	for h in a b; do R "$h" ok 0 $'x\n'; done >"$T/ok"
 	run herd-group --errors-only "$T/ok"
 	assert_success
@@ -795,7 +832,7 @@ $E[1m$E[31m 1 host failed:$E[0m
    f (refused)
      $E[2mhint: is sshd running?$E[0m
 
-2 succeeded, 1 differs, 1 failed"
+3 succeeded (1 differs), 1 failed"
 	run herd-group --color always "$T/in"
 	assert_output --partial "$E[1m"
 	for opt in --color=never --color=auto ''; do
@@ -843,40 +880,54 @@ $E[1m$E[31m 1 host failed:$E[0m
 	} >"$T/hostile"
 	# valid UTF-8 that is not a control passes as it is
 	RX h3 ok 0 $'Gr\xc3\xbc\xc3\x9fe \xe2\x9c\x93 \xe6\x97\xa5\xe6\x9c\xac\n' >"$T/fine"
-	cat "$T/hostile" "$T/fine" >"$T/in"
+	{ R n1 ok 0 $'plain\n'; R n2 ok 0 $'plain\n'; } >"$T/norm"
+	cat "$T/norm" "$T/hostile" "$T/fine" >"$T/in"
 	run herd-group "$T/in"
 	assert_success
-	assert_output " 1 host:
+	assert_output " 2 hosts identical:
+   n[1-2]
+   plain
+
+ 1 host differs:
    h1
    clear^[[2J title^[]0;pwned^G csi\\x9b8m c1<U+009B>31m
    stderr: rlo<U+202E>evil<U+202C> lri<U+2066>x<U+2069>
+
+   --- norm (2 hosts)
+   +++ h1
+   @@ -1 +1,2 @@
+   -plain
+   +clear^[[2J title^[]0;pwned^G csi\\x9b8m c1<U+009B>31m
+   +stderr: rlo<U+202E>evil<U+202C> lri<U+2066>x<U+2069>
 
  1 host differs:
    h2
    nul^@ del^? cr^M bs^H bad\\xff\\xfe utf8 \\xed\\xa0\\x80 ok
 
-   --- norm (1 host)
+   --- norm (2 hosts)
    +++ h2
-   @@ -1,2 +1 @@
-   -clear^[[2J title^[]0;pwned^G csi\\x9b8m c1<U+009B>31m
-   -stderr: rlo<U+202E>evil<U+202C> lri<U+2066>x<U+2069>
+   @@ -1 +1 @@
+   -plain
    +nul^@ del^? cr^M bs^H bad\\xff\\xfe utf8 \\xed\\xa0\\x80 ok
 
  1 host differs:
    h3
    Grüße ✓ 日本
 
-   --- norm (1 host)
+   --- norm (2 hosts)
    +++ h3
-   @@ -1,2 +1 @@
-   -clear^[[2J title^[]0;pwned^G csi\\x9b8m c1<U+009B>31m
-   -stderr: rlo<U+202E>evil<U+202C> lri<U+2066>x<U+2069>
+   @@ -1 +1 @@
+   -plain
    +Grüße ✓ 日本
 
-1 succeeded, 2 differ"
+5 succeeded (3 differ)"
 	# no raw ESC, BEL, CSI, C1 or other control byte reaches stdout
-	herd-group "$T/hostile" >"$T/out"
-	only_plain_ascii "$T/out"
+	for opt in '' --oneline --no-fold; do
+		herd-group $opt "$T/hostile" >"$T/out"
+		only_plain_ascii "$T/out"
+		herd-group $opt "$T/norm" "$T/hostile" >"$T/out"
+		only_plain_ascii "$T/out"
+	done
 	herd-group --color=always "$T/hostile" | sed $'s/\e\\[[0-9;]*m//g' >"$T/out"
 	only_plain_ascii "$T/out"
 }
@@ -888,18 +939,20 @@ $E[1m$E[31m 1 host failed:$E[0m
 		R $'evil\e[2J-2' ok 0 $'y\n'
 		R $'f\a\xc2\x9b1' failed '' '' '' $'connect: \e]0;title\a refused\xff' $'hint \e[5m\xe2\x80\xae'
 		R $'t\r1' timeout '' $'\e[31mred\n' '' $'timed out \x9b2J'
+		R n1 ok 0 $'x\n'
+		R n2 ok 0 $'x\n'
 	} >"$T/in"
 	run herd-group "$T/in"
 	assert_failure 1
-	assert_output " 1 host:
-   evil^[[2J-1
+	assert_output " 3 hosts identical:
+   evil^[[2J-1, n[1-2]
    x
 
  1 host differs:
    evil^[[2J-2
    y
 
-   --- norm (1 host)
+   --- norm (3 hosts)
    +++ evil^[[2J-2
    @@ -1 +1 @@
    -x
@@ -913,8 +966,9 @@ $E[1m$E[31m 1 host failed:$E[0m
    t^M1 (timed out \\x9b2J)
      ^[[31mred
 
-1 succeeded, 1 differs, 1 failed, 1 timeout"
-	for opt in '' --no-fold --errors-only --json --parse=disk '--lines=1'; do
+4 succeeded (1 differs), 1 failed, 1 timeout"
+	for opt in '' --no-fold --errors-only --json --parse=disk '--lines=1' --oneline \
+	    '--oneline --json' --ping '--parse=disk --json'; do
 		herd-group $opt "$T/in" >"$T/out" || true
 		only_plain_ascii "$T/out"
 	done
@@ -924,13 +978,17 @@ $E[1m$E[31m 1 host failed:$E[0m
 	    'H	evil\x1b[2J-1	evil\x1b[2J-1			prod		' \
 	    'H	evil\x1b[2J-2	evil\x1b[2J-2					' \
 	    $'H\tf\\x07\xc2\x9b1\tf\\x07\xc2\x9b1\t\t\t\t\t' \
-	    'H	t\r1	t\r1					')"
+	    'H	t\r1	t\r1					' \
+	    'H	n1	n1					' \
+	    'H	n2	n2					')"
 	run herd-group --parse disk "$T/in"
 	assert_output "HOST          filesystem  size  used  avail  use_pct  mount
 ------------  ----------  ----  ----  -----  -------  -----
 evil^[[2J-1   x           -     -     -      -        -
 evil^[[2J-2   y           -     -     -      -        -
 f^G<U+009B>1  -           -     -     -      -        -
+n1            x           -     -     -      -        -
+n2            x           -     -     -      -        -
 t^M1          -           -     -     -      -        -"
 	run herd-group --json "$T/in"
 	run jq -r 'select(.label == "failed") | .hosts[0], .error, .hint' <<<"$output"
@@ -956,7 +1014,7 @@ hint \e[5m\xe2\x80\xae'
 [null,null,null,null,null,null,null,null,null]'
 	run herd-group --json "$T/mixed"
 	run jq -c 'select(.summary) | .summary' <<<"$output"
-	assert_output '{"run":"7","command":"uname -r","hosts":7,"succeeded":3,"differs":1,"nonzero":1,"failed":1,"timeout":1}'
+	assert_output '{"run":"7","command":"uname -r","hosts":7,"succeeded":4,"differs":1,"nonzero":1,"failed":1,"timeout":1,"noresult":0,"cut_short":false}'
 	run herd-group --json "$T/mixed"
 	run jq -r 'select(.label) | .diff // "null"' <<<"$output"
 	assert_output 'null
@@ -1049,7 +1107,7 @@ summary"
 
 @test "--hosts: an unknown selector or host is an error (exit 2)" {
 	mixed
-	selectors="(selectors: @all @ok @differs @failed @nonzero @timeout @tag:NAME @tag:!NAME)"
+	selectors="(selectors: @all @ok @differs @failed @nonzero @timeout @noresult @tag:NAME @tag:!NAME)"
 	run --separate-stderr herd-group --hosts @bogus "$T/mixed"
 	assert_failure 2
 	assert_output ""
@@ -1069,13 +1127,22 @@ summary"
 	assert_equal "$stderr" "herd-group: --hosts: empty selector"
 }
 
-@test "--hosts: no results to select from is an error (exit 2)" {
+@test "--hosts: hosts without a result are picked; no host at all is an error (exit 2)" {
 	{ echo '#herd-records 1'; H a; H b; } >"$T/hosts-only"
 	run --separate-stderr herd-group --hosts @all "$T/hosts-only"
-	assert_failure 2
-	assert_output ""
-	assert_equal "$stderr" "herd-group: --hosts @all: no results to select from"
-	{ echo '#herd-records 1'; H a; C true; E; } >"$T/empty-run"
+	assert_failure 1
+	assert_equal "$(hosts_of <<<"$output")" "a b"
+	assert_equal "$stderr" "herd-group: 2 hosts have no result"
+	{ echo '#herd-records 1'; H a; H b; C true; R b ok 0 ''; } >"$T/cut"
+	run --separate-stderr herd-group --hosts @failed "$T/cut"
+	assert_failure 1
+	assert_equal "$(hosts_of <<<"$output")" "a"
+	assert_equal "$stderr" "herd-group: the run was cut short: 1 host has no result"
+	run --separate-stderr herd-group --hosts @noresult "$T/cut"
+	assert_equal "$(hosts_of <<<"$output")" "a"
+	run --separate-stderr herd-group --hosts @all "$T/cut"
+	assert_equal "$(hosts_of <<<"$output")" "b a"
+	{ echo '#herd-records 1'; C true; E; } >"$T/empty-run"
 	run --separate-stderr herd-group --hosts @failed "$T/empty-run"
 	assert_failure 2
 	assert_output ""
@@ -1303,7 +1370,7 @@ web-04  -"
    -x
    +y
 
-2 succeeded, 1 differs"
+3 succeeded (1 differs)"
 }
 
 # --- several runs, exit status, usage -----------------------------------------------------------
@@ -1400,7 +1467,7 @@ web-04  -"
 	assert_output "no results"
 }
 
-@test "records of other types pass by; unknown statuses count as failed" {
+@test "records of other types pass by; an unknown status is a failure that says so" {
 	{
 		echo '#herd-records 1'
 		echo '# a comment'
@@ -1419,7 +1486,7 @@ web-04  -"
    x
 
  1 host failed:
-   b (something)
+   b (unknown status \"weird\": something)
 
 1 succeeded, 1 failed"
 }
@@ -1430,4 +1497,618 @@ web-04  -"
 	assert_line '   café <U+009B>31m'
 	LC_ALL=C run herd-group --color never "$T/in"
 	assert_line '   caf\xc3\xa9 \xc2\x9b31m'
+}
+
+# --- malformed records ------------------------------------------------------------------------
+
+# Every view, as herd-group options.
+VIEWS=('' --json --parse=uptime '--parse=uptime --json' --ping '--ping --json' --oneline
+    '--oneline --json' --hosts=@all --errors-only --no-fold '--lines=1')
+
+@test "an R record without a host is left out with a message, in every view (no crash)" {
+	{ printf '#herd-records 1\nR\t1\t\tok\t0\t1\t-\tx\n'; R b ok 0 $'x\n'; } >"$T/nohost"
+	for v in "${VIEWS[@]}"; do
+		run --separate-stderr herd-group $v "$T/nohost"
+		assert_failure 1
+		assert_equal "$stderr" "herd-group: $T/nohost:2: R record without a host name; record left out"
+	done
+	# the issue's pipe, and a record of nothing but its type
+	run --separate-stderr sh -c "printf '#herd-records 1\nR\t1\t\tok\t0\t1\t-\tx\n' |
+	    herd-group --parse uptime"
+	assert_failure 1
+	assert_equal "$stderr" "herd-group: stdin:2: R record without a host name; record left out"
+	{ echo R; echo; R a ok 0 $'x\n'; } >"$T/bare"
+	run --separate-stderr herd-group "$T/bare"
+	assert_failure 1
+	assert_output " 1 host:
+   a
+   x
+
+1 succeeded"
+	assert_equal "$stderr" "herd-group: $T/bare:1: R record without a host name; record left out"
+}
+
+@test "malformed fields: shown as a failure that says what is wrong, in every view" {
+	{
+		rec-make R 1 st1 '' 0 5 - $'x\n'
+		rec-make R 1 st2 'o$k' 0 5 - $'x\n'
+		rec-make R 1 ex1 ok abc 5 - $'x\n'
+		rec-make R 1 ex2 ok 3 5 - $'x\n'
+		rec-make R 1 ex3 nonzero '' 5 - $'x\n'
+		rec-make R 1 ex4 nonzero 0 5 - $'x\n'
+		rec-make R 1 ok1 ok 0 -7 - $'x\n'
+		rec-make R 1 ok2 ok 0 zz - $'x\n'
+		rec-make R 1 sha ok 0 5 not-a-digest $'x\n'
+		rec-make R 1 short
+	} >"$T/in"
+	run --separate-stderr herd-group "$T/in"
+	assert_failure 1
+	assert_equal "$stderr" ""
+	assert_output " 3 hosts identical:
+   ok[1-2], sha
+   x
+
+ 7 hosts failed:
+   ex[3-4] (status nonzero without a non-zero exit status)
+   short, st1 (no status)
+   ex1 (exit status \"abc\" is not a number)
+     x
+   ex2 (status ok with exit status 3)
+     x
+   st2 (unknown status \"o\$k\")
+     x
+
+3 succeeded, 7 failed"
+	run herd-group --hosts @failed "$T/in"
+	assert_equal "$(hosts_of <<<"$output")" "st1 st2 ex1 ex2 ex3 ex4 short"
+	run herd-group --ping --json "$T/in"
+	run jq -r 'select(.host == "ok1") | .ms' <<<"$output"
+	assert_output 0
+	for v in "${VIEWS[@]}"; do
+		run herd-group $v "$T/in"
+		assert_failure 1
+	done
+}
+
+@test "H records that are not valid are left out with a message; a name is counted once" {
+	{
+		echo '#herd-records 1'
+		H a
+		H b 10.0.0.2 99999
+		H c '' '' 'bad user'
+		H a
+		H ''
+		C true
+		R a ok 0 ''
+	} >"$T/in"
+	run --separate-stderr herd-group "$T/in"
+	assert_failure 1
+	assert_output " 1 host:
+   a
+   (no output)
+
+1 succeeded; the run was cut short"
+	assert_equal "$stderr" "herd-group: $T/in:3: H record of host b: its port, user or timeout is not valid; record left out
+herd-group: $T/in:4: H record of host c: its port, user or timeout is not valid; record left out
+herd-group: $T/in:6: H record without a host name; record left out"
+}
+
+@test "two results for one host in a run: the first is kept, the second said and left out" {
+	{ R a ok 0 $'x\n'; R b ok 0 $'x\n'; R a ok 0 $'y\n'; R a failed '' '' '' refused; } >"$T/in"
+	for v in "${VIEWS[@]}"; do
+		run --separate-stderr herd-group $v "$T/in"
+		assert_failure 1
+		assert_equal "$stderr" "herd-group: $T/in:3: a second result for host a in one run; the first is kept; record left out
+herd-group: $T/in:4: a second result for host a in one run; the first is kept; record left out"
+	done
+	run --separate-stderr herd-group "$T/in"
+	assert_output " 2 hosts identical:
+   a, b
+   x
+
+2 succeeded"
+}
+
+# --- runs cut short ---------------------------------------------------------------------------
+
+@test "a run without its E: every host without a result said, exit 1" {
+	{
+		echo '#herd-records 1'
+		for h in h1 h2 h3 hang; do H "$h"; done
+		C 'uname -r'
+		R h1 ok 0 $'6.1\n'
+		R h2 ok 0 $'6.1\n'
+		R h3 ok 0 $'6.1\n'
+	} >"$T/cut"
+	run --separate-stderr herd-group "$T/cut"
+	assert_failure 1
+	assert_output " 3 hosts identical:
+   h[1-3]
+   6.1
+
+ 1 host has no result:
+   hang (the run was cut short)
+
+3 succeeded, 1 no result; the run was cut short"
+	assert_equal "$stderr" ""
+	run herd-group --json "$T/cut"
+	assert_failure 1
+	run jq -c 'select(.label == "noresult") | [.count, .hosts, .error]' <<<"$output"
+	assert_output '[1,["hang"],"the run was cut short"]'
+	run herd-group --json "$T/cut"
+	run jq -c '.summary | select(.) | [.hosts, .succeeded, .noresult, .cut_short]' <<<"$output"
+	assert_output '[4,3,1,true]'
+	run --separate-stderr herd-group --oneline "$T/cut"
+	assert_failure 1
+	assert_line --index 0 "h1 | OK | rc=0 | 6.1"
+	assert_line --index 3 "hang | NO RESULT | rc=- | the run was cut short"
+	assert_equal "$stderr" "herd-group: the run was cut short: 1 host has no result"
+	run --separate-stderr herd-group --ping "$T/cut"
+	assert_failure 1
+	assert_line "  hang  no result (the run was cut short)"
+	assert_line "3/4 hosts reachable; the run was cut short"
+	run --separate-stderr herd-group --parse uptime "$T/cut"
+	assert_failure 1
+	assert_line --index 2 "h1    -       -      -      -      -"
+	assert_line --index 5 "hang  -       -      -      -      -"
+	assert_equal "$stderr" "herd-group: the run was cut short: 1 host has no result"
+	# every result there but no E: still cut short
+	grep -v hang "$T/cut" >"$T/all"
+	run herd-group "$T/all"
+	assert_failure 1
+	assert_line "3 succeeded; the run was cut short"
+	# the E record was there, yet a host has no result
+	{ cat "$T/cut"; E 3; } >"$T/ended"
+	run herd-group "$T/ended"
+	assert_failure 1
+	assert_line "   hang (the run ended without it)"
+	assert_line "3 succeeded, 1 no result"
+}
+
+@test "a run cut short before any result is no \"no results\", exit 1" {
+	{ echo '#herd-records 1'; H a; H b; C true; } >"$T/in"
+	run herd-group "$T/in"
+	assert_failure 1
+	assert_output " 2 hosts have no result:
+   a, b (the run was cut short)
+
+0 succeeded, 2 no result; the run was cut short"
+	# only its C record
+	{ echo '#herd-records 1'; C true; } >"$T/c"
+	run herd-group "$T/c"
+	assert_failure 1
+	assert_output "no results; the run was cut short"
+	# only H records: no run began, the hosts have no result
+	{ echo '#herd-records 1'; H a; } >"$T/h"
+	run herd-group "$T/h"
+	assert_failure 1
+	assert_output " 1 host has no result:
+   a
+
+0 succeeded, 1 no result"
+	# a run cut short, then a whole one: both shown, each for what it is
+	{ cat "$T/in"; H a; RUN=8 C true; RUN=8 R a ok 0 ''; RUN=8 E 1; } >"$T/two"
+	run herd-group "$T/two"
+	assert_failure 1
+	assert_output " 2 hosts have no result:
+   a, b (the run was cut short)
+
+0 succeeded, 2 no result; the run was cut short
+
+ 1 host:
+   a
+   (no output)
+
+1 succeeded"
+}
+
+# herd-group reading the fifo $T/fifo (written on fd 7) in the background,
+# $GPID its pid; back when it catches SIGTERM.
+group_on_fifo() {
+	local i mask
+	mkfifo "$T/fifo"
+	herd-group "$@" <"$T/fifo" >"$T/out" 2>"$T/err" &
+	GPID=$!
+	exec 7>"$T/fifo"
+	for i in $(seq 200); do
+		mask=$(awk '$1 == "SigCgt:" { print $2 }' "/proc/$GPID/status")
+		(( 0x$mask & 0x4000 )) && return 0
+		sleep 0.05
+	done
+	echo "herd-group never caught SIGTERM" >&2
+	return 1
+}
+
+@test "SIGTERM, SIGHUP and SIGINT while reading a pipe: the run is still shown, exit 130" {
+	for sig in TERM HUP INT; do
+		rm -f "$T/fifo"
+		group_on_fifo
+		{ echo '#herd-records 1'; H a; H b; C true; R a ok 0 $'x\n'; } >&7
+		kill -s "$sig" "$GPID"
+		# herd-run, stopped by the same signal, ends the run
+		{ R b failed '' '' '' 'interrupted before connecting'; E 1 0 1; } >&7
+		exec 7>&-
+		rc=0
+		wait "$GPID" || rc=$?
+		assert_equal "$rc" 130
+		run cat "$T/out"
+		assert_output " 1 host:
+   a
+   x
+
+ 1 host failed:
+   b (interrupted before connecting)
+
+1 succeeded, 1 failed"
+	done
+}
+
+@test "a run shown by a signal and cut short: what came is shown, exit 130" {
+	group_on_fifo
+	{ echo '#herd-records 1'; H a; H hang; C true; R a ok 0 $'x\n'; } >&7
+	kill -s TERM "$GPID"
+	exec 7>&-
+	rc=0
+	wait "$GPID" || rc=$?
+	assert_equal "$rc" 130
+	run cat "$T/out"
+	assert_output " 1 host:
+   a
+   x
+
+ 1 host has no result:
+   hang (the run was cut short)
+
+1 succeeded, 1 no result; the run was cut short"
+}
+
+# --- what reaches the terminal ----------------------------------------------------------------
+
+@test "errors, hints and host names stay on one line: no forged lines" {
+	{
+		R a ok 0 $'x\n'
+		R b failed '' '' '' $'disconnected\n\n0 succeeded, 0 failed' $'hint\nforged'
+		R $'c\nforged' ok 0 $'y\n'
+		R $'d\n1 host:' ok 0 $'x\n'
+	} >"$T/in"
+	run herd-group --no-fold "$T/in"
+	assert_failure 1
+	assert_output " 2 hosts identical:
+   a, d^J1 host:
+   x
+
+ 1 host differs:
+   c^Jforged
+   y
+
+   --- norm (2 hosts)
+   +++ c^Jforged
+   @@ -1 +1 @@
+   -x
+   +y
+
+ 1 host failed:
+   b (disconnected^J^J0 succeeded, 0 failed)
+     hint: hint^Jforged
+
+3 succeeded (1 differs), 1 failed"
+	run herd-group --oneline "$T/in"
+	assert_line "b | FAILED | rc=- | disconnected^J^J0 succeeded, 0 failed"
+	assert_line "c^Jforged | OK | rc=0 | y"
+	run herd-group --ping "$T/in"
+	assert_line --partial "(disconnected^J^J0 succeeded, 0 failed)"
+}
+
+@test "herd-group's own arguments are made safe in its messages" {
+	R a ok 0 '' >"$T/in"
+	run --separate-stderr herd-group --hosts $'\e[2Jx' "$T/in"
+	assert_failure 2
+	assert_equal "$stderr" "herd-group: --hosts: unknown selector or host \"^[[2Jx\" (selectors: @all @ok @differs @failed @nonzero @timeout @noresult @tag:NAME @tag:!NAME)"
+	run --separate-stderr herd-group --hosts $'@tag:\e' "$T/in"
+	assert_equal "$stderr" "herd-group: --hosts: @tag:^[: a tag is letters, digits, '_' and '-'"
+	run --separate-stderr herd-group --parse $'\e]0;t\a' "$T/in"
+	assert_failure 2
+	assert_equal "$stderr" "herd-group: --parse: unknown parser \"^[]0;t^G\" (built in: disk, free, uptime; others come from the config's parsers)"
+	run --separate-stderr herd-group --color $'\e[5m' "$T/in"
+	assert_failure 2
+	assert_equal "$stderr" "herd-group: --color: expected auto, always or never, got ^[[5m"
+	run --separate-stderr herd-group --lines $'\e' "$T/in"
+	assert_equal "$stderr" "herd-group: --lines: expected a number, 0 for all, got ^["
+	run --separate-stderr herd-group "$T/no"$'\e'"such"
+	assert_failure 2
+	assert_equal "$stderr" "herd-group: $T/no^[such: No such file or directory"
+	for opt in --hosts=$'\e' --parse=$'\e' --color=$'\e' --lines=$'\e'; do
+		herd-group "$opt" "$T/in" 2>"$T/err" || true
+		only_plain_ascii "$T/err"
+	done
+}
+
+# --- memory -----------------------------------------------------------------------------------
+
+@test "20 hosts with the same 1.6 MiB output: the output is kept once" {
+	ldd "$(command -v herd-group)" | grep -q libasan &&
+	    skip "AddressSanitizer's memory is not the program's"
+	# the records are written by awk: one digest for all (herd-group trusts it)
+	awk -v sha="$(printf '%064d' 1)" 'BEGIN {
+		l = sprintf("%100s", ""); gsub(/ /, "x", l); s = l "\\n"
+		for (i = 0; i < 14; i++) s = s s
+		for (h = 1; h <= 20; h++) printf "R\t1\th%02d\tok\t0\t5\t%s\t%s\t\t\t\n", h, sha, s
+	}' >"$T/big"
+	measure herd-group "$T/big" >"$T/out" 2>"$T/m"
+	run tail -1 "$T/out"
+	assert_output "20 succeeded"
+	# wall_ms cpu_ms maxrss_kb busy_ms: 20 copies would be 33 MB and more
+	rss=$(awk '{ print $3 }' "$T/m")
+	[ "$rss" -lt 16000 ]
+}
+
+# --- the norm, counts and readability -----------------------------------------------------------
+
+@test "no two hosts alike: every host with its output, by host, no diff" {
+	for i in $(seq 50 -1 1); do R "h$i" ok 0 "h$i"$'\n'; done >"$T/in"
+	run herd-group "$T/in"
+	assert_success
+	assert_equal "${#lines[@]}" 102
+	assert_line --index 0 " 50 hosts, all different:"
+	assert_line --index 1 "   h1"
+	assert_line --index 2 "     h1"
+	assert_line --index 3 "   h2"
+	assert_line --index 100 "     h50"
+	assert_line --index 101 "50 succeeded (all different)"
+	refute_output --partial "norm"
+	# with others that exited non-zero or failed
+	{
+		R b ok 0 $'2 lines\nof b\n' $'warn\n'
+		R a ok 0 ''
+		R x nonzero 1 $'no\n'
+		R y nonzero 1 $'no\n'
+		R f failed '' '' '' refused
+	} >"$T/in2"
+	run herd-group "$T/in2"
+	assert_failure 1
+	assert_output " 2 hosts, all different:
+   a
+     (no output)
+   b
+     2 lines
+     of b
+     stderr: warn
+
+ 2 hosts exited with code 1:
+   x, y
+   no
+
+ 1 host failed:
+   f (refused)
+
+2 succeeded (all different), 2 non-zero exit, 1 failed"
+	run herd-group --errors-only "$T/in2"
+	refute_output --partial "all different:"
+	run herd-group --json "$T/in2"
+	run jq -c 'select(.hosts) | [.label, .norm, .hosts, .diff]' <<<"$output"
+	assert_line --index 0 '["differs",false,["a"],null]'
+	assert_line --index 1 '["differs",false,["b"],null]'
+	assert_line --index 2 '["exited",false,["x","y"],null]'
+}
+
+@test "every host that exited 0 succeeded; the norm is never a failing majority" {
+	{
+		R e1 nonzero 1 $'error: disk full\n'
+		R e2 nonzero 1 $'error: disk full\n'
+		R e3 nonzero 1 $'error: disk full\n'
+		R o2 ok 0 $'ok\n'
+		R o1 ok 0 $'ok\n'
+	} >"$T/in"
+	run herd-group "$T/in"
+	assert_failure 1
+	assert_output " 2 hosts identical:
+   o[1-2]
+   ok
+
+ 3 hosts exited with code 1:
+   e[1-3]
+   error: disk full
+
+2 succeeded, 3 non-zero exit"
+	run herd-group --json "$T/in"
+	run jq -c '.summary | select(.) | [.succeeded, .differs, .nonzero]' <<<"$output"
+	assert_output '[2,0,3]'
+}
+
+@test "ties are broken by host name: any order of the same results gives the same view" {
+	{ R web2 ok 0 $'6.1.0-17\n'; R web1 ok 0 $'6.1.0-18\n'; R db2 ok 0 $'6.1.0-17\n'
+	  R db1 ok 0 $'6.1.0-18\n'; R x1 failed '' '' '' a; R a1 failed '' '' '' b; } >"$T/in"
+	herd-group "$T/in" >"$T/want" || true
+	for order in 'sort' 'sort -r' 'shuf' 'shuf'; do
+		$order "$T/in" >"$T/in2"
+		herd-group "$T/in2" >"$T/got" || true
+		cmp "$T/want" "$T/got"
+		herd-group --json "$T/in" >"$T/wantj" || true
+		herd-group --json "$T/in2" >"$T/gotj" || true
+		cmp "$T/wantj" "$T/gotj"
+	done
+	run cat "$T/want"
+	assert_line --index 1 "   db1, web1"
+	assert_line --index 4 "   db2, web2"
+	assert_line "   a1 (b)"
+}
+
+@test "host lists wrap at the terminal's width, between names" {
+	for i in $(seq 1 30); do R "node$i.example.com" ok 0 $'x\n'; done >"$T/in"
+	R other ok 0 $'y\n' >>"$T/in"
+	R f1 failed '' '' '' 'connect: connection refused' >>"$T/in"
+	R f3 failed '' '' '' 'connect: connection refused' >>"$T/in"
+	script -qec "stty cols 40; herd-group --no-fold --color never '$T/in'" /dev/null |
+	    tr -d '\r' >"$T/tty"
+	run cat "$T/tty"
+	assert_line --index 1 "   node1.example.com, node2.example.com,"
+	assert_line --index 2 "   node3.example.com, node4.example.com,"
+	assert_line --index 5 "   node9.example.com,"
+	assert_line --index 6 "   node10.example.com,"
+	assert_line --index 26 "   node30.example.com"
+	assert_line --index 27 "   x"
+	# no line is wider than the terminal, unless a name alone is
+	run awk 'length > 40' "$T/tty"
+	assert_output ""
+	# not a terminal: no wrapping
+	run herd-group --no-fold "$T/in"
+	assert_line --index 1 --regexp '^   node1.example.com, .*, node30.example.com$'
+	# +++ lines and failures wrap the same way
+	for i in $(seq 1 8); do R "outlier-$i" ok 0 $'z\n'; done >>"$T/in"
+	script -qec "stty cols 40; herd-group --no-fold --color never '$T/in'" /dev/null |
+	    tr -d '\r' >"$T/tty"
+	run grep -A2 -F '+++' "$T/tty"
+	assert_line --index 0 "   +++ outlier-1, outlier-2, outlier-3,"
+	assert_line --index 1 "       outlier-4, outlier-5, outlier-6,"
+	run awk 'length > 40' "$T/tty"
+	assert_output ""
+}
+
+# --- --oneline, --outdir, --errdir, --max-exit, --json --parse ------------------------------------
+
+@test "--oneline: host | STATUS | rc=N | first line, one line per host, by host" {
+	mixed
+	run --separate-stderr herd-group --oneline "$T/mixed"
+	assert_failure 1
+	assert_output "web-01 | OK | rc=0 | 6.1.0-18-amd64
+web-02 | OK | rc=0 | 6.1.0-18-amd64
+web-03 | OK | rc=0 | 6.1.0-18-amd64
+web-04 | OK | rc=0 | 6.1.0-17-amd64
+web-05 | NONZERO | rc=3 | inactive
+web-06 | FAILED | rc=- | connect: connection refused
+web-07 | TIMEOUT | rc=- | timed out after 2s"
+	assert_equal "$stderr" ""
+	{
+		R a ok 0 $'one\ntwo\nthree\n'
+		R b ok 0 '' $'only stderr\nmore\n'
+		R c ok 0 ''
+		RX d ok 0 'esc\x1b[2J\n'
+	} >"$T/in"
+	run herd-group --oneline "$T/in"
+	assert_success
+	assert_output "a | OK | rc=0 | one (+2 more lines)
+b | OK | rc=0 | stderr: only stderr (+1 more line)
+c | OK | rc=0 |
+d | OK | rc=0 | esc^[[2J"
+	E=$'\e'
+	run herd-group --oneline --color always "$T/mixed"
+	assert_line --index 0 "web-01 | $E[32mOK$E[0m | rc=0 | 6.1.0-18-amd64"
+	assert_line --index 4 "web-05 | $E[31mNONZERO$E[0m | rc=3 | inactive"
+	run herd-group --oneline --errors-only "$T/mixed"
+	assert_output "web-05 | NONZERO | rc=3 | inactive
+web-06 | FAILED | rc=- | connect: connection refused
+web-07 | TIMEOUT | rc=- | timed out after 2s"
+}
+
+@test "--oneline --json: one object per host" {
+	mixed
+	run herd-group --oneline --json "$T/mixed"
+	assert_failure 1
+	assert_equal "${#lines[@]}" 7
+	run jq -c '[.host, .status, .exit, .norm, .output, .error]' <<<"$output"
+	assert_line --index 0 '["web-01","ok",0,true,"6.1.0-18-amd64\n",null]'
+	assert_line --index 3 '["web-04","ok",0,false,"6.1.0-17-amd64\n",null]'
+	assert_line --index 5 '["web-06","failed",null,false,"","connect: connection refused"]'
+}
+
+@test "--outdir, --errdir: a file per host with its stdout, its stderr, as pssh -o/-e" {
+	{
+		R web-1 ok 0 $'out 1\n' $'err 1\n'
+		R web-2 nonzero 2 'no newline'
+		R 'a/../b' ok 0 $'slash\n'
+		R '.hidden' ok 0 $'dot\n'
+		R '..' ok 0 $'dots\n'
+		RX 'nl\ni' failed '' 'part\x00ial' '' refused
+	} >"$T/in"
+	umask 022
+	run herd-group --outdir "$T/out" --errdir "$T/err" "$T/in"
+	assert_failure 1
+	assert_line --index 0 " 4 hosts, all different:"
+	run ls -A "$T/out"
+	assert_output "%2E.
+%2Ehidden
+a%2F..%2Fb
+nl%0Ai
+web-1
+web-2"
+	assert_equal "$(cat "$T/out/web-1")" "out 1"
+	assert_equal "$(cat "$T/err/web-1")" "err 1"
+	assert_equal "$(cat "$T/out/web-2"; echo .)" "no newline."
+	[ ! -s "$T/err/web-2" ]
+	assert_equal "$(cat "$T/out/a%2F..%2Fb")" "slash"
+	assert_equal "$(od -An -c "$T/out/nl%0Ai" | tr -s ' ')" " p a r t \\0 i a l"
+	run stat -c %a "$T/out/web-1"
+	assert_output 644
+	# files are rewritten, never followed through a symlink
+	echo secret >"$T/target"
+	ln -sf "$T/target" "$T/out/web-1"
+	echo old >"$T/out/web-2"
+	run --separate-stderr herd-group --outdir "$T/out" "$T/in"
+	assert_failure 3
+	assert_equal "$stderr" "herd-group: $T/out/web-1: Too many levels of symbolic links"
+	assert_equal "$(cat "$T/target")" "secret"
+	assert_equal "$(cat "$T/out/web-2")" "no newline"
+	# a directory that cannot be made: exit 3 before reading anything
+	run --separate-stderr herd-group --outdir "$T/nosuch/dir" "$T/in"
+	assert_failure 3
+	assert_output ""
+	assert_equal "$stderr" "herd-group: $T/nosuch/dir: No such file or directory"
+}
+
+@test "-S, --max-exit: the largest remote exit status; 255 for failures and hosts without result" {
+	R a ok 0 '' >"$T/ok"
+	{ R a ok 0 ''; R b nonzero 3 ''; R c nonzero 5 ''; R d nonzero 4 ''; } >"$T/codes"
+	{ cat "$T/codes"; R e timeout '' '' '' 'timed out'; } >"$T/timeout"
+	{ cat "$T/codes"; R f failed '' '' '' 'refused'; } >"$T/failed"
+	{ H a; H z; C true; R a ok 0 ''; } >"$T/cut"
+	{ H a; C true; R a ok 0 ''; } >"$T/cut-all"
+	for opt in -S --max-exit; do
+		run herd-group "$opt" "$T/ok"
+		assert_success
+		run herd-group "$opt" "$T/codes"
+		assert_failure 5
+		run herd-group "$opt" "$T/timeout"
+		assert_failure 255
+		run herd-group "$opt" "$T/failed"
+		assert_failure 255
+		run herd-group "$opt" "$T/cut"
+		assert_failure 255
+		run herd-group "$opt" "$T/cut-all"
+		assert_failure 1
+		run herd-group "$opt" --oneline "$T/codes"
+		assert_failure 5
+	done
+	run herd-group "$T/codes"
+	assert_failure 1
+}
+
+@test "--parse --json: the parsed fields in one object per host" {
+	{
+		R a ok 0 $'10:00:00 up 5 days,  3:02,  2 users,  load average: 0.00, 0.01, 0.05\n'
+		R b failed '' '' '' refused
+	} >"$T/in"
+	run herd-group --parse uptime --json "$T/in"
+	assert_failure 1
+	assert_output '{"run":"7","host":"a","status":"ok","fields":{"uptime":"5 days,  3:02","users":"2","load1":"0.00","load5":"0.01","load15":"0.05"}}
+{"run":"7","host":"b","status":"failed","fields":{"uptime":null,"users":null,"load1":null,"load5":null,"load15":null}}'
+}
+
+@test "one view at a time: --hosts, --ping, --oneline, --parse are exclusive (exit 2)" {
+	R a ok 0 '' >"$T/in"
+	bad() {
+		run --separate-stderr herd-group "$@" "$T/in"
+		assert_failure 2
+		assert_output ""
+	}
+	bad --hosts @all --ping
+	assert_equal "$stderr" "herd-group: --hosts and --ping: choose one view"
+	bad --oneline --parse disk
+	assert_equal "$stderr" "herd-group: --oneline and --parse: choose one view"
+	bad --ping --parse disk
+	bad --hosts @all --oneline
+	bad --hosts @all --json
+	assert_equal "$stderr" "herd-group: --hosts writes H records: --json does not apply"
+	bad --errors-only --parse disk
+	assert_equal "$stderr" "herd-group: --errors-only applies to the grouped view and --oneline, not to --parse"
+	bad --errors-only --ping
 }
