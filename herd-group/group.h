@@ -61,9 +61,13 @@ struct counts {
 	size_t nonzero, failed, timeout, noresult;
 };
 
-/* group.c */
+/* results.c */
 int run_add_result(struct run *, const struct herd_rec *, char **why);
 int run_add_host(struct run *, const struct herd_rec *);
+int result_completed(const struct result *);
+const char *status_name(enum herd_result_status);
+
+/* group.c */
 size_t run_nhosts(const struct run *);
 void run_group(struct run *);
 void run_reset(struct run *);
@@ -79,8 +83,6 @@ struct row {
 	const struct result *r;	/* NULL: the host has no result */
 };
 struct row *run_rows(const struct run *, size_t *n);
-int result_completed(const struct result *);
-const char *status_name(enum herd_result_status);
 
 /* text.c: output for people. */
 struct render_opts {
