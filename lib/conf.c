@@ -226,7 +226,7 @@ herd_conf_load(struct herd_config *cfg, const char *path, int must_exist)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
-	struct herd_walk w = { cfg, &doc, path };
+	struct herd_walk w = { .cfg = cfg, .doc = &doc, .file = path };
 	yaml_node_t *root;
 	struct stat st;
 	FILE *f;
@@ -258,6 +258,8 @@ herd_conf_load(struct herd_config *cfg, const char *path, int must_exist)
 	if (!yaml_parser_load(&parser, &doc)) {
 		rc = load_failed(cfg, path, f, &parser);
 	} else {
+		/* a walk without aliases visits each node a few times */
+		w.budget = 64 * (size_t)(doc.nodes.top - doc.nodes.start) + 4096;
 		if ((root = yaml_document_get_root_node(&doc)))
 			top(&w, root);
 		yaml_document_delete(&doc);

@@ -13,11 +13,17 @@
 
 #define LENGTH(a) (sizeof(a) / sizeof((a)[0]))
 
-/* A walk over one loaded YAML document, collecting errors with positions. */
+/*
+ * A walk over one loaded YAML document, collecting errors with positions.
+ * Aliases (*name) let a small file stand for a huge one: a walk that visits
+ * more nodes than budget stops, with one error.
+ */
 struct herd_walk {
 	struct herd_config *cfg;
 	yaml_document_t *doc;
 	const char *file;
+	size_t visits, budget;
+	int over;		/* the budget is spent: nodes read as empty */
 };
 
 /* Errors, "file:line:col: message"; fail places it at node n. */
@@ -26,6 +32,7 @@ void herd_walk_fail_at(struct herd_walk *, size_t line, size_t column,
 void herd_walk_fail(struct herd_walk *, yaml_node_t *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The node at index; past the budget, an empty scalar. */
 yaml_node_t *herd_walk_node(struct herd_walk *, int index);
 const char *herd_walk_scalar(yaml_node_t *);
 const char *herd_walk_kind(yaml_node_t *);	/* "a mapping", "a list", ... */

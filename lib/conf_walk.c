@@ -14,6 +14,9 @@ vfail_at(struct herd_walk *w, size_t line, size_t column, const char *fmt, va_li
 {
 	char *msg, *full;
 
+	if (w->over)	/* what follows comes of the walk being cut short */
+		return;
+
 	if (vasprintf(&msg, fmt, ap) < 0)
 		msg = NULL;
 	full = xasprintf("%s:%zu:%zu: %s", w->file, line, column, msg ? msg : "error");
@@ -60,7 +63,21 @@ herd_walk_kind(yaml_node_t *n)
 yaml_node_t *
 herd_walk_node(struct herd_walk *w, int i)
 {
-	return yaml_document_get_node(w->doc, i);
+	static yaml_node_t none = {
+		.type = YAML_SCALAR_NODE,
+		.data.scalar = { (yaml_char_t *)"", 0, YAML_PLAIN_SCALAR_STYLE },
+	};
+	yaml_node_t *n = yaml_document_get_node(w->doc, i);
+
+	if (w->over)
+		return &none;
+	if (++w->visits > w->budget) {
+		herd_walk_fail(w, n, "aliases (*name) make the configuration too large "
+		    "to read");
+		w->over = 1;
+		return &none;
+	}
+	return n;
 }
 
 const char *

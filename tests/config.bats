@@ -754,3 +754,31 @@ herd-select: 1 error in the configuration"
 	assert_success
 	assert_output "$(printf '#herd-records 1\n%s,u1' "$tags")"
 }
+
+@test "YAML aliases: a shared list reads as a copy; one that multiplies the file is refused" {
+	cat >"$BATS_TEST_TMPDIR/c.yaml" <<'EOF2'
+groups:
+  web:
+    hosts: &web
+      - {host: a, tags: &common [prod, debian12]}
+      - {host: b, tags: *common}
+  all:
+    hosts: *web
+EOF2
+	run herd-select -c "$BATS_TEST_TMPDIR/c.yaml" -a
+	assert_success
+	assert_output "$(printf '#herd-records 1
+H\ta\ta\t\t\tprod,debian12\tweb,all\t
+H\tb\tb\t\t\tprod,debian12\tweb,all\t')"
+	# 200 groups of the same 500 hosts of 20 tags: 2M tags from 70 kB
+	{
+		printf 'groups:\n  g0:\n    hosts: &h\n'
+		printf '      - {host: h0, tags: &t [%s]}\n' "$(seq -f 't%g' 1 20 | paste -sd, -)"
+		seq -f '      - {host: h%g, tags: *t}' 1 499
+		seq -f '  g%g: {hosts: *h}' 1 199
+	} >"$BATS_TEST_TMPDIR/bomb.yaml"
+	run timeout 60 herd-select -c "$BATS_TEST_TMPDIR/bomb.yaml" config validate
+	assert_failure 2
+	assert_line --index 0 --partial ": aliases (*name) make the configuration too large to read"
+	assert_line --index 1 "herd-select: 1 error in the configuration"
+}
