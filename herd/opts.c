@@ -240,4 +240,5 @@ args_free(struct args *a)
 	free(a->opt);
 	herd_strv_free(&a->words);
 	herd_strv_free(&a->after);
+	herd_strv_free(&a->unresolved);
 }

@@ -57,12 +57,15 @@ struct args {
 	int dashdash;		/* -- was given */
 	int selects;		/* a K_HOSTS option was given */
 	int json;		/* the config's defaults.output is json */
+	struct herd_strv unresolved;	/* exec: hosts that look like command words */
 };
 
 struct verb {
 	const char *name;
 	unsigned stages[PIPELINE_MAX];	/* enum role, in pipeline order, 0-ended */
 	unsigned takes;			/* enum optset */
+	/* Checks of the verb's own before it runs (not for --explain), or NULL. */
+	void (*check)(struct args *);
 	/* Add what is the verb's own: operands, fixed arguments. */
 	void (*build)(struct pipeline *, const struct args *);
 	const char *help;
@@ -79,6 +82,9 @@ struct stage *stage_of(struct pipeline *, unsigned role);
 /* words.c: the command's words and the hosts of herd exec. */
 void exec_words(const struct args *, struct herd_strv *hosts, struct herd_strv *cmd);
 void check_words(const struct args *);
+
+/* resolve.c */
+void find_unresolved(struct args *);
 
 /* check.c: what can be checked before anything runs. */
 void check_config(const struct verb *, struct args *, int explain);

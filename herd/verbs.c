@@ -28,10 +28,10 @@ static void build_ping(struct pipeline *, const struct args *);
 static const struct verb verbs[] = {
 	{ "exec", { SELECT, RUN, GROUP },
 	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_COMMAND | O_VIEW | O_RESULTS | O_DRY_RUN,
-	  build_exec, exec_help },
+	  find_unresolved, build_exec, exec_help },
 	{ "ping", { SELECT, RUN, GROUP },
 	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_AUTH | O_VIEW,
-	  build_ping, ping_help },
+	  NULL, build_ping, ping_help },
 };
 
 const struct verb *
@@ -195,6 +195,8 @@ compose_verb(const char *name, int argc, char **argv, int explain)
 		return -1;
 	args_parse(v, argc, argv, &a);
 	check_config(v, &a, explain);
+	if (!explain && v->check)
+		v->check(&a);
 	add_stages(&pl, v, &a);
 	give(&pl, v, &a);
 	/* defaults.output: json is a --json on every command line */

@@ -79,6 +79,13 @@ host_like(const char *word)
 	return ok;
 }
 
+/* Whether WORD stands where a host does and cannot be one. */
+static int
+misplaced(const struct args *a, const char *word)
+{
+	return !host_like(word) || herd_strv_has(&a->unresolved, word);
+}
+
 /*
  * A word that cannot be a host (rule 3): the command was most likely not
  * quoted, as in herd exec ls /tmp web-01.  Suggest the command quoted: its
@@ -96,10 +103,10 @@ check_words(const struct args *a)
 	if (a->dashdash || a->selects)
 		return;
 	exec_words(a, &hosts, &cmd);
-	for (bad = 0; bad < hosts.n && host_like(hosts.v[bad]); bad++)
+	for (bad = 0; bad < hosts.n && !misplaced(a, hosts.v[bad]); bad++)
 		;
 	if ((refused = bad < hosts.n)) {
-		for (n = hosts.n; host_like(hosts.v[n - 1]); n--)
+		for (n = hosts.n; !misplaced(a, hosts.v[n - 1]); n--)
 			;
 		for (i = 0; i < n; i++)
 			herd_strv_add(&cmd, hosts.v[i]);
@@ -110,8 +117,9 @@ check_words(const struct args *a)
 			herd_buf_addc(&b, ' ');
 			herd_shell_quote(&b, hosts.v[n]);
 		}
-		warnx("exec: \"%s\" is not a host name; did you mean to quote the "
-		    "command? %s", shown(hosts.v[bad]), shown(b.p));
+		warnx("exec: \"%s\" is %s; did you mean to quote the command? %s",
+		    shown(hosts.v[bad]), host_like(hosts.v[bad]) ? "not a configured "
+		    "host and does not resolve" : "not a host name", shown(b.p));
 		free(line);
 		herd_buf_free(&b);
 	}

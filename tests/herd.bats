@@ -323,6 +323,45 @@ fake_stages() {
 	assert_output "herd: exec: no command; usage: herd exec CMD [HOSTS...] [-g GROUP] [-t TAGS] [options]"
 }
 
+@test "a word taken for a host that does not resolve, as herd-run -G resolves it: quote the command?" {
+	fake_stages
+	# herd-run -G as it prints the settings of hosts: hello's HostName does
+	# not resolve, bastion's does, jumped is reached through a proxy
+	fake "$T/bin" herd-run "case \" \$* \" in
+*' -G '*) echo \"\$*\" >'$T/G'
+	printf 'host hello\\nuser u\\nhostname hello.invalid\\nport 22\\n\\n'
+	printf 'host bastion\\nhostname 127.0.0.1\\nport 22\\n\\n'
+	printf 'host jumped\\nhostname jumped.invalid\\nproxyjump bastion\\n' ;;
+*) echo herd-run >>'$T/ran' ;;
+esac"
+	run herd --exec-path="$T/bin" exec -F ssh.conf -l me -o Port=2 --timeout 3s \
+	    echo hello bastion jumped web-01 pi-garage
+	assert_failure 2
+	assert_output "herd: exec: \"hello\" is not a configured host and does not resolve; did you mean to quote the command? herd exec 'echo hello' bastion jumped web-01 pi-garage"
+	[ ! -e "$T/ran" ]
+	# only words that look like a command's are asked about, with the
+	# options that change how hosts are reached
+	run cat "$T/G"
+	assert_output "-F ssh.conf -l me -o Port=2 -G -- hello bastion jumped"
+	# the same hosts, without hello: run
+	run herd --exec-path="$T/bin" exec echo bastion jumped
+	assert_success
+	assert_equal "$(sort "$T/ran" | paste -sd' ')" "herd-group herd-run herd-select"
+	# a herd-run that fails -G: no judgement, the pipeline runs
+	rm -f "$T/ran"
+	fake "$T/bin" herd-run "case \" \$* \" in *' -G '*) exit 2 ;; *) echo herd-run >>'$T/ran' ;; esac"
+	run herd --exec-path="$T/bin" exec echo hello web-01
+	assert_success
+	assert_equal "$(sort "$T/ran" | paste -sd' ')" "herd-group herd-run herd-select"
+	# never with --explain, -- or a selecting option
+	rm -f "$T/G"
+	fake "$T/bin" herd-run "case \" \$* \" in *' -G '*) : >'$T/G' ;; esac"
+	herd --exec-path="$T/bin" --explain exec echo hello web-01 >/dev/null
+	herd --exec-path="$T/bin" exec hello -- echo hi
+	herd --exec-path="$T/bin" exec echo hello -g web
+	[ ! -e "$T/G" ]
+}
+
 @test "--explain and herd's messages show control characters, never send them" {
 	run herd --explain exec $'printf \e[2J\e]0;x\a' web-01
 	assert_success
