@@ -109,6 +109,20 @@ output_lines(const struct body *b)
 	    (b->errlen && b->outlen && b->out[b->outlen - 1] != '\n');
 }
 
+/* A result's hint, dimmed, on one line. */
+static void
+put_hint(struct out *out, const char *hint, const char *indent)
+{
+	struct herd_buf line = { 0 };
+
+	if (!hint)
+		return;
+	safe_line(&line, hint, strlen(hint));
+	fprintf(out->f, "%s%shint: %s%s\n", indent, color(out, DIM), line.p,
+	    color(out, RESET));
+	herd_buf_free(&line);
+}
+
 static void
 put_group(struct out *out, const struct run *run, const struct group *g)
 {
@@ -119,6 +133,7 @@ put_group(struct out *out, const struct run *run, const struct group *g)
 
 	put_label(out, l, g->n, r->exit_code);
 	put_hosts(out, hosts, "   ", 3, "   ", "");
+	put_hint(out, r->hint, "   ");
 	if (l == L_DIFFERS && run->norm && lines > SHORT_OUTPUT)
 		fprintf(out->f, "   %s(%zu lines, shown by their diff against the norm)%s\n",
 		    color(out, DIM), lines, color(out, RESET));
@@ -186,12 +201,7 @@ put_problems(struct out *out, const struct run *run, enum label want)
 			herd_buf_adds(&tail, ")");
 		}
 		put_hosts(out, hosts, "   ", 3, "   ", tail.p);
-		if (r->hint) {
-			herd_buf_reset(&tail);
-			safe_line(&tail, r->hint, strlen(r->hint));
-			fprintf(out->f, "     %shint: %s%s\n", color(out, DIM), tail.p,
-			    color(out, RESET));
-		}
+		put_hint(out, r->hint, "     ");
 		if (g->n == 1 && (r->body->outlen || r->body->errlen))
 			put_output(out, r->body, "     ");
 		free(hosts);

@@ -10,7 +10,7 @@
 static void
 oom(void)
 {
-	errx(HERD_EXIT_USAGE, "out of memory");
+	errx(HERD_EXIT_RUNTIME, "out of memory");
 }
 
 void *

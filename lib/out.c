@@ -20,7 +20,7 @@ close_stdout(void)
 
 	if (failed && errno != EPIPE) {
 		warn("write error");
-		_exit(HERD_EXIT_USAGE);
+		_exit(HERD_EXIT_RUNTIME);
 	}
 	if (failed)
 		_exit(128 + SIGPIPE);

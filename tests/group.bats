@@ -395,6 +395,20 @@ group_hunks() {
 1 succeeded"
 }
 
+@test "a non-zero exit with a hint shows it (sudo wanting a password)" {
+	{
+		R a ok 0 $'fine\n'
+		R b ok 0 $'fine\n'
+		R s nonzero 1 '' $'sudo: a password is required\n' '' 'sudo wants a password: use --ask-become-pass'
+	} >"$T/in"
+	run herd-group "$T/in"
+	assert_failure 1
+	assert_output --partial " 1 host exited with code 1:
+   s
+   hint: sudo wants a password: use --ask-become-pass
+   stderr: sudo: a password is required"
+}
+
 @test "failed and timed-out hosts: grouped by reason, with hints and what they wrote" {
 	{
 		R a ok 0 $'fine\n'

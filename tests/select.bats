@@ -566,6 +566,44 @@ H\th6\th6\t\tdeploy\t\t\t')"
 	done
 }
 
+@test "--describe: the selection in canonical form, whatever the order it was given in" {
+	run herd-select --describe -g web -t prod
+	assert_success
+	assert_output "-g web -t prod"
+	run herd-select --describe -t prod -g web
+	assert_output "-g web -t prod"
+	run herd-select --describe -t 'prod,nginx,!us-west' -t 'canary' -g web,canary -g web
+	assert_output "-g canary,web -t canary -t 'nginx,prod,!us-west'"
+	run herd-select --describe -t '!us-west,nginx,prod,prod' -t canary -g canary -g web
+	assert_output "-g canary,web -t canary -t 'nginx,prod,!us-west'"
+	# hosts: ranges expanded and folded back, lists merged, sorted, once each
+	run herd-select --describe h003 'h[001-002]' -w h2,h1 'web-*' -x web-03,'h[009-010]' -x h008
+	assert_output "-w 'h[1-2],h[001-003],web-*' -x 'h[008-010],web-03'"
+	run herd-select --describe -x h008,h009 -w 'web-*,h1' 'h[002-003]' h2 h001 -x 'web-03,h010'
+	assert_output "-w 'h[1-2],h[001-003],web-*' -x 'h[008-010],web-03'"
+	printf 'f1\n' >"$BATS_TEST_TMPDIR/b"
+	printf 'f2\n' >"$BATS_TEST_TMPDIR/a"
+	run herd-select --describe -a --pick 2 -w "^$BATS_TEST_TMPDIR/b" -f "$BATS_TEST_TMPDIR/a"
+	assert_output "-a -f $BATS_TEST_TMPDIR/a -f $BATS_TEST_TMPDIR/b --pick 2"
+	# a selection that is not valid is not described
+	run herd-select --describe -t prdo
+	assert_failure 2
+	assert_output 'herd-select: unknown tag "prdo"; did you mean "prod"?'
+	run herd-select --describe --json -a
+	assert_failure 2
+	assert_line --index 0 --partial "usage: herd-select"
+}
+
+@test "--describe: the description selects the same hosts again" {
+	local args=(-t debian12 -g web,pis 'h[1-3]' h7 -x web-03 -x h2)
+	herd-select "${args[@]}" | tail -n +2 | cut -f2 | sort >"$BATS_TEST_TMPDIR/want"
+	desc=$(herd-select --describe "${args[@]}")
+	run sh -c "eval herd-select $desc | tail -n +2 | cut -f2 | sort"
+	assert_success
+	assert_output "$(cat "$BATS_TEST_TMPDIR/want")"
+	assert_output --partial "h7"
+}
+
 @test "folding: a name selected twice is listed once, every number folds" {
 	{
 		echo '#herd-records 1'
@@ -713,10 +751,10 @@ web-03     (web)  [nginx, staging, debian12]"
 	assert_output ""
 }
 
-@test "a write error other than EPIPE is reported (exit 2)" {
+@test "a write error other than EPIPE is reported (exit 3)" {
 	[ -w /dev/full ] || skip "no /dev/full"
 	run sh -c "herd-select 'h[1-1000]' >/dev/full"
-	assert_failure 2
+	assert_failure 3
 	assert_output "herd-select: write error: No space left on device"
 }
 
