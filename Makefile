@@ -28,7 +28,7 @@ LIB = $(O)/libherd.a
 
 ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(call pkg_cflags,$(LIB_PKGS) libssh libcurl sqlite3)
 
-.PHONY: all asan check check-asan bench demo deps install clean FORCE
+.PHONY: all asan check check-asan unit bench demo deps install clean FORCE
 .SUFFIXES:
 .SECONDEXPANSION:
 .SECONDARY:
@@ -59,6 +59,15 @@ $(O)/tests/%: $(O)/obj/tests/tools/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(LIB_PKGS))
 
+# The unit tests of lib/ (tests/unit/README).
+$(O)/tests/unit: $$(call objs,tests/unit) $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "LD $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(LIB_PKGS))
+
+unit: $(O)/tests/unit
+	$(O)/tests/unit
+
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 asan:
 	$(MAKE) O=build-asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all
@@ -68,10 +77,13 @@ deps:
 
 check: deps
 	$(MAKE) all
+	$(MAKE) unit
 	scripts/run-tests $(O)
 
 check-asan: deps
 	$(MAKE) asan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	    $(MAKE) O=build-asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" unit
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	    scripts/run-tests build-asan
