@@ -28,7 +28,7 @@ LIB = $(O)/libherd.a
 
 ALL_CFLAGS = -std=gnu11 $(WARNINGS) $(CFLAGS) $(call pkg_cflags,$(LIB_PKGS) libssh libcurl sqlite3)
 
-.PHONY: all asan check check-asan unit bench demo deps install clean FORCE
+.PHONY: all asan check check-asan unit fuzz fuzz-build bench demo deps install clean FORCE
 .SUFFIXES:
 .SECONDEXPANSION:
 .SECONDARY:
@@ -68,6 +68,33 @@ $(O)/tests/unit: $$(call objs,tests/unit) $(LIB)
 unit: $(O)/tests/unit
 	$(O)/tests/unit
 
+# libFuzzer targets (fuzz/README), built with clang into FUZZ_O.  A target
+# may take in a program's objects: their main is renamed herd_prog_main.
+FUZZ_TARGETS = rec group conf select sshconf
+FUZZ_O = build-fuzz
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_WRAP = -Wl,--wrap=exit,--wrap=err,--wrap=errx,--wrap=verr,--wrap=verrx,--wrap=atexit
+FUZZ_OBJS_group = $(call objs,herd-group)
+FUZZ_OBJS_sshconf = $(call objs,herd-run)
+FUZZ_LDFLAGS_sshconf = -Wl,--wrap=fopen
+FUZZ_PKGS_sshconf = libssh
+
+$(O)/fuzz/%: $(O)/obj/fuzz/%.o $(O)/obj/fuzz/common.o $$(FUZZ_OBJS_$$*) $(LIB)
+	@mkdir -p $(dir $@)
+	@echo "LD $@"
+	@$(CC) $(CFLAGS) -fsanitize=fuzzer $(LDFLAGS) $(FUZZ_WRAP) $(FUZZ_LDFLAGS_$*) -o $@ $^ \
+	    $(call pkg_libs,$(LIB_PKGS) $(FUZZ_PKGS_$*))
+
+fuzz-build:
+	@scripts/deps.sh fuzz
+	$(MAKE) O=$(FUZZ_O) CC=clang WARNINGS="-Wall -Wno-unused-parameter" \
+	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN) -Dmain=herd_prog_main" \
+	    LDFLAGS="$(FUZZ_SAN)" $(FUZZ_TARGETS:%=$(FUZZ_O)/fuzz/%)
+
+# Each target for FUZZ_SECONDS (60 unless FUZZ_RUNS is given) or FUZZ_RUNS executions.
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) fuzz/run $(FUZZ_O) $(FUZZ_TARGETS)
+
 SAN = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 asan:
 	$(MAKE) O=build-asan CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" all
@@ -106,4 +133,4 @@ install: all
 	install -m 644 man/*.7 $(DESTDIR)$(MANDIR)/man7
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan $(FUZZ_O)

@@ -2,12 +2,14 @@
 # Install the Debian packages herd needs to build and test, when run as root
 # and something is missing.  Prints what it would need otherwise.
 # deps.sh bench: also the peers make bench compares herd with.
+# deps.sh fuzz: also clang and its libFuzzer runtime, for make fuzz.
 set -e
 pkgs="build-essential pkg-config libssh-dev libyaml-dev libsqlite3-dev
 libcurl4-openssl-dev libpcre2-dev libncurses-dev libbsd-dev libjansson-dev
 libedit-dev libmd-dev openssh-server openssh-client bats bats-assert bats-support jq
 tmux sudo iproute2 util-linux procps man-db mandoc perl"
 [ "${1:-}" = bench ] && pkgs="$pkgs pssh pdsh clustershell"
+[ "${1:-}" = fuzz ] && pkgs="$pkgs clang libclang-rt-14-dev"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||

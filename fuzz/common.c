@@ -1,0 +1,281 @@
+/*
+ * Shared by the fuzz targets.  A program's main runs inside the fuzzer
+ * process: its exit, err(3), errx(3), verr(3), verrx(3) and atexit(3) are
+ * wrapped (the link uses -Wl,--wrap=...), so that an exit returns to the
+ * target instead of ending the fuzzer.  The heap blocks a call allocated and
+ * still holds when it exits are shown to LeakSanitizer as not leaked: a
+ * program that exits does not free, and that is not a leak.
+ */
+#include <fcntl.h>
+#include <locale.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <sanitizer/allocator_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#include <sanitizer/lsan_interface.h>
+
+#include "fuzz.h"
+
+
+void __real_exit(int) __attribute__((noreturn));
+void __real_verr(int, const char *, va_list) __attribute__((noreturn));
+void __real_verrx(int, const char *, va_list) __attribute__((noreturn));
+int __real_atexit(void (*)(void));
+
+/* Only the targets that take in a program have its main. */
+int herd_prog_main(int, char **) __attribute__((weak));
+
+static jmp_buf *trap;
+static int trap_status;
+
+/* The glue is not what the fuzzer should learn from. */
+#define GLUE __attribute__((no_sanitize("coverage")))
+
+/*
+ * Heap blocks live in the current call: a hash set cleared by generation,
+ * with the slots it used listed.
+ */
+#define LIVE_SLOTS (1u << 18)
+static struct {
+	const volatile void *p;
+	unsigned gen;
+} live[LIVE_SLOTS];
+static unsigned used[LIVE_SLOTS / 2];
+static unsigned gen = 1;
+static size_t nused;
+static int tracking, overflow;
+
+static GLUE size_t
+slot_of(const volatile void *p)
+{
+	uintptr_t h = (uintptr_t)p;
+
+	h ^= h >> 17;
+	h *= 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h >> 40) & (LIVE_SLOTS - 1);
+}
+
+static GLUE void
+on_malloc(const volatile void *p, size_t size)
+{
+	size_t i;
+
+	(void)size;
+	if (!tracking || !p)
+		return;
+	if (nused == LIVE_SLOTS / 2) {
+		overflow = 1;
+		return;
+	}
+	for (i = slot_of(p); live[i].gen == gen && live[i].p; i = (i + 1) & (LIVE_SLOTS - 1))
+		;
+	if (live[i].gen != gen)
+		used[nused++] = (unsigned)i;
+	live[i].p = p;
+	live[i].gen = gen;
+}
+
+static GLUE void
+on_free(const volatile void *p)
+{
+	size_t i;
+
+	if (!tracking || !p)
+		return;
+	for (i = slot_of(p); live[i].gen == gen; i = (i + 1) & (LIVE_SLOTS - 1))
+		if (live[i].p == p) {
+			live[i].p = NULL;	/* a tombstone: the probe goes on past it */
+			return;
+		}
+}
+
+static GLUE void
+ignore_live(void)
+{
+	size_t i;
+
+	for (i = 0; i < nused; i++)
+		if (live[used[i]].p)
+			__lsan_ignore_object((const void *)live[used[i]].p);
+}
+
+GLUE void
+__wrap_exit(int status)
+{
+	if (trap) {
+		trap_status = status;
+		longjmp(*trap, 1);
+	}
+	__real_exit(status);
+}
+
+GLUE void
+__wrap_verr(int status, const char *fmt, va_list ap)
+{
+	if (trap)
+		__wrap_exit(status);
+	__real_verr(status, fmt, ap);
+}
+
+GLUE void
+__wrap_verrx(int status, const char *fmt, va_list ap)
+{
+	if (trap)
+		__wrap_exit(status);
+	__real_verrx(status, fmt, ap);
+}
+
+GLUE void
+__wrap_err(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	__wrap_verr(status, fmt, ap);
+}
+
+GLUE void
+__wrap_errx(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	__wrap_verrx(status, fmt, ap);
+}
+
+GLUE int
+__wrap_atexit(void (*fn)(void))
+{
+	return trap ? 0 : __real_atexit(fn);
+}
+
+GLUE int
+fuzz_main(int argc, char **argv)
+{
+	static int hooked;
+	struct sigaction sigint;
+	jmp_buf jb;
+	volatile int status;
+
+	if (!herd_prog_main)
+		abort();
+	if (!hooked) {
+		/* the programs' standard input and output: nothing, never a terminal */
+		int fd = open("/dev/null", O_RDWR);
+
+		static char outbuf[BUFSIZ];
+
+		if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0)
+			abort();
+		close(fd);
+		/*
+		 * What a call leaves allocated makes libFuzzer look for leaks (a
+		 * slow heap scan): stdout's buffer is static, and the locale's
+		 * names settled before.
+		 */
+		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+		setlocale(LC_CTYPE, "");
+		setlocale(LC_CTYPE, "");
+		hooked = __sanitizer_install_malloc_and_free_hooks(on_malloc, on_free);
+	}
+	sigaction(SIGINT, NULL, &sigint);
+	optind = 0;	/* glibc: start getopt afresh */
+	opterr = 1;
+	gen++;
+	nused = 0;
+	overflow = 0;
+	tracking = 1;
+	trap = &jb;
+	if (setjmp(jb) == 0) {
+		status = herd_prog_main(argc, argv);
+	} else {
+		status = trap_status;
+		if (!overflow)
+			ignore_live();
+	}
+	trap = NULL;
+	tracking = 0;
+	fflush(stdout);
+	clearerr(stdout);
+	sigaction(SIGINT, &sigint, NULL);
+	return status;
+}
+
+GLUE FILE *
+fuzz_open(const void *data, size_t len)
+{
+	static const char empty[1];
+	FILE *f = fmemopen((void *)(len ? data : empty), len ? len : 1, "r");
+
+	if (!f)
+		abort();
+	if (!len)
+		fgetc(f);	/* at the end: an empty stream */
+	return f;
+}
+
+GLUE const char *
+fuzz_file(int slot, const void *data, size_t len)
+{
+	static int fd[4] = { -1, -1, -1, -1 };
+	static char path[4][32];
+
+	if (slot < 0 || slot > 3)
+		abort();
+	if (fd[slot] < 0) {
+		if ((fd[slot] = memfd_create("herd-fuzz", 0)) < 0)
+			abort();
+		snprintf(path[slot], sizeof path[slot], "/proc/self/fd/%d", fd[slot]);
+	}
+	if (ftruncate(fd[slot], 0) < 0 ||
+	    (len && pwrite(fd[slot], data, len, 0) != (ssize_t)len))
+		abort();
+	return path[slot];
+}
+
+GLUE void
+fuzz_out_open(struct fuzz_out *o)
+{
+	o->p = NULL;
+	o->len = 0;
+	if (!(o->f = open_memstream(&o->p, &o->len)))
+		abort();
+}
+
+GLUE void
+fuzz_out_close(struct fuzz_out *o)
+{
+	fclose(o->f);
+	o->f = NULL;
+}
+
+GLUE void
+fuzz_fail(const char *fmt, ...)
+{
+	char msg[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	/* stderr may be closed (-close_fd_mask): the sanitizers' report stream is not */
+	__sanitizer_report_error_summary(msg);
+	abort();
+}
+
+GLUE void
+fuzz_split_line(const uint8_t **data, size_t *size, char **line)
+{
+	const uint8_t *nl = memchr(*data, '\n', *size);
+	size_t n = nl ? (size_t)(nl - *data) : *size;
+
+	*line = xstrndup((const char *)*data, n);
+	*data += nl ? n + 1 : n;
+	*size -= nl ? n + 1 : n;
+}
