@@ -12,7 +12,7 @@
 
 static const char usage[] =
     "usage: herd-select [-a] [-c FILE] [-g GROUP]... [-t TAGS]... [-f FILE]... [-w HOSTS]...\n"
-    "                   [-x HOSTS]... [--pick N] [--json] [HOST...]\n"
+    "                   [-x HOSTS]... [--pick N] [--describe | --json] [HOST...]\n"
     "       herd-select [-c FILE] list [--tags | --tag TAGS] [-g GROUP]... [--json]\n"
     "       herd-select [-c FILE] config validate | export\n"
     "\n"
@@ -30,6 +30,7 @@ static const char usage[] =
     "  -x, --exclude HOSTS\n"
     "                     leave out these hosts (names, ranges, globs, ^FILE)\n"
     "      --pick N       N hosts of the selection at random\n"
+    "      --describe     print the selection in canonical form, not its hosts\n"
     "      --json         JSON Lines instead of H records\n"
     "  -h, --help         this help\n"
     "\n"
@@ -38,9 +39,8 @@ static const char usage[] =
     "See herd-select(1).\n";
 
 static int json;
-static int all;
 static int list_tags;
-static long long pick;
+static int describe;
 
 static void
 print_host(const struct herd_host *h)
@@ -107,14 +107,14 @@ static int
 cmd_select(struct herd_config *cfg, struct herd_selector *sel)
 {
 	struct herd_hostlist hosts = { 0 }, inv = { 0 };
-	char *err, *safe;
+	char *err, *safe, *desc;
 	size_t i;
 
-	if (!all && !sel->groups.n && !sel->tags.n && !sel->patterns.n && !sel->files.n) {
+	if (!sel->all && !sel->groups.n && !sel->tags.n && !sel->patterns.n && !sel->files.n) {
 		warnx("no hosts selected: give hosts, -g GROUP, -t TAGS, -f FILE or -a");
 		return HERD_EXIT_USAGE;
 	}
-	if (all) {
+	if (sel->all) {
 		herd_inventory(cfg, &inv);
 		for (i = 0; i < inv.n; i++)
 			herd_host_copy(herd_hostlist_add(&hosts), &inv.h[i]);
@@ -133,11 +133,16 @@ cmd_select(struct herd_config *cfg, struct herd_selector *sel)
 		herd_hostlist_free(&hosts);
 		return HERD_EXIT_USAGE;
 	}
-	if (pick)
-		pick_hosts(&hosts, (size_t)pick);
-	if (!json)
+	if (describe) {
+		desc = herd_selector_describe(sel);
+		printf("%s\n", desc);
+		free(desc);
+	} else if (sel->pick) {
+		pick_hosts(&hosts, (size_t)sel->pick);
+	}
+	if (!json && !describe)
 		herd_rec_header(stdout);
-	for (i = 0; i < hosts.n; i++)
+	for (i = 0; i < hosts.n && !describe; i++)
 		print_host(&hosts.h[i]);
 	herd_hostlist_free(&hosts);
 	return HERD_EXIT_OK;
@@ -347,10 +352,11 @@ cmd_config(const char *opt_config, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_TAGS, OPT_TAG, OPT_PICK };
+	enum { OPT_JSON = 256, OPT_TAGS, OPT_TAG, OPT_PICK, OPT_DESCRIBE };
 	static const struct option longopts[] = {
 		{ "all", no_argument, NULL, 'a' },
 		{ "config", required_argument, NULL, 'c' },
+		{ "describe", no_argument, NULL, OPT_DESCRIBE },
 		{ "exclude", required_argument, NULL, 'x' },
 		{ "file", required_argument, NULL, 'f' },
 		{ "group", required_argument, NULL, 'g' },
@@ -370,7 +376,7 @@ main(int argc, char **argv)
 	herd_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "ac:f:g:ht:w:x:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'a': all = 1; break;
+		case 'a': sel.all = 1; break;
 		case 'c': opt_config = optarg; break;
 		case 'f': herd_strv_add(&sel.files, optarg); break;
 		case 'g': herd_strv_add(&sel.groups, optarg); break;
@@ -381,10 +387,11 @@ main(int argc, char **argv)
 		case 'w': add_w(&sel, optarg); break;
 		case 'x': herd_strv_add(&sel.excludes, optarg); break;
 		case OPT_PICK:
-			if (herd_parse_int(optarg, 1, INT32_MAX, &pick) < 0)
+			if (herd_parse_int(optarg, 1, INT32_MAX, &sel.pick) < 0)
 				errx(HERD_EXIT_USAGE, "--pick: expected a number of hosts, got "
 				    "\"%s\"", herd_safe(optarg));
 			break;
+		case OPT_DESCRIBE: describe = 1; break;
 		case OPT_JSON: json = 1; break;
 		case OPT_TAGS: list_tags = 1; break;
 		default: herd_usage_exit(usage);
@@ -398,6 +405,8 @@ main(int argc, char **argv)
 		argc--;
 		argv++;
 	}
+	if (describe && (json || sub))
+		herd_usage_exit(usage);
 	if (list_tags && (!sub || strcmp(sub, "list")))
 		herd_usage_exit(usage);
 	if (sub && !strcmp(sub, "config"))

@@ -120,6 +120,8 @@ struct herd_selector {
 	struct herd_strv patterns;	/* positional hosts, ranges, globs */
 	struct herd_strv files;		/* -f host files, "-" = stdin */
 	struct herd_strv excludes;	/* -x: removed from the selection last */
+	int all;			/* -a */
+	long long pick;		/* --pick N: N hosts at random; 0 all */
 };
 /* Every configured host once, group settings applied, groups and tags merged. */
 void herd_inventory(const struct herd_config *, struct herd_hostlist *);
@@ -127,6 +129,8 @@ void herd_inventory(const struct herd_config *, struct herd_hostlist *);
 int herd_select(const struct herd_config *, const struct herd_selector *,
     struct herd_hostlist *, char **err);
 void herd_selector_free(struct herd_selector *);
+/* describe.c: the selection in canonical, order-independent form (herd-select words). */
+char *herd_selector_describe(const struct herd_selector *);
 
 /* conf_export.c: normalised YAML (sorted keys, stable, re-readable). */
 int herd_conf_export(const struct herd_config *, FILE *);
