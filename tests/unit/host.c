@@ -61,6 +61,22 @@ static const struct {
 	{ "web\"1", NULL, NULL, NULL, 0 },
 	{ "web`id`", NULL, NULL, NULL, 0 },
 	{ "web$(id)", NULL, NULL, NULL, 0 },
+	/* shell metacharacters reach a ProxyCommand's shell through %h */
+	{ "web;id", NULL, NULL, NULL, 0 },
+	{ "web|id", NULL, NULL, NULL, 0 },
+	{ "web&", NULL, NULL, NULL, 0 },
+	{ "web(1)", NULL, NULL, NULL, 0 },
+	{ "web>x", NULL, NULL, NULL, 0 },
+	{ "web*", NULL, NULL, NULL, 0 },
+	{ "web%h", NULL, NULL, NULL, 0 },
+	{ "web~", NULL, NULL, NULL, 0 },
+	{ "-oProxyCommand=id", NULL, NULL, NULL, 0 },
+	{ "root@-x:22", NULL, NULL, NULL, 0 },
+	{ "fe80::1;id", NULL, NULL, NULL, 0 },
+	{ "[::1;id]:22", NULL, NULL, NULL, 0 },
+	{ "[fe80::1%eth0;id]", NULL, NULL, NULL, 0 },
+	{ "a.b-c_D9", "a.b-c_D9", "a.b-c_D9", NULL, 0 },
+	{ "fe80::1%eth0", "fe80::1%eth0", "fe80::1%eth0", NULL, 0 },
 };
 
 /* One H record through herd_host_from_rec. */
