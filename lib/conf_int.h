@@ -75,7 +75,8 @@ struct herd_emit {
 void herd_emit_str(struct herd_emit *, const char *);
 void herd_emit_num(struct herd_emit *, long long);
 void herd_emit_dur(struct herd_emit *, long long ms);
-void herd_emit_kv(struct herd_emit *, const char *key, const char *value); /* NULL: none */
+/* key: value, or nothing when value is NULL */
+void herd_emit_kv(struct herd_emit *, const char *key, const char *value);
 void herd_emit_map_start(struct herd_emit *, int flow);
 void herd_emit_map_end(struct herd_emit *);
 void herd_emit_seq_start(struct herd_emit *, int flow);
