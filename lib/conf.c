@@ -17,7 +17,8 @@
  * conf_<section>.c and a line here.
  */
 extern const struct herd_conf_section herd_conf_groups, herd_conf_defaults,
-    herd_conf_recipes, herd_conf_parsers, herd_conf_notifications;
+    herd_conf_recipes, herd_conf_parsers, herd_conf_notifications,
+    herd_conf_history;
 
 const struct herd_conf_section *const herd_conf_sections[] = {
 	&herd_conf_groups,
@@ -25,10 +26,11 @@ const struct herd_conf_section *const herd_conf_sections[] = {
 	&herd_conf_recipes,
 	&herd_conf_parsers,
 	&herd_conf_notifications,
+	&herd_conf_history,
 };
 const size_t herd_conf_nsections = LENGTH(herd_conf_sections);
 
-/* "groups, defaults, recipes, parsers or notifications" */
+/* "groups, defaults, recipes, parsers, notifications or history" */
 static char *
 section_list(void)
 {

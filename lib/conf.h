@@ -75,6 +75,13 @@ struct herd_notifier {
 	long long cooldown_ms;	/* -1: unset */
 };
 
+/* history: recording switch, runs kept per command+selection, redactions. */
+struct herd_history_conf {
+	int record;		/* -1 unset (record), 0 no, 1 yes */
+	long long keep;		/* -1 unset */
+	struct herd_strv redact;	/* PCRE2 patterns */
+};
+
 struct herd_config {
 	char *path;		/* NULL: no config file */
 	struct herd_group *groups;
@@ -86,6 +93,7 @@ struct herd_config {
 	size_t nparsers;
 	struct herd_notifier *notifiers;
 	size_t nnotifiers;
+	struct herd_history_conf history;
 	struct herd_strv errors;	/* "file:line:col: message" */
 };
 

@@ -362,7 +362,7 @@ EOF
 
 @test "bad: the top level is a list" {
 	expect_errors top-list.yaml \
-	    "top-list.yaml:1:1: top level: expected a mapping with groups, defaults, recipes, parsers or notifications, got a list"
+	    "top-list.yaml:1:1: top level: expected a mapping with groups, defaults, recipes, parsers, notifications or history, got a list"
 }
 
 @test "bad: unknown top-level key, with a suggestion" {
@@ -781,4 +781,23 @@ H\tb\tb\t\t\tprod,debian12\tweb,all\t')"
 	assert_failure 2
 	assert_line --index 0 --partial ": aliases (*name) make the configuration too large to read"
 	assert_line --index 1 "herd-select: 1 error in the configuration"
+}
+
+@test "history: record, keep and redact read, exported and read back; a bad pattern and an unknown key at their place" {
+	printf 'history:\n  record: false\n  keep: 5\n  redact: [%s, %s]\n' "'password=\\S+'" "'token: \\w+'" >"$BATS_TEST_TMPDIR/h.yaml"
+	run herd-select -c "$BATS_TEST_TMPDIR/h.yaml" config export
+	assert_success
+	assert_output "history:
+  keep: 5
+  record: false
+  redact: [password=\\S+, 'token: \\w+']"
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/again.yaml"
+	run herd-select -c "$BATS_TEST_TMPDIR/again.yaml" config export
+	assert_output "$(cat "$BATS_TEST_TMPDIR/again.yaml")"
+	printf 'history:\n  redact: ["(x"]\n  kep: 3\n  record: maybe\n' >"$BATS_TEST_TMPDIR/bad.yaml"
+	run herd-select -c "$BATS_TEST_TMPDIR/bad.yaml" config validate
+	assert_failure 2
+	assert_line --index 0 --regexp 'bad.yaml:3:3: history: unknown key "kep"; did you mean "keep"\?$'
+	assert_line --regexp 'bad.yaml:2:12: history.redact: bad pattern at offset 2: missing closing parenthesis$'
+	assert_line --regexp 'bad.yaml:4:11: history.record: '
 }
