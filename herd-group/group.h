@@ -62,7 +62,8 @@ struct counts {
 };
 
 /* results.c */
-int run_add_result(struct run *, const struct herd_rec *, char **why);
+struct herd_result;
+int run_add_result(struct run *, const struct herd_result *, const char *bad, char **why);
 int run_add_host(struct run *, const struct herd_rec *);
 int result_completed(const struct result *);
 const char *status_name(enum herd_result_status);
@@ -83,6 +84,13 @@ struct row {
 	const struct result *r;	/* NULL: the host has no result */
 };
 struct row *run_rows(const struct run *, size_t *n);
+
+/* stream.c: --stream, L records as they arrive. */
+struct render_opts;
+struct herd_chunk;
+void stream_chunk(const struct render_opts *, const struct herd_chunk *);
+void stream_done(const struct render_opts *, const char *run, const char *host);
+void stream_free(void);
 
 /* text.c: output for people. */
 struct render_opts {

@@ -10,6 +10,7 @@
 
 #include "conf.h"
 #include "group.h"
+#include "records.h"
 
 /* The lines of each output and each diff shown on a terminal, unless --lines. */
 #define TTY_LINES 40
@@ -38,6 +39,8 @@ static const char usage[] =
     "      --outdir DIR     write each host's stdout to DIR/HOST\n"
     "      --parse NAME     a table of fields: a config parser, or disk, free, uptime\n"
     "      --ping           one line per host, reachable or not (herd-run --ping)\n"
+    "      --stream         show the L records of herd-run --stream as they come,\n"
+    "                       host: line, then the view of each run as it ends\n"
     "  -h, --help           this help\n"
     "Exit status: 0 every host ok, 1 some host non-zero, failed, timed out or\n"
     "without a result, 2 usage error, 3 a file not written, 130 interrupted.\n"
@@ -47,12 +50,17 @@ struct state {
 	struct render_opts ro;
 	const char *hosts_sel, *parse, *outdir, *errdir;
 	int outfd, errfd;
-	int oneline, ping, max_exit;
+	int oneline, ping, max_exit, stream;
 	struct herd_config cfg;
 	int progress, ended_any;
 	int bad;		/* some host not ok, a record left out, a run cut short */
 	int runtime;		/* a file of --outdir or --errdir not written */
 	int maxexit;		/* the largest remote exit status; 255 for a failure */
+	struct run **runs;	/* by order of first record; NULL once shown */
+	size_t nruns, capruns;
+	struct herd_strv ids;	/* the keys of by_id */
+	struct herd_map by_id;	/* run id -> index into runs */
+	struct run pending;	/* hosts of H records no run has taken yet */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -207,56 +215,199 @@ write_files(struct state *st, const struct result *r)
 		st->runtime = 1;
 }
 
+/* The hosts of the H records read since the last run began become RUN's. */
 static void
-read_input(struct state *st, FILE *in, const char *name, struct run *run)
+take_hosts(struct run *run, struct run *pending)
 {
-	struct herd_rec r = { 0 };
+	run->hosts = pending->hosts;
+	run->host_index = pending->host_index;
+	memset(&pending->hosts, 0, sizeof pending->hosts);
+	memset(&pending->host_index, 0, sizeof pending->host_index);
+}
+
+/* The open run with this id, or a new one; runs interleave, keyed on their id. */
+static struct run *
+run_for(struct state *st, const char *id, size_t *index)
+{
+	size_t *slot = herd_map_get(&st->by_id, id, strlen(id));
+	struct run *run;
+
+	if (slot && st->runs[*slot]) {
+		*index = *slot;
+		return st->runs[*slot];
+	}
+	if (!slot) {
+		herd_strv_add(&st->ids, id);
+		slot = herd_map_put(&st->by_id, st->ids.v[st->ids.n - 1], strlen(id), NULL);
+	}
+	run = xcalloc(1, sizeof *run);
+	run->id = xstrdup(id);
+	take_hosts(run, &st->pending);
+	herd_grow(&st->runs, &st->capruns, st->nruns, sizeof *st->runs);
+	st->runs[st->nruns] = run;
+	*index = *slot = st->nruns++;
+	return run;
+}
+
+static void
+finish_run(struct state *st, size_t i)
+{
+	finish(st, st->runs[i]);
+	free(st->runs[i]);
+	st->runs[i] = NULL;
+}
+
+static void
+read_host(struct state *st, const char *name, const struct herd_rec *r)
+{
 	struct herd_buf safe = { 0 };
 	char *why;
 
+	if (run_add_host(&st->pending, r) == 0)
+		return;
+	safe_line(&safe, r->f[0].p, r->f[0].len);
+	why = r->f[0].len ? xasprintf("H record of host %s: its port, user or timeout "
+	    "is not valid", safe.p) : xstrdup("H record without a host name");
+	reject(st, name, r, why);
+	free(why);
+	herd_buf_free(&safe);
+}
+
+/* C: a run begins; a second C of an open run begins it again. */
+static void
+read_begin(struct state *st, const char *name, const struct herd_rec *r)
+{
+	struct herd_run c;
+	const char *why;
+	struct run *run;
+	size_t i;
+
+	if (herd_run_read(r, &c, &why) < 0) {
+		reject(st, name, r, why);
+		return;
+	}
+	run = run_for(st, c.id, &i);
+	if (run->nresults || run->begun) {
+		finish_run(st, i);
+		run = run_for(st, c.id, &i);
+	}
+	run->begun = 1;
+	free(run->command);
+	run->command = c.command;
+	c.command = NULL;
+	herd_run_free(&c);
+}
+
+static void
+read_result(struct state *st, const char *name, const struct herd_rec *r)
+{
+	struct herd_result res;
+	struct run *run;
+	char *why, *bad = NULL;
+	size_t i;
+
+	if (herd_result_read(r, &res, &bad) < 0) {
+		reject(st, name, r, bad);
+		free(bad);
+		return;
+	}
+	if (st->stream)
+		stream_done(&st->ro, res.run, res.host);
+	run = run_for(st, res.run, &i);
+	if (run_add_result(run, &res, bad, &why) < 0) {
+		reject(st, name, r, why);
+		free(why);
+	} else {
+		write_files(st, &run->results[run->nresults - 1]);
+		show_progress(st, run);
+	}
+	free(bad);
+	herd_result_free(&res);
+}
+
+static void
+read_end(struct state *st, const char *name, const struct herd_rec *r)
+{
+	struct herd_end e;
+	const char *why;
+	size_t i;
+
+	if (herd_end_read(r, &e, &why) < 0) {
+		reject(st, name, r, why);
+		return;
+	}
+	if (st->stream)
+		stream_done(&st->ro, e.run, NULL);
+	run_for(st, e.run, &i)->ended = 1;
+	finish_run(st, i);
+	herd_end_free(&e);
+}
+
+/* L: with --stream, shown as it arrives; otherwise the R has the same bytes. */
+static void
+read_chunk(struct state *st, const char *name, const struct herd_rec *r)
+{
+	struct herd_chunk c;
+	const char *why;
+
+	if (!st->stream)
+		return;
+	if (herd_chunk_read(r, &c, &why) < 0) {
+		reject(st, name, r, why);
+		return;
+	}
+	stream_chunk(&st->ro, &c);
+	free(c.run);
+	free(c.host);
+}
+
+static void
+read_input(struct state *st, FILE *in, const char *name)
+{
+	struct herd_rec r = { 0 };
+	const char *why;
+
 	while (herd_rec_read(in, &r)) {
 		switch (r.type) {
-		case 'H':
-			if (run->nresults || run->begun)
-				finish(st, run);
-			if (run_add_host(run, &r) < 0) {
-				herd_buf_reset(&safe);
-				safe_line(&safe, r.f[0].p, r.f[0].len);
-				why = r.f[0].len ? xasprintf("H record of host %s: its port, "
-				    "user or timeout is not valid", safe.p) :
-				    xstrdup("H record without a host name");
-				reject(st, name, &r, why);
-				free(why);
-			}
+		case '#':
+			if (herd_rec_check_header(&r, &why) < 0)
+				errx(HERD_EXIT_USAGE, "%s:%zu: %s", name, r.line, why);
 			break;
-		case 'C':
-			if (run->nresults || run->begun)
-				finish(st, run);
-			run->begun = 1;
-			free(run->command);
-			run->command = xstrdup(herd_rec_str(&r, 2));
-			free(run->id);
-			run->id = xstrdup(herd_rec_str(&r, 0));
-			break;
-		case 'R':
-			if (run_add_result(run, &r, &why) < 0) {
-				reject(st, name, &r, why);
-				free(why);
-				break;
-			}
-			write_files(st, &run->results[run->nresults - 1]);
-			show_progress(st, run);
-			break;
-		case 'E':
-			run->ended = 1;
-			finish(st, run);
-			break;
+		case 'H': read_host(st, name, &r); break;
+		case 'C': read_begin(st, name, &r); break;
+		case 'R': read_result(st, name, &r); break;
+		case 'E': read_end(st, name, &r); break;
+		case 'L': read_chunk(st, name, &r); break;
 		}
 	}
 	if (ferror(in))
 		err(HERD_EXIT_RUNTIME, "%s", name);
 	herd_rec_free(&r);
-	herd_buf_free(&safe);
+}
+
+/*
+ * At the end of the input, the runs without an E; hosts of a stream with no
+ * run have no result; with no record at all there is no run to show
+ * (--hosts still says so).  H records after the last run began describe
+ * hosts of no run.
+ */
+static void
+finish_all(struct state *st)
+{
+	size_t i;
+
+	if (st->stream)
+		stream_done(&st->ro, NULL, NULL);
+	for (i = 0; i < st->nruns; i++)
+		if (st->runs[i])
+			finish_run(st, i);
+	stream_free();
+	if ((st->pending.hosts.n && !st->nruns) || (!st->ended_any && st->hosts_sel))
+		finish(st, &st->pending);
+	run_reset(&st->pending);
+	free(st->runs);
+	herd_strv_free(&st->ids);
+	herd_map_free(&st->by_id);
 }
 
 static int
@@ -341,7 +492,7 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_COLOR = 256, OPT_ERRORS, OPT_HOSTS, OPT_JSON, OPT_LINES, OPT_NOFOLD,
-		OPT_PARSE, OPT_PING, OPT_ONELINE, OPT_OUTDIR, OPT_ERRDIR };
+		OPT_PARSE, OPT_PING, OPT_ONELINE, OPT_OUTDIR, OPT_ERRDIR, OPT_STREAM };
 	static const struct option longopts[] = {
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "config", required_argument, NULL, 'c' },
@@ -357,10 +508,10 @@ main(int argc, char **argv)
 		{ "outdir", required_argument, NULL, OPT_OUTDIR },
 		{ "parse", required_argument, NULL, OPT_PARSE },
 		{ "ping", no_argument, NULL, OPT_PING },
+		{ "stream", no_argument, NULL, OPT_STREAM },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct state st = { 0 };
-	struct run run = { 0 };
 	const char *opt_config = NULL, *when = "auto";
 	char *safe;
 	long long v;
@@ -396,6 +547,7 @@ main(int argc, char **argv)
 		case OPT_OUTDIR: st.outdir = optarg; break;
 		case OPT_PARSE: st.parse = optarg; break;
 		case OPT_PING: st.ping = 1; break;
+		case OPT_STREAM: st.stream = 1; break;
 		default: herd_usage_exit(usage);
 		}
 	}
@@ -404,10 +556,10 @@ main(int argc, char **argv)
 	check_views(&st);
 	st.ro.color = want_color(when);
 	if (st.ro.lines < 0)
-		st.ro.lines = isatty(STDOUT_FILENO) ? TTY_LINES : 0;
+		st.ro.lines = isatty(STDOUT_FILENO) || st.stream ? TTY_LINES : 0;
 	st.ro.width = term_width();
 	herd_conf_load_or_die(&st.cfg, opt_config);
-	st.progress = !st.hosts_sel && isatty(STDERR_FILENO) && !isatty(STDIN_FILENO);
+	st.progress = !st.hosts_sel && !st.stream && isatty(STDERR_FILENO) && !isatty(STDIN_FILENO);
 	if (argc == 0)
 		herd_refuse_tty(stdin, "give a file of records, or pipe herd-run into it, "
 		    "as in herd-select -g web | herd-run -- uptime | herd-group");
@@ -418,26 +570,20 @@ main(int argc, char **argv)
 	if (argc == 0)
 		catch_signals();
 	if (argc == 0)
-		read_input(&st, stdin, "stdin", &run);
+		read_input(&st, stdin, "stdin");
 	for (i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "-")) {
-			read_input(&st, stdin, "stdin", &run);
+			read_input(&st, stdin, "stdin");
 			continue;
 		}
 		safe = herd_safe(argv[i]);
 		if (!(in = fopen(argv[i], "r")))
 			err(HERD_EXIT_USAGE, "%s", safe);
-		read_input(&st, in, safe, &run);
+		read_input(&st, in, safe);
 		fclose(in);
 		free(safe);
 	}
-	/*
-	 * What is left: results, a run begun, or hosts without a result; with
-	 * no record at all there is no run to show (--hosts still says so).
-	 */
-	if (run.nresults || run.begun || run.hosts.n || (!st.ended_any && st.hosts_sel))
-		finish(&st, &run);
-	run_reset(&run);
+	finish_all(&st);
 	herd_conf_free(&st.cfg);
 	return exit_status(&st);
 }

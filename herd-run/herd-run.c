@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "records.h"
 #include "run.h"
 
 static const char usage[] =
@@ -43,6 +44,7 @@ static const char usage[] =
     "      --insecure           accept unknown host keys unchecked (with a warning;\n"
     "                           a changed key is still refused)\n"
     "      --ask-pass           ask a password once and use it to log in\n"
+    "      --stream             write output as it arrives, as L records\n"
     "      --sudo               run COMMAND with sudo -n (passwordless sudo)\n"
     "      --ask-become-pass    the sudo password (from the terminal, else\n"
     "                           $HERD_BECOME_PASS); sudo -S on a pty\n"
@@ -51,6 +53,8 @@ static const char usage[] =
     "      --max-output SIZE    output kept per stream and host (default 16M)\n"
     "      --max-total-output SIZE  output kept by all hosts at once (default 1G)\n"
     "      --selection TEXT     how the hosts were chosen, for the C record\n"
+    "      --kind, --series, --seq, --compare TEXT  what the run is and belongs\n"
+    "                           to, for the C record (herd-records(5))\n"
     "      --json               one JSON object per host instead of records\n"
     "      --ping               no command: time the TCP connection and SSH banner\n"
     "      --auth               with --ping: also log in\n"
@@ -192,22 +196,28 @@ hosts_from_args(int argc, char **argv, struct herd_hostlist *hosts)
 }
 
 static void
-write_record(char type, const struct options *o, long long at,
-    const struct counts *c)
+write_begin(const struct options *o, long long at)
 {
-	size_t i;
+	struct herd_run run = {
+		.id = o->run_id, .started_ms = at, .command = o->command,
+		.selection = (char *)o->selection, .kind = (char *)o->kind,
+		.series = (char *)o->series, .seq = o->seq, .compare = (char *)o->compare,
+	};
 
-	herd_rec_start(stdout, type);
-	herd_rec_fields(stdout, o->run_id);
-	herd_rec_fieldnum(stdout, at);
-	if (c) {
-		for (i = 0; i < 4; i++)
-			herd_rec_fieldnum(stdout, c->n[i]);
-	} else {
-		herd_rec_fields(stdout, o->command);
-		herd_rec_fields(stdout, o->selection);
-	}
-	herd_rec_end(stdout);
+	herd_run_write(stdout, &run);
+	if (fflush(stdout) != 0 && !out_errno)
+		out_errno = errno;
+}
+
+static void
+write_end(const struct options *o, long long at, const struct counts *c)
+{
+	struct herd_end e = { .run = o->run_id, .finished_ms = at };
+	int i;
+
+	for (i = 0; i < HERD_NSTATUS; i++)
+		e.count[i] = c->n[i];
+	herd_end_write(stdout, &e);
 	if (fflush(stdout) != 0 && !out_errno)
 		out_errno = errno;
 }
@@ -304,6 +314,7 @@ main(int argc, char **argv)
 		OPT_CONC = 256, OPT_TIMEOUT, OPT_CTIMEOUT, OPT_ACCEPT, OPT_INSECURE,
 		OPT_ASKPASS, OPT_SUDO, OPT_BECOME, OPT_BECOMEFILE, OPT_MAXOUT,
 		OPT_MAXTOTAL, OPT_JSON, OPT_SELECTION, OPT_PING, OPT_AUTH, OPT_DRYRUN,
+		OPT_KIND, OPT_SERIES, OPT_SEQ, OPT_COMPARE, OPT_STREAM,
 	};
 	static const struct option longopts[] = {
 		{ "accept-new", no_argument, NULL, OPT_ACCEPT },
@@ -311,6 +322,7 @@ main(int argc, char **argv)
 		{ "ask-pass", no_argument, NULL, OPT_ASKPASS },
 		{ "auth", no_argument, NULL, OPT_AUTH },
 		{ "become-pass-file", required_argument, NULL, OPT_BECOMEFILE },
+		{ "compare", required_argument, NULL, OPT_COMPARE },
 		{ "concurrency", required_argument, NULL, OPT_CONC },
 		{ "config", required_argument, NULL, 'c' },
 		{ "connect-timeout", required_argument, NULL, OPT_CTIMEOUT },
@@ -319,10 +331,14 @@ main(int argc, char **argv)
 		{ "hosts-file", required_argument, NULL, 'f' },
 		{ "insecure", no_argument, NULL, OPT_INSECURE },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "kind", required_argument, NULL, OPT_KIND },
 		{ "max-output", required_argument, NULL, OPT_MAXOUT },
 		{ "max-total-output", required_argument, NULL, OPT_MAXTOTAL },
 		{ "ping", no_argument, NULL, OPT_PING },
 		{ "selection", required_argument, NULL, OPT_SELECTION },
+		{ "seq", required_argument, NULL, OPT_SEQ },
+		{ "series", required_argument, NULL, OPT_SERIES },
+		{ "stream", no_argument, NULL, OPT_STREAM },
 		{ "sudo", no_argument, NULL, OPT_SUDO },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ NULL, 0, NULL, 0 },
@@ -347,7 +363,8 @@ main(int argc, char **argv)
 	o.concurrency = -1;
 	o.max_output = 16 << 20;
 	o.max_total_output = (size_t)1 << 30;
-	o.selection = "";
+	o.selection = o.kind = o.series = o.compare = "";
+	o.seq = -1;
 	while ((c = getopt_long(argc, argv, "+c:F:f:Ghi:l:o:p:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': opt_config = optarg; break;
@@ -395,6 +412,15 @@ main(int argc, char **argv)
 			break;
 		case OPT_JSON: o.json = 1; break;
 		case OPT_SELECTION: o.selection = optarg; break;
+		case OPT_KIND: o.kind = optarg; break;
+		case OPT_STREAM: o.stream = 1; break;
+		case OPT_SERIES: o.series = optarg; break;
+		case OPT_COMPARE: o.compare = optarg; break;
+		case OPT_SEQ:
+			if (herd_parse_int(optarg, 0, INT64_MAX, &o.seq) < 0)
+				errx(HERD_EXIT_USAGE, "--seq: expected a number, got %s",
+				    herd_safe(optarg));
+			break;
 		case OPT_PING: o.ping = 1; break;
 		case OPT_AUTH: o.ping_auth = 1; break;
 		case OPT_DRYRUN: o.dry_run = 1; break;
@@ -407,6 +433,9 @@ main(int argc, char **argv)
 		errx(HERD_EXIT_USAGE, "--auth goes with --ping");
 	if (o.ping && argc)
 		errx(HERD_EXIT_USAGE, "--ping runs no command");
+	if (o.stream && (o.json || o.ping || o.ask_become_pass))
+		errx(HERD_EXIT_USAGE, "--stream goes with neither --json, --ping nor "
+		    "--ask-become-pass");
 	if (o.show_config && (o.ping || o.dry_run))
 		errx(HERD_EXIT_USAGE, "-G goes with neither --ping nor --dry-run");
 	if (argc == 0 && !o.ping && !o.show_config) {
@@ -445,9 +474,11 @@ main(int argc, char **argv)
 	if (records || o.json)
 		fit_file_limit(&o, hosts.n);
 	started = herd_now_ms();
-	o.run_id = xasprintf("%lld.%d", started, (int)getpid());
+	o.run_id = herd_run_id_new(started);
+	if (o.ping && !*o.kind)
+		o.kind = "ping";
 	if (records)
-		write_record('C', &o, started, NULL);
+		write_begin(&o, started);
 	ssh_init();
 	jobs = init_jobs(&hosts, &o);
 	if (o.dry_run || o.show_config) {
@@ -463,7 +494,7 @@ main(int argc, char **argv)
 		run_all(jobs, hosts.n, &o, &counts);
 	}
 	if (records)
-		write_record('E', &o, herd_now_ms(), &counts);
+		write_end(&o, herd_now_ms(), &counts);
 	free(jobs);
 	herd_hostlist_free(&hosts);
 	free_options(&o);

@@ -161,8 +161,11 @@ on_data(ssh_session session, ssh_channel channel, void *data, uint32_t len,
 		herd_buf_add(&j->sudo, data, len);
 		held += len;
 		j->held += len;
-	} else
+	} else {
 		job_keep(j, is_stderr ? &j->err : &j->out, data, len);
+		if (o->stream)
+			stream_output(j, herd_mono_ms());
+	}
 	return (int)len;
 }
 

@@ -15,13 +15,12 @@
 
 #include <jansson.h>
 
+#include "records.h"
 #include "run.h"
 
 volatile sig_atomic_t interrupted;
 int wake[2] = { -1, -1 };
 int out_errno;
-
-static const char *const status_names[] = { "ok", "nonzero", "failed", "timeout" };
 
 /*
  * Descriptors: one connection per host, and one more for an agent's or a
@@ -108,37 +107,39 @@ add_marker(struct stream *s)
 }
 
 static void
-emit_json(struct job *j, const char *status, int has_exit, long long duration,
-    const char *sha)
+emit_json(const struct herd_result *res)
 {
 	json_t *obj = json_object();
 
-	json_object_set_new(obj, "host", herd_json_bytes(j->host.name,
-	    strlen(j->host.name)));
-	json_object_set_new(obj, "status", json_string(status));
-	json_object_set_new(obj, "exit", has_exit ? json_integer(j->exit_code) :
-	    json_null());
-	json_object_set_new(obj, "duration_ms", json_integer(duration));
-	json_object_set_new(obj, "stdout", herd_json_bytes(j->out.buf.p, j->out.buf.len));
-	json_object_set_new(obj, "stderr", herd_json_bytes(j->err.buf.p, j->err.buf.len));
-	json_object_set_new(obj, "error", j->error ?
-	    herd_json_bytes(j->error, strlen(j->error)) : json_null());
-	json_object_set_new(obj, "hint", j->hint ? json_string(j->hint) : json_null());
-	json_object_set_new(obj, "truncated", json_boolean(j->out.dropped ||
-	    j->err.dropped));
-	json_object_set_new(obj, "sha256", json_string(sha));
+	json_object_set_new(obj, "host", herd_json_bytes(res->host, strlen(res->host)));
+	json_object_set_new(obj, "status", json_string(herd_status_name(res->status)));
+	json_object_set_new(obj, "exit", res->exit_code >= 0 ?
+	    json_integer(res->exit_code) : json_null());
+	json_object_set_new(obj, "duration_ms", json_integer(res->duration_ms));
+	json_object_set_new(obj, "stdout", herd_json_bytes(res->out.p, res->out.len));
+	json_object_set_new(obj, "stderr", herd_json_bytes(res->err.p, res->err.len));
+	json_object_set_new(obj, "error", res->error ?
+	    herd_json_bytes(res->error, strlen(res->error)) : json_null());
+	json_object_set_new(obj, "hint", res->hint ? json_string(res->hint) : json_null());
+	json_object_set_new(obj, "truncated", json_boolean(res->flags & HERD_RESULT_TRUNCATED));
+	json_object_set_new(obj, "sha256", json_string(res->sha256));
+	json_object_set_new(obj, "run", json_string(res->run));
+	json_object_set_new(obj, "finished_ms", json_integer(res->finished_ms));
+	json_object_set_new(obj, "streamed", json_boolean(res->flags & HERD_RESULT_STREAMED));
 	herd_json_print(stdout, obj);
 }
 
 void
 emit(struct job *j, const struct options *o, long long now)
 {
-	char sha[65];
-	const char *status = status_names[j->status];
+	enum herd_status st = (enum herd_status)j->status;
 	/* herd-records(5): no exit status for failed and timeout, even signalled. */
 	int has_exit = j->got_exit && (j->status == S_OK || j->status == S_NONZERO);
-	long long exit_code = has_exit ? j->exit_code : -1;
-	long long duration = now - j->started;
+	struct herd_result res = {
+		.run = o->run_id, .host = j->host.name, .status = st,
+		.exit_code = has_exit ? j->exit_code : -1, .duration_ms = now - j->started,
+		.error = j->error, .hint = (char *)j->hint, .finished_ms = herd_now_ms(),
+	};
 
 	if (o->ask_become_pass) {
 		sudo_settle(j);
@@ -146,27 +147,20 @@ emit(struct job *j, const struct options *o, long long now)
 	}
 	add_marker(&j->out);
 	add_marker(&j->err);
-	herd_result_hash(status, exit_code, j->out.buf.p, j->out.buf.len, j->err.buf.p,
-	    j->err.buf.len, sha);
-	if (o->json) {
-		emit_json(j, status, has_exit, duration, sha);
-	} else {
-		herd_rec_start(stdout, 'R');
-		herd_rec_fields(stdout, o->run_id);
-		herd_rec_fields(stdout, j->host.name);
-		herd_rec_fields(stdout, status);
-		if (has_exit)
-			herd_rec_fieldnum(stdout, exit_code);
-		else
-			herd_rec_fields(stdout, "");
-		herd_rec_fieldnum(stdout, duration);
-		herd_rec_fields(stdout, sha);
-		herd_rec_field(stdout, j->out.buf.p ? j->out.buf.p : "", j->out.buf.len);
-		herd_rec_field(stdout, j->err.buf.p ? j->err.buf.p : "", j->err.buf.len);
-		herd_rec_fields(stdout, j->error);
-		herd_rec_fields(stdout, j->hint);
-		herd_rec_end(stdout);
-	}
+	if (o->stream)
+		stream_flush(j, now, 1);
+	if (j->out.dropped || j->err.dropped)
+		res.flags |= HERD_RESULT_TRUNCATED;
+	if (o->stream)
+		res.flags |= HERD_RESULT_STREAMED;
+	res.out = j->out.buf;
+	res.err = j->err.buf;
+	herd_result_hash(herd_status_name(st), res.exit_code, res.out.p, res.out.len,
+	    res.err.p, res.err.len, res.sha256);
+	if (o->json)
+		emit_json(&res);
+	else
+		herd_result_write(stdout, &res);
 	if (fflush(stdout) != 0 && !out_errno)
 		out_errno = errno;
 }
@@ -185,9 +179,14 @@ read_hosts(FILE *in, struct herd_hostlist *hosts, int pass)
 	struct herd_host h;
 	int added;
 
+	const char *why;
+
 	while (herd_rec_read(in, &r)) {
-		if (r.type == '#')
+		if (r.type == '#') {
+			if (herd_rec_check_header(&r, &why) < 0)
+				errx(HERD_EXIT_USAGE, "line %zu: %s", r.line, why);
 			continue;
+		}
 		if (r.type != 'H') {
 			if (pass)
 				herd_rec_passthrough(stdout, &r);
@@ -256,6 +255,11 @@ wait_events(struct job *jobs, const size_t *active, size_t nactive,
 			if (wait < 0 || until < wait)
 				wait = until;
 		}
+		if (j->opts->stream && (until = stream_due(j))) {
+			until = until > now ? until - now : 0;
+			if (wait < 0 || until < wait)
+				wait = until;
+		}
 	}
 	/* The self-pipe last: a signal between the check and poll. */
 	pfd[nactive].fd = wake[0];
@@ -314,7 +318,11 @@ run_all(struct job *jobs, size_t n, struct options *o, struct counts *c)
 				j->tcp_up = 1;
 			if (pfd[i].revents || (j->deadline && now >= j->deadline))
 				job_advance(j, o, now);
+			if (o->stream && stream_due(j) && now >= stream_due(j))
+				stream_flush(j, now, 0);
 		}
+		if (o->stream)
+			stream_push();
 	}
 	free(active);
 	free(pfd);

@@ -29,6 +29,9 @@ struct options {
 	char become_prompt[48];
 	struct sshconf *sshconf;
 	char *run_id;
+	const char *kind, *series, *compare;	/* for the C record */
+	long long seq;				/* -1: none */
+	int stream;				/* --stream: L records as output arrives */
 };
 
 enum job_state {
@@ -45,6 +48,8 @@ struct stream {
 	struct herd_buf buf;
 	size_t dropped;		/* bytes beyond --max-output or --max-total-output */
 	int over_total;		/* some of them beyond --max-total-output */
+	size_t sent;		/* --stream: bytes of buf written as L records */
+	long long partial_since;	/* ... a partial line waiting since, or 0 */
 };
 
 /* where a job's command timeout comes from, for the hint when it fires */
@@ -88,6 +93,7 @@ struct job {
 	char *key_problem;	/* a key that could not be used, for the hint */
 	int key_bad_mode;	/* ... because of its permissions */
 	int stop_signal_sent;	/* in J_STOP: 1 after TERM, 2 after KILL */
+	int streamed;		/* --stream: some L record written */
 };
 
 /* setup.c */
@@ -145,6 +151,12 @@ void fit_file_limit(struct options *, size_t nhosts);
 void read_hosts(FILE *, struct herd_hostlist *, int pass);
 void emit(struct job *, const struct options *, long long now);
 void run_all(struct job *, size_t n, struct options *, struct counts *);
+
+/* stream.c */
+void stream_output(struct job *, long long now);
+long long stream_due(const struct job *);
+void stream_flush(struct job *, long long now, int all);
+void stream_push(void);
 
 /* show.c */
 void dry_run(struct job *, size_t n, const struct options *);

@@ -197,9 +197,9 @@ type_line() {
 	run_id=$(printf '%s\n' "${lines[6]}" | cut -f2)
 	assert_line --index 6 --regexp "^C	$run_id	[0-9]{13}	echo \"a\\\\tb\"; behave	-g test$"
 	assert_line --index 11 --regexp "^E	$run_id	[0-9]{13}	2	1	1	0$"
-	# every R record: 11 fields, this run, a duration, a digest
+	# every R record: 13 fields, this run, a duration, a digest
 	run_lines=$(printf '%s\n' "$output" | awk -F '\t' -v r="$run_id" '$1 == "R" &&
-	    NF == 11 && $2 == r && $6 ~ /^[0-9]+$/ && length($7) == 64 && $7 ~ /^[0-9a-f]+$/' | wc -l)
+	    NF == 13 && $2 == r && $6 ~ /^[0-9]+$/ && length($7) == 64 && $7 ~ /^[0-9a-f]+$/' | wc -l)
 	assert_equal "$run_lines" 4
 	assert_equal "$(result h001)" 'ok|0|a\tb\nhello from fleet\n|||'
 	assert_equal "$(result exit3)" 'nonzero|3|a\tb\ninactive\n|||'
@@ -234,7 +234,7 @@ type_line() {
 	assert_failure 1
 	assert_equal "$stderr" ""
 	assert_equal "${#lines[@]}" 4
-	run jq -c -s 'sort_by(.host) | .[] | del(.duration_ms, .sha256)' <<<"$output"
+	run jq -c -s 'sort_by(.host) | .[] | del(.duration_ms, .sha256, .run, .finished_ms, .streamed)' <<<"$output"
 	assert_success
 	assert_output '{"host":"exit3","status":"nonzero","exit":3,"stdout":"inactive\n","stderr":"","error":null,"hint":null,"truncated":false}
 {"host":"h001","status":"ok","exit":0,"stdout":"hello from fleet\n","stderr":"","error":null,"hint":null,"truncated":false}

@@ -1,0 +1,92 @@
+/*
+ * --stream: a host's output written as L records while it arrives, one
+ * chunk per line; a partial line goes out after PARTIAL_MS without more,
+ * or at PARTIAL_MAX bytes.  The chunks are taken from the kept output, so
+ * that joined they are the bytes the R record hashes: what is left (a
+ * partial line, a truncation note) goes out just before the R.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "records.h"
+#include "run.h"
+
+#define PARTIAL_MS 100
+#define PARTIAL_MAX (64 << 10)
+
+static void
+send_chunk(struct job *j, struct stream *s, size_t len)
+{
+	herd_chunk_write(stdout, j->opts->run_id, j->host.name, s == &j->err ? 'e' : 'o',
+	    herd_now_ms(), s->buf.p + s->sent, len);
+	s->sent += len;
+	j->streamed = 1;
+}
+
+/* The whole lines kept and not yet sent, each its chunk; then a long partial one. */
+static void
+send_lines(struct job *j, struct stream *s, long long now)
+{
+	const char *p, *nl;
+	size_t left;
+
+	for (;;) {
+		p = s->buf.p + s->sent;
+		left = s->buf.len - s->sent;
+		if (!left)
+			break;
+		nl = memchr(p, '\n', left < PARTIAL_MAX ? left : PARTIAL_MAX);
+		if (nl)
+			send_chunk(j, s, (size_t)(nl - p) + 1);
+		else if (left >= PARTIAL_MAX)
+			send_chunk(j, s, PARTIAL_MAX);
+		else
+			break;
+	}
+	if (s->sent < s->buf.len && !s->partial_since)
+		s->partial_since = now;
+	else if (s->sent == s->buf.len)
+		s->partial_since = 0;
+}
+
+void
+stream_output(struct job *j, long long now)
+{
+	send_lines(j, &j->out, now);
+	send_lines(j, &j->err, now);
+}
+
+/* When a partial line is due, or 0. */
+long long
+stream_due(const struct job *j)
+{
+	long long a = j->out.partial_since, b = j->err.partial_since;
+
+	if (a && (!b || a < b))
+		return a + PARTIAL_MS;
+	return b ? b + PARTIAL_MS : 0;
+}
+
+/* Partial lines that waited long enough; everything with ALL (before the R). */
+void
+stream_flush(struct job *j, long long now, int all)
+{
+	struct stream *s[2] = { &j->out, &j->err };
+	int i;
+
+	stream_output(j, now);
+	for (i = 0; i < 2; i++)
+		if (s[i]->sent < s[i]->buf.len &&
+		    (all || now >= s[i]->partial_since + PARTIAL_MS)) {
+			send_chunk(j, s[i], s[i]->buf.len - s[i]->sent);
+			s[i]->partial_since = 0;
+		}
+}
+
+/* After a round of the loop: the chunks written go out. */
+void
+stream_push(void)
+{
+	if (fflush(stdout) != 0 && !out_errno)
+		out_errno = errno;
+}

@@ -1,0 +1,80 @@
+/*
+ * records.h — the record vocabulary of herd-records(5): one struct, one
+ * reader (from a parsed herd_rec) and one writer per record type.  H, the
+ * host record, is herd_host_* in herd.h.
+ */
+#ifndef HERD_RECORDS_H
+#define HERD_RECORDS_H
+
+#include "herd.h"
+
+/* A host's status in an R record; the names are herd_status_name's. */
+enum herd_status {
+	HERD_OK, HERD_NONZERO, HERD_FAILED, HERD_TIMEOUT, HERD_NSTATUS
+};
+const char *herd_status_name(enum herd_status);
+int herd_status_parse(const char *, enum herd_status *);	/* 0 or -1 */
+
+/* A run id: unique across machines, sorting by start time. */
+char *herd_run_id_new(long long started_ms);
+
+/* The header line: 0, or -1 with *err for another format or a newer major version. */
+int herd_rec_check_header(const struct herd_rec *, const char **err);
+
+/* C: a run begins. */
+struct herd_run {
+	char *id;
+	long long started_ms;
+	char *command;
+	char *selection;	/* canonical, order-independent */
+	char *kind;		/* "" = exec; ping, read, push, pull, tail, forward */
+	char *series;		/* "" = none: a watch, a recipe, a snapshot */
+	long long seq;		/* its number in the series; -1 none */
+	char *compare;		/* the run to compare with; "" none */
+};
+int herd_run_read(const struct herd_rec *, struct herd_run *, const char **err);
+void herd_run_write(FILE *, const struct herd_run *);
+void herd_run_free(struct herd_run *);
+
+/* R: a host's result.  flags: */
+#define HERD_RESULT_TRUNCATED 1u	/* output beyond the writer's limit dropped */
+#define HERD_RESULT_STREAMED 2u	/* its output also went out as L chunks */
+struct herd_result {
+	char *run, *host;
+	enum herd_status status;
+	long long exit_code;	/* -1: none (failed, timeout) */
+	long long duration_ms;
+	char sha256[65];
+	struct herd_buf out, err;
+	char *error, *hint;	/* NULL: none */
+	long long finished_ms;	/* -1: not given */
+	unsigned flags;
+};
+/* 0; 1 with *why (to free): read as failed, for why; -1 with *why: unusable. */
+int herd_result_read(const struct herd_rec *, struct herd_result *, char **why);
+void herd_result_write(FILE *, const struct herd_result *);
+void herd_result_free(struct herd_result *);
+
+/* L: a chunk of a host's output as it arrived; it keeps its line feed. */
+struct herd_chunk {
+	char *run, *host;
+	char stream;		/* 'o' stdout, 'e' stderr */
+	long long time_ms;
+	const char *data;	/* reading: points into the record */
+	size_t len;
+};
+int herd_chunk_read(const struct herd_rec *, struct herd_chunk *, const char **err);
+void herd_chunk_write(FILE *, const char *run, const char *host, char stream,
+    long long time_ms, const void *data, size_t len);
+
+/* E: a run ends, with the hosts counted by status. */
+struct herd_end {
+	char *run;
+	long long finished_ms;
+	long long count[HERD_NSTATUS];
+};
+int herd_end_read(const struct herd_rec *, struct herd_end *, const char **err);
+void herd_end_write(FILE *, const struct herd_end *);
+void herd_end_free(struct herd_end *);
+
+#endif
