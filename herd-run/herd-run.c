@@ -44,6 +44,8 @@ static const char usage[] =
     "      --insecure           accept unknown host keys unchecked (with a warning;\n"
     "                           a changed key is still refused)\n"
     "      --ask-pass           ask a password once and use it to log in\n"
+    "      --stdin-file FILE    send FILE to every command's standard input, then\n"
+    "                           EOF (without it, the input is at EOF)\n"
     "      --stream             write output as it arrives, as L records\n"
     "      --sudo               run COMMAND with sudo -n (passwordless sudo)\n"
     "      --ask-become-pass    the sudo password (from the terminal, else\n"
@@ -169,6 +171,23 @@ become_password(struct options *o, const char *file)
 		    "(or --become-pass-file, or HERD_BECOME_PASS)");
 }
 
+/* --stdin-file: read once, sent to every host's command. */
+static void
+read_stdin_file(struct options *o)
+{
+	char chunk[65536];
+	size_t n;
+	FILE *f = fopen(o->stdin_file, "re");
+
+	if (!f)
+		err(HERD_EXIT_USAGE, "--stdin-file: %s", o->stdin_file);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		herd_buf_add(&o->stdin_data, chunk, n);
+	if (ferror(f))
+		err(HERD_EXIT_RUNTIME, "--stdin-file: %s", o->stdin_file);
+	fclose(f);
+}
+
 static char *
 join_args(int argc, char **argv)
 {
@@ -277,6 +296,7 @@ free_options(struct options *o)
 	free(o->command);
 	free(o->remote_command);
 	free(o->run_id);
+	herd_buf_free(&o->stdin_data);
 	if (o->password)
 		explicit_bzero(o->password, strlen(o->password));
 	if (o->become_password)
@@ -314,7 +334,7 @@ main(int argc, char **argv)
 		OPT_CONC = 256, OPT_TIMEOUT, OPT_CTIMEOUT, OPT_ACCEPT, OPT_INSECURE,
 		OPT_ASKPASS, OPT_SUDO, OPT_BECOME, OPT_BECOMEFILE, OPT_MAXOUT,
 		OPT_MAXTOTAL, OPT_JSON, OPT_SELECTION, OPT_PING, OPT_AUTH, OPT_DRYRUN,
-		OPT_KIND, OPT_SERIES, OPT_SEQ, OPT_COMPARE, OPT_STREAM,
+		OPT_KIND, OPT_SERIES, OPT_SEQ, OPT_COMPARE, OPT_STREAM, OPT_STDIN,
 	};
 	static const struct option longopts[] = {
 		{ "accept-new", no_argument, NULL, OPT_ACCEPT },
@@ -338,6 +358,7 @@ main(int argc, char **argv)
 		{ "selection", required_argument, NULL, OPT_SELECTION },
 		{ "seq", required_argument, NULL, OPT_SEQ },
 		{ "series", required_argument, NULL, OPT_SERIES },
+		{ "stdin-file", required_argument, NULL, OPT_STDIN },
 		{ "stream", no_argument, NULL, OPT_STREAM },
 		{ "sudo", no_argument, NULL, OPT_SUDO },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -414,6 +435,7 @@ main(int argc, char **argv)
 		case OPT_SELECTION: o.selection = optarg; break;
 		case OPT_KIND: o.kind = optarg; break;
 		case OPT_STREAM: o.stream = 1; break;
+		case OPT_STDIN: o.stdin_file = optarg; break;
 		case OPT_SERIES: o.series = optarg; break;
 		case OPT_COMPARE: o.compare = optarg; break;
 		case OPT_SEQ:
@@ -436,6 +458,11 @@ main(int argc, char **argv)
 	if (o.stream && (o.json || o.ping || o.ask_become_pass))
 		errx(HERD_EXIT_USAGE, "--stream goes with neither --json, --ping nor "
 		    "--ask-become-pass");
+	if (o.stdin_file && (o.ping || o.ask_become_pass))
+		errx(HERD_EXIT_USAGE, "--stdin-file goes with neither --ping nor "
+		    "--ask-become-pass");
+	if (o.stdin_file)
+		read_stdin_file(&o);
 	if (o.show_config && (o.ping || o.dry_run))
 		errx(HERD_EXIT_USAGE, "-G goes with neither --ping nor --dry-run");
 	if (argc == 0 && !o.ping && !o.show_config) {

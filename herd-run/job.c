@@ -388,10 +388,40 @@ finish_read(struct job *j)
 	    "status"), "the remote side ended the session early");
 }
 
+/*
+ * --stdin-file: as much of it as the channel's window takes, then the EOF.
+ * A write that would block returns 0; the window's adjust wakes poll.
+ */
+static void
+feed_stdin(struct job *j, const struct options *o)
+{
+	size_t want;
+	int n;
+
+	while (j->stdin_off < o->stdin_data.len) {
+		want = o->stdin_data.len - j->stdin_off;
+		n = ssh_channel_write(j->channel, o->stdin_data.p + j->stdin_off,
+		    (uint32_t)(want > 65536 ? 65536 : want));
+		if (n == SSH_ERROR) {
+			j->stdin_done = 1;	/* closed: the result says the rest */
+			return;
+		}
+		if (n <= 0)
+			return;
+		j->stdin_off += (size_t)n;
+	}
+	ssh_channel_send_eof(j->channel);
+	j->stdin_done = 1;
+}
+
 static void
 read_output(struct job *j, const struct options *o, long long now)
 {
-	int rc = ssh_channel_poll(j->channel, 0);
+	int rc;
+
+	if (o->stdin_file && !j->stdin_done)
+		feed_stdin(j, o);
+	rc = ssh_channel_poll(j->channel, 0);
 
 	/*
 	 * After the remote EOF, ssh_channel_poll no longer reads the socket;
@@ -524,8 +554,8 @@ job_advance(struct job *j, const struct options *o, long long now)
 				job_fail_ssh(j);
 				continue;
 			}
-			/* The command reads no input: stdin at EOF, as ssh -n. */
-			if (!o->ask_become_pass)
+			/* Without --stdin-file, stdin at EOF, as ssh -n. */
+			if (!o->ask_become_pass && !o->stdin_file)
 				ssh_channel_send_eof(j->channel);
 			j->exec_started = now;
 			j->deadline = j->timeout_ms > 0 ? now + j->timeout_ms : 0;

@@ -32,6 +32,8 @@ struct options {
 	const char *kind, *series, *compare;	/* for the C record */
 	long long seq;				/* -1: none */
 	int stream;				/* --stream: L records as output arrives */
+	const char *stdin_file;			/* --stdin-file: every command's input */
+	struct herd_buf stdin_data;
 };
 
 enum job_state {
@@ -94,6 +96,8 @@ struct job {
 	int key_bad_mode;	/* ... because of its permissions */
 	int stop_signal_sent;	/* in J_STOP: 1 after TERM, 2 after KILL */
 	int streamed;		/* --stream: some L record written */
+	size_t stdin_off;	/* --stdin-file: bytes sent */
+	int stdin_done;		/* ... and the EOF */
 };
 
 /* setup.c */

@@ -45,6 +45,8 @@ const char exec_help[] =
     "  -f, --fanout, --forks, --concurrency N   hosts at a time\n"
     "  --timeout DUR, --connect-timeout DUR, --accept-new, --insecure,\n"
     "  --ask-pass, --sudo, --ask-become-pass, --max-output SIZE\n"
+    "  -I, --stdin              send herd's standard input to every command\n"
+    "  --stream                 each host's lines as they come (host: line)\n"
     "View (herd-group):\n"
     "  --json, --oneline, --errors-only, --color WHEN, --parse NAME, --lines N,\n"
     "  --no-fold, --outdir DIR, --errdir DIR, -S/--max-exit\n"

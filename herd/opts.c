@@ -42,6 +42,7 @@ static const struct opt opts[] = {
 	{ "ask-become-pass", 0, 0, K_PASS, O_COMMAND, RUN, 0, NULL },
 	{ "max-output", 0, 1, K_PASS, O_COMMAND, RUN, 0, NULL },
 	{ "stream", 0, 0, K_PASS, O_COMMAND, RUN | GROUP, 0, NULL },
+	{ "stdin", 'I', 0, K_STDIN, O_COMMAND, RUN, 0, NULL },
 	{ "dry-run", 0, 0, K_PASS, O_DRY_RUN, RUN, GROUP, NULL },
 	/* herd-group */
 	{ "json", 0, 0, K_PASS, O_VIEW, GROUP, 0, NULL },

@@ -29,6 +29,7 @@ enum kind {
 	K_HOSTS,	/* also selects hosts: the words are then all the command */
 	K_FANOUT,	/* a number of hosts at a time */
 	K_HELP,		/* the verb's help */
+	K_STDIN,	/* exec -I: stdin to the commands (stdin.c) */
 };
 
 struct opt {
@@ -88,5 +89,8 @@ void find_unresolved(struct args *);
 
 /* check.c: what can be checked before anything runs. */
 void check_config(const struct verb *, struct args *, int explain);
+
+/* stdin.c: exec -I */
+char *stdin_to_file(void);
 
 #endif

@@ -104,6 +104,8 @@ give(struct pipeline *pl, const struct verb *v, const struct args *a)
 
 	for (j = 0; j < a->nopt; j++) {
 		g = &a->opt[j];
+		if (g->opt->kind == K_STDIN)
+			continue;	/* compose_verb's */
 		if (g->opt->pass)
 			flag = xstrdup(g->opt->pass);
 		else if (g->opt->letter)
@@ -190,6 +192,7 @@ compose_verb(const char *name, int argc, char **argv, int explain)
 	struct pipeline pl = { 0 };
 	struct stage *view;
 	struct args a;
+	char *stdin_path;
 
 	if (!v)
 		return -1;
@@ -202,6 +205,12 @@ compose_verb(const char *name, int argc, char **argv, int explain)
 	/* defaults.output: json is a --json on every command line */
 	if (a.json && !args_find(&a, "json") && (view = stage_of(&pl, GROUP)))
 		herd_strv_add(&view->argv, "--json");
+	if (args_find(&a, "stdin") && (view = stage_of(&pl, RUN))) {
+		herd_strv_add(&view->argv, "--stdin-file");
+		stdin_path = explain ? xstrdup("FILE") : stdin_to_file();
+		herd_strv_add(&view->argv, stdin_path);
+		free(stdin_path);
+	}
 	v->build(&pl, &a);
 	args_free(&a);
 	return explain ? pipeline_explain(&pl) : pipeline_run(&pl);

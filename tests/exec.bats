@@ -635,3 +635,40 @@ stderr | OK | rc=0 | to-stdout (+1 more line)"
 	run herd-group --max-exit "$T/rec2"
 	assert_failure 3
 }
+
+@test "herd exec -I: standard input read once and sent to every host's command, then EOF" {
+	head -c 1048576 /dev/urandom >"$T/1m"
+	hx -I h001 h002 h003 h004 -- 'wc -c' <"$T/1m"
+	assert_success
+	assert_line --index 0 " 4 hosts identical:"
+	assert_line --index 2 "   1048576"
+	# the bytes arrive unchanged
+	sum=$(sha256sum <"$T/1m" | cut -d' ' -f1)
+	hx --stdin h001 h002 -- sha256sum <"$T/1m"
+	assert_success
+	assert_line --index 2 "   $sum  -"
+	# a script for bash, each host its own output
+	printf 'echo "from $FLEET_HOST"\nread -r x || echo eof\n' >"$T/script.sh"
+	hx -I --oneline h001 h002 -- bash <"$T/script.sh"
+	assert_success
+	assert_output "h001 | OK | rc=0 | from h001 (+1 more line)
+h002 | OK | rc=0 | from h002 (+1 more line)"
+	hx -I h001 -- bash <"$T/script.sh"
+	assert_line --index 2 "   from h001"
+	assert_line --index 3 "   eof"
+	# without -I the command's input is at EOF, whatever herd's stdin is
+	hx h001 -- 'wc -c' <"$T/1m"
+	assert_success
+	assert_line --index 2 "   0"
+}
+
+@test "herd-run --stdin-file: an empty file is EOF at once; a missing file is a usage error" {
+	: >"$T/empty"
+	printf 'H\th001\n' >"$T/hosts"
+	run herd-run -F "$FLEET_SSH_CONFIG" -f "$T/hosts" --stdin-file "$T/empty" 'wc -c'
+	assert_success
+	assert_equal "$(rec-get R 7 <<<"$output")" "0"
+	run herd-run -F "$FLEET_SSH_CONFIG" -f "$T/hosts" --stdin-file "$T/nonexistent" true
+	assert_failure 2
+	assert_output --partial "--stdin-file"
+}
