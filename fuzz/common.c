@@ -208,13 +208,15 @@ fuzz_main(int argc, char **argv)
 }
 
 GLUE FILE *
-fuzz_open(const void *data, size_t len)
+fuzz_open(int slot, const void *data, size_t len)
 {
+	static char buf[2][BUFSIZ];
 	static const char empty[1];
 	FILE *f = fmemopen((void *)(len ? data : empty), len ? len : 1, "r");
 
-	if (!f)
+	if (!f || slot < 0 || slot > 1)
 		abort();
+	setvbuf(f, buf[slot], _IOFBF, sizeof buf[slot]);
 	if (!len)
 		fgetc(f);	/* at the end: an empty stream */
 	return f;
@@ -239,20 +241,30 @@ fuzz_file(int slot, const void *data, size_t len)
 	return path[slot];
 }
 
-GLUE void
-fuzz_out_open(struct fuzz_out *o)
+static struct {
+	FILE *f;
+	char *p;
+	size_t len;
+} out[2];
+
+GLUE FILE *
+fuzz_out(int slot)
 {
-	o->p = NULL;
-	o->len = 0;
-	if (!(o->f = open_memstream(&o->p, &o->len)))
+	if (slot < 0 || slot > 1)
 		abort();
+	if (!out[slot].f && !(out[slot].f = open_memstream(&out[slot].p, &out[slot].len)))
+		abort();
+	rewind(out[slot].f);
+	return out[slot].f;
 }
 
-GLUE void
-fuzz_out_close(struct fuzz_out *o)
+GLUE const char *
+fuzz_out_text(int slot, size_t *len)
 {
-	fclose(o->f);
-	o->f = NULL;
+	if (fflush(out[slot].f) != 0)
+		abort();
+	*len = out[slot].len;
+	return out[slot].p;
 }
 
 GLUE void

@@ -19,20 +19,22 @@ int herd_prog_main(int argc, char **argv);
  */
 int fuzz_main(int argc, char **argv);
 
-/* A stream reading DATA (which may be empty). */
-FILE *fuzz_open(const void *data, size_t len);
+/*
+ * A stream reading DATA (which may be empty), buffered in a static buffer
+ * of SLOT's (0 or 1): one stream of a slot open at a time.
+ */
+FILE *fuzz_open(int slot, const void *data, size_t len);
 
 /* A file name whose contents are DATA, until the next call with this slot (0..3). */
 const char *fuzz_file(int slot, const void *data, size_t len);
 
-/* What is written to the stream, collected (open_memstream). */
-struct fuzz_out {
-	FILE *f;
-	char *p;
-	size_t len;
-};
-void fuzz_out_open(struct fuzz_out *);
-void fuzz_out_close(struct fuzz_out *);	/* p, len then hold the text, to free */
+/*
+ * A stream that collects what is written to it (slot 0 or 1), empty; the
+ * same stream each time, so that its buffer is not allocated afresh.
+ */
+FILE *fuzz_out(int slot);
+/* What was written to it since, valid until fuzz_out(slot) is called again. */
+const char *fuzz_out_text(int slot, size_t *len);
 
 /* An oracle failed: say why (sanitizer report stream) and abort, a crash for libFuzzer. */
 void fuzz_fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));

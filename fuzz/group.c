@@ -72,7 +72,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		argv[argc++] = "--errors-only";
 	argv[argc] = NULL;
 
-	in = fuzz_open(data, size);
+	in = fuzz_open(0, data, size);
 	stdin = in;
 	fuzz_main(argc, argv);
 	stdin = saved;
