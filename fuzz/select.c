@@ -12,8 +12,8 @@
 #include "fuzz.h"
 #include "conf.h"
 
-#define MAX_NAMES 20000		/* names of one pattern checked by folding */
-#define SLOW_NAMES 100000	/* more take seconds to select under the sanitizers */
+#define MAX_NAMES 5000		/* names of one pattern checked by folding */
+#define SLOW_NAMES 5000		/* more are slow under the sanitizers, and teach nothing */
 
 /*
  * Roughly how many names the ranges of a pattern stand for.  Patterns of
