@@ -636,6 +636,77 @@ stderr | OK | rc=0 | to-stdout (+1 more line)"
 	assert_failure 3
 }
 
+@test "herd exec: -w, -x, --pick and --hosts-file select the hosts" {
+	hx -w 'h001,h00[3-4]' -x h004 -- true
+	assert_success
+	assert_line --index 1 "   h[001,003]"
+	printf 'h003\n# a comment\nh006\n' >"$T/hosts"
+	hx --hosts-file "$T/hosts" -w h008 true
+	assert_success
+	assert_line --index 1 "   h[003,006,008]"
+	hx -w "^$T/hosts" --exclude 'h00[6-9]' true
+	assert_success
+	assert_line --index 1 "   h003"
+	hx -g fleet --pick 3 true
+	assert_success
+	assert_line --index 0 " 3 hosts identical:"
+	assert_line "3 succeeded"
+}
+
+@test "herd exec -o: an ssh_config option for every host, as ssh -o" {
+	hx -o Port=1 true h001
+	assert_failure 1
+	assert_line --index 1 "   h001 (connect: connection refused)"
+	hx -o ConnectTimeout=5 true h001
+	assert_success
+}
+
+@test "herd exec: --oneline, -S, --outdir and --errdir reach herd-group" {
+	hx --oneline behave h001 exit3
+	assert_failure 1
+	assert_output "exit3 | NONZERO | rc=3 | inactive
+h001 | OK | rc=0 | hello from fleet"
+	hx -S --outdir "$T/out" --errdir "$T/err" behave h001 exit3 stderr
+	assert_failure 3
+	assert_equal "$(ls "$T/out" | paste -sd' ')" "exit3 h001 stderr"
+	assert_equal "$(cat "$T/err/stderr")" "to-stderr"
+	hx --max-exit behave h001
+	assert_success
+}
+
+@test "herd exec echo hello h001: hello does not resolve, did you mean to quote the command?" {
+	hx echo hello h001
+	assert_failure 2
+	assert_output ""
+	assert_equal "$stderr" "herd: exec: \"hello\" is not a configured host and does not resolve; did you mean to quote the command? herd exec 'echo hello' h001"
+	# a name of the fleet's ssh_config, or of the config, is a host
+	hx echo refused h001
+	assert_failure 1
+	assert_line "   refused (connect: connection refused)"
+}
+
+@test "SIGTERM and SIGHUP to herd exec: the same report as Ctrl-C, exit 130" {
+	for sig in TERM HUP; do
+		"$TESTS/fleet/fleet-procs" "$FD" 5 >/dev/null
+		# one host at a time: once hang's command runs, h001 is done
+		herd exec -F "$FLEET_SSH_CONFIG" -c "$CONFIG" -f 1 behave h001 hang \
+		    >"$T/out" 2>"$T/err" &
+		pid=$!
+		for i in $(seq 400); do
+			"$TESTS/fleet/fleet-procs" "$FD" | grep -q 'sleep 3600' && break
+			sleep 0.05
+		done
+		kill -s "$sig" "$pid"
+		rc=0
+		wait "$pid" || rc=$?
+		assert_equal "$rc" 130
+		run cat "$T/out"
+		assert_line " 1 host failed:"
+		assert_line "   hang (interrupted; the remote command was stopped)"
+		assert_line "1 succeeded, 1 failed"
+	done
+}
+
 @test "herd exec -I: standard input read once and sent to every host's command, then EOF" {
 	head -c 1048576 /dev/urandom >"$T/1m"
 	hx -I h001 h002 h003 h004 -- 'wc -c' <"$T/1m"
