@@ -305,8 +305,9 @@ list_by_tag(const struct herd_config *cfg, struct herd_selector *sel)
 static int
 cmd_list(const struct herd_config *cfg, struct herd_selector *sel, int argc)
 {
-	if (argc)
-		errx(HERD_EXIT_USAGE, "list takes no host arguments");
+	if (argc || sel->patterns.n || sel->files.n || sel->excludes.n || sel->pick ||
+	    sel->all)
+		errx(HERD_EXIT_USAGE, "list takes no host arguments (-a, -w, -x, -f, --pick)");
 	if (list_tags && sel->tags.n)
 		errx(HERD_EXIT_USAGE, "list: use one of --tags and --tag");
 	if (list_tags)

@@ -726,7 +726,12 @@ web-03     (web)  [nginx, staging, debian12]"
 @test "list: usage errors exit 2" {
 	run herd-select list web-01
 	assert_failure 2
-	assert_output "herd-select: list takes no host arguments"
+	assert_output "herd-select: list takes no host arguments (-a, -w, -x, -f, --pick)"
+	for opt in -a '-w web-01' '-x web-01' '-f /dev/null' '--pick 1'; do
+		run herd-select list --tag prod $opt
+		assert_failure 2
+		assert_output "herd-select: list takes no host arguments (-a, -w, -x, -f, --pick)"
+	done
 	run herd-select list --tags --tag prod
 	assert_failure 2
 	assert_output "herd-select: list: use one of --tags and --tag"
