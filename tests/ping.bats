@@ -29,15 +29,15 @@ setup() {
 	assert_equal "$(grep -c '^R' <<<"$output")" 5
 	assert_line --partial "C	"
 	assert_regex "$(grep -P '^R\t[^\t]*\th001\t' <<<"$output")" \
-	    $'\th001\tok\t0\t[0-9]+\t[0-9a-f]{64}\tSSH-2.0-OpenSSH_[^\t]*\\\\n\t\t\t$'
+	    $'\th001\tok\t0\t[0-9]+\t[0-9a-f]{64}\tSSH-2.0-OpenSSH_[^\t]*\\\\n\t\t\t\t[0-9]+\t[a-z,]*$'
 	# authfail refuses every key, but --ping does not log in: reachable
 	assert_regex "$(grep -P '^R\t[^\t]*\tauthfail\t' <<<"$output")" $'\tauthfail\tok\t0\t'
 	assert_regex "$(grep -P '^R\t[^\t]*\trefused\t' <<<"$output")" \
 	    $'\trefused\tfailed\t\t[0-9]+\t[0-9a-f]{64}\t\t\tconnect: connection refused\t'
 	assert_regex "$(grep -P '^R\t[^\t]*\tsilent\t' <<<"$output")" \
 	    $'\tsilent\tfailed\t\t[0-9]+\t[0-9a-f]{64}\t\t\tconnect: timed out after 1s\t'
-	# the C record says what ran
-	assert_regex "$(grep '^C' <<<"$output")" $'^C\t[^\t]+\t[0-9]+\tping\t$'
+	# the C record says what ran, and that it is a ping
+	assert_regex "$(grep '^C' <<<"$output")" $'^C\t[^\t]+\t[0-9]+\tping\t\tping(\t[^\t]*)*$'
 }
 
 @test "--ping --auth: logs in; a host that refuses the login fails" {
