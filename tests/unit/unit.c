@@ -24,6 +24,7 @@ static const struct {
 	{ "rec", test_rec },
 	{ "map", test_map },
 	{ "text", test_text },
+	{ "diff", test_diff },
 };
 #define NSUITES (sizeof suites / sizeof suites[0])
 

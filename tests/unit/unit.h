@@ -35,5 +35,6 @@ void test_host(void);
 void test_rec(void);
 void test_map(void);
 void test_text(void);
+void test_diff(void);
 
 #endif
