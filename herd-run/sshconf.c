@@ -43,7 +43,8 @@ split_words(const char *s, struct herd_strv *out)
 	char quote;
 
 	for (;;) {
-		while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || *s == '\f')
+		/* the same blanks that end a word, or a \v would loop forever */
+		while (isspace((unsigned char)*s))
 			s++;
 		if (!*s || *s == '#')
 			break;

@@ -418,3 +418,17 @@ on 2 hosts:
   alpha  u@alpha:22  timeout 30s
   beta   u@beta:22  timeout 30s"
 }
+
+# Regression (found by the sshconf fuzz target): a \v between words was not
+# skipped as a blank but ended a word, so the reader made empty words forever.
+@test "vertical tabs and form feeds between words are blanks, as other white space" {
+	printf 'Host alpha\n  Port 2\v\v\v\f\n  User\vdeploy\n' >"$T/cfg"
+	run --separate-stderr timeout 10 herd-run -G -F "$T/cfg" alpha
+	assert_success
+	assert_line 'user deploy'
+	assert_line 'port 2'
+	printf 'Host alpha\n  Port 2\v\v2\n' >"$T/cfg"
+	run --separate-stderr timeout 10 herd-run -G -F "$T/cfg" alpha
+	assert_failure 2
+	assert_equal "$stderr" "herd-run: ssh config: $T/cfg:2: Port: extra arguments at end of line"
+}
