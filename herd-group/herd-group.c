@@ -265,8 +265,9 @@ read_host(struct state *st, const char *name, const struct herd_rec *r)
 
 	if (run_add_host(&st->pending, r) == 0)
 		return;
-	safe_line(&safe, r->f[0].p, r->f[0].len);
-	why = r->f[0].len ? xasprintf("H record of host %s: its port, user or timeout "
+	if (r->nf > 0)
+		safe_line(&safe, r->f[0].p, r->f[0].len);
+	why = safe.len ? xasprintf("H record of host %s: its port, user or timeout "
 	    "is not valid", safe.p) : xstrdup("H record without a host name");
 	reject(st, name, r, why);
 	free(why);

@@ -1592,6 +1592,7 @@ VIEWS=('' --json --parse=uptime '--parse=uptime --json' --ping '--ping --json' -
 		H c '' '' 'bad user'
 		H a
 		H ''
+		printf 'H\n'
 		C true
 		R a ok 0 ''
 	} >"$T/in"
@@ -1604,7 +1605,8 @@ VIEWS=('' --json --parse=uptime '--parse=uptime --json' --ping '--ping --json' -
 1 succeeded; the run was cut short"
 	assert_equal "$stderr" "herd-group: $T/in:3: H record of host b: its port, user or timeout is not valid; record left out
 herd-group: $T/in:4: H record of host c: its port, user or timeout is not valid; record left out
-herd-group: $T/in:6: H record without a host name; record left out"
+herd-group: $T/in:6: H record without a host name; record left out
+herd-group: $T/in:7: H record without a host name; record left out"
 }
 
 @test "two results for one host in a run: the first is kept, the second said and left out" {

@@ -1008,7 +1008,8 @@ started.h002"
 	assert_output 'ok|0||'
 	herd-run -F "$CFG" -f "$T/hosts" --max-output 1M --json behave >"$T/json"
 	assert_equal "$(jq -r '"\(.truncated) \(.stdout | length)"' "$T/json")" "true $(wc -c <"$T/expected")"
-	# maxrss (KiB): holding the output would take 10 MiB more than a small run
+	# maxrss (KiB): holding the output takes about 10 MiB more than a small
+	# run (less under ASan, whose baseline differs); bounded, far less
 	hosts h001
 	measure herd-run -F "$CFG" -f "$T/hosts" --max-output 1M behave >/dev/null 2>"$T/measure.small"
 	hosts big
@@ -1017,8 +1018,8 @@ started.h002"
 	small=$(cut -d' ' -f3 "$T/measure.small")
 	all=$(cut -d' ' -f3 "$T/measure.all")
 	echo "maxrss KiB: small $small, big with 1M $big, big kept $all" >&2
-	[ $((big - small)) -lt $((FLEET_BIG_BYTES / 1024)) ]
-	[ $((all - small)) -gt $((FLEET_BIG_BYTES / 1024)) ]
+	[ $((big - small)) -lt $((FLEET_BIG_BYTES / 2048)) ]
+	[ $((all - small)) -gt $((FLEET_BIG_BYTES / 2048)) ]
 }
 
 @test "--max-output is per stream; the default is 16 MiB" {
