@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 /* Exit-code policy, shared by every program (see herd(7)). */
 enum {
@@ -68,8 +69,12 @@ struct herd_rec {
 	struct herd_buf data;
 };
 int herd_rec_read(FILE *, struct herd_rec *);
+/* A line already read (from a poll loop): 1, or 0 for an empty line (no record). */
+int herd_rec_parse(struct herd_rec *, const char *line, size_t len);
 const char *herd_rec_str(const struct herd_rec *, size_t i);
 int herd_rec_num(const struct herd_rec *, size_t i, long long *out);
+/* Field i as a number, or dflt when it is empty: 0, or -1 when not a number. */
+int herd_rec_num_or(const struct herd_rec *, size_t i, long long dflt, long long *out);
 void herd_rec_free(struct herd_rec *);
 void herd_rec_passthrough(FILE *, const struct herd_rec *);
 
@@ -78,9 +83,31 @@ void herd_rec_start(FILE *, char type);
 void herd_rec_field(FILE *, const void *, size_t);
 void herd_rec_fields(FILE *, const char *);
 void herd_rec_fieldnum(FILE *, long long);
+void herd_rec_fieldopt(FILE *, long long);	/* a negative value: empty, "not set" */
 void herd_rec_end(FILE *);
 void herd_escape(struct herd_buf *, const void *, size_t);
 size_t herd_unescape(char *, size_t);
+
+/*
+ * lines.c: lines from a non-blocking descriptor, for a poll loop.  Bytes go
+ * in as they are read; complete lines come out, without their LF.  At end
+ * of input the bytes after the last LF are a last line, as herd_rec_read
+ * reads them.
+ */
+struct herd_lines {
+	struct herd_buf buf;
+	size_t off;		/* the first byte not handed out */
+	size_t scan;		/* bytes from off known to hold no LF */
+	int eof;
+};
+void herd_lines_feed(struct herd_lines *, const void *, size_t);
+/* One read(2) into the buffer: bytes read; 0 at end of input (eof set); -1 errno. */
+ssize_t herd_lines_fill(struct herd_lines *, int fd);
+void herd_lines_eof(struct herd_lines *);
+/* 1 with the next line (NUL-terminated, valid until the next call), or 0: none yet. */
+int herd_lines_next(struct herd_lines *, const char **line, size_t *len);
+size_t herd_lines_pending(const struct herd_lines *);	/* bytes not handed out */
+void herd_lines_free(struct herd_lines *);
 
 /* dur.c: durations such as 250ms, 30s, 5m, 2h, 30d, 1h30m; a bare number is seconds. */
 int herd_parse_duration(const char *, long long *ms);

@@ -103,27 +103,29 @@ add_field(struct herd_rec *r, char *p, size_t len)
 }
 
 /*
- * Read the next record. Returns 1, or 0 at end of input. Empty lines are
- * skipped; a '#' line is returned with type '#' and no fields.
+ * Parse a line already read (its LF, if it has one, is dropped) into r.
+ * Returns 1, or 0 for an empty line, which is no record.  A '#' line is
+ * returned with type '#' and no fields.  LINE may be r->raw itself.
  */
 int
-herd_rec_read(FILE *in, struct herd_rec *r)
+herd_rec_parse(struct herd_rec *r, const char *line, size_t len)
 {
-	ssize_t n;
 	char *p, *tab, *end;
 
-	for (;;) {
-		n = getline(&r->raw, &r->rawcap, in);
-		if (n < 0)
-			return 0;
-		r->line++;
-		if (n > 0 && r->raw[n - 1] == '\n')
-			r->raw[--n] = '\0';
-		if (n > 0)
-			break;
-	}
-	r->rawlen = (size_t)n;
+	r->line++;
 	r->nf = 0;
+	if (len > 0 && line[len - 1] == '\n')
+		len--;
+	if (line != r->raw) {
+		herd_grow(&r->raw, &r->rawcap, len, 1);
+		memmove(r->raw, line, len);
+	}
+	r->raw[len] = '\0';
+	r->rawlen = len;
+	if (len == 0) {
+		r->type = '\0';
+		return 0;
+	}
 	if (r->raw[0] == '#') {
 		r->type = '#';
 		return 1;
@@ -142,6 +144,23 @@ herd_rec_read(FILE *in, struct herd_rec *r)
 	return 1;
 }
 
+/*
+ * Read the next record. Returns 1, or 0 at end of input. Empty lines are
+ * skipped; a last line without LF is a line.
+ */
+int
+herd_rec_read(FILE *in, struct herd_rec *r)
+{
+	ssize_t n;
+
+	do {
+		n = getline(&r->raw, &r->rawcap, in);
+		if (n < 0)
+			return 0;
+	} while (!herd_rec_parse(r, r->raw, (size_t)n));
+	return 1;
+}
+
 /* Field i as a string; "" when absent (a missing trailing field is empty). */
 const char *
 herd_rec_str(const struct herd_rec *r, size_t i)
@@ -153,6 +172,16 @@ int
 herd_rec_num(const struct herd_rec *r, size_t i, long long *out)
 {
 	return herd_parse_int(herd_rec_str(r, i), INT64_MIN, INT64_MAX, out);
+}
+
+int
+herd_rec_num_or(const struct herd_rec *r, size_t i, long long dflt, long long *out)
+{
+	if (!*herd_rec_str(r, i)) {
+		*out = dflt;
+		return 0;
+	}
+	return herd_rec_num(r, i, out);
 }
 
 void
@@ -211,6 +240,15 @@ void
 herd_rec_fieldnum(FILE *out, long long v)
 {
 	fprintf(out, "\t%lld", v);
+}
+
+void
+herd_rec_fieldopt(FILE *out, long long v)
+{
+	if (v < 0)
+		putc('\t', out);
+	else
+		herd_rec_fieldnum(out, v);
 }
 
 void

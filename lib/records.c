@@ -59,17 +59,6 @@ herd_rec_check_header(const struct herd_rec *r, const char **err)
 	return 0;
 }
 
-/* A number field; empty gives dflt. */
-static int
-num(const struct herd_rec *r, size_t i, long long dflt, long long *out)
-{
-	if (!*herd_rec_str(r, i)) {
-		*out = dflt;
-		return 0;
-	}
-	return herd_rec_num(r, i, out);
-}
-
 static char *
 str(const struct herd_rec *r, size_t i)
 {
@@ -82,15 +71,6 @@ field_or_empty(FILE *out, const char *s)
 	herd_rec_fields(out, s ? s : "");
 }
 
-static void
-num_or_empty(FILE *out, long long v)
-{
-	if (v < 0)
-		herd_rec_fields(out, "");
-	else
-		herd_rec_fieldnum(out, v);
-}
-
 int
 herd_run_read(const struct herd_rec *r, struct herd_run *run, const char **err)
 {
@@ -99,7 +79,8 @@ herd_run_read(const struct herd_rec *r, struct herd_run *run, const char **err)
 		*err = "C record without a run id";
 		return -1;
 	}
-	if (num(r, 1, -1, &run->started_ms) < 0 || num(r, 6, -1, &run->seq) < 0) {
+	if (herd_rec_num_or(r, 1, -1, &run->started_ms) < 0 ||
+	    herd_rec_num_or(r, 6, -1, &run->seq) < 0) {
 		*err = "C record with a bad number";
 		return -1;
 	}
@@ -125,7 +106,7 @@ herd_run_write(FILE *out, const struct herd_run *run)
 	    (run->compare && *run->compare)) {
 		field_or_empty(out, run->kind);
 		field_or_empty(out, run->series);
-		num_or_empty(out, run->seq);
+		herd_rec_fieldopt(out, run->seq);
 		field_or_empty(out, run->compare);
 	}
 	herd_rec_end(out);
@@ -217,9 +198,9 @@ herd_result_read(const struct herd_rec *r, struct herd_result *res, char **why)
 		    "R record without a host name");
 		return -1;
 	}
-	if (num(r, 4, 0, &res->duration_ms) < 0 || res->duration_ms < 0)
+	if (herd_rec_num_or(r, 4, 0, &res->duration_ms) < 0 || res->duration_ms < 0)
 		res->duration_ms = 0;
-	if (num(r, 10, -1, &res->finished_ms) < 0)
+	if (herd_rec_num_or(r, 10, -1, &res->finished_ms) < 0)
 		res->finished_ms = -1;
 	*why = check_status(r, res);
 	if (valid_sha(sha))
@@ -244,14 +225,14 @@ herd_result_write(FILE *out, const struct herd_result *res)
 	herd_rec_fields(out, res->run);
 	herd_rec_fields(out, res->host);
 	herd_rec_fields(out, herd_status_name(res->status));
-	num_or_empty(out, res->exit_code);
+	herd_rec_fieldopt(out, res->exit_code);
 	herd_rec_fieldnum(out, res->duration_ms);
 	herd_rec_fields(out, res->sha256);
 	herd_rec_field(out, res->out.p ? res->out.p : "", res->out.len);
 	herd_rec_field(out, res->err.p ? res->err.p : "", res->err.len);
 	field_or_empty(out, res->error);
 	field_or_empty(out, res->hint);
-	num_or_empty(out, res->finished_ms);
+	herd_rec_fieldopt(out, res->finished_ms);
 	herd_rec_fields(out, (res->flags & (HERD_RESULT_TRUNCATED | HERD_RESULT_STREAMED)) ==
 	    (HERD_RESULT_TRUNCATED | HERD_RESULT_STREAMED) ? "truncated,streamed" :
 	    res->flags & HERD_RESULT_TRUNCATED ? "truncated" :
@@ -279,7 +260,7 @@ herd_chunk_read(const struct herd_rec *r, struct herd_chunk *c, const char **err
 	memset(c, 0, sizeof *c);
 	if (!*herd_rec_str(r, 0) || !*herd_rec_str(r, 1) ||
 	    (strcmp(stream, "o") && strcmp(stream, "e")) ||
-	    num(r, 3, -1, &c->time_ms) < 0) {
+	    herd_rec_num_or(r, 3, -1, &c->time_ms) < 0) {
 		*err = "bad L record";
 		return -1;
 	}
@@ -312,12 +293,12 @@ herd_end_read(const struct herd_rec *r, struct herd_end *e, const char **err)
 	int i;
 
 	memset(e, 0, sizeof *e);
-	if (!*herd_rec_str(r, 0) || num(r, 1, -1, &e->finished_ms) < 0) {
+	if (!*herd_rec_str(r, 0) || herd_rec_num_or(r, 1, -1, &e->finished_ms) < 0) {
 		*err = "bad E record";
 		return -1;
 	}
 	for (i = 0; i < HERD_NSTATUS; i++)
-		if (num(r, 2 + (size_t)i, 0, &e->count[i]) < 0 || e->count[i] < 0) {
+		if (herd_rec_num_or(r, 2 + (size_t)i, 0, &e->count[i]) < 0 || e->count[i] < 0) {
 			*err = "E record with a bad count";
 			return -1;
 		}

@@ -77,4 +77,51 @@ int herd_end_read(const struct herd_rec *, struct herd_end *, const char **err);
 void herd_end_write(FILE *, const struct herd_end *);
 void herd_end_free(struct herd_end *);
 
+/* Q, X and S (records_serve.c): the protocol of a serving herd-run. */
+
+/* Q: a request to a serving herd-run.  flags: */
+#define HERD_REQ_STREAM 1u	/* 's': output as L records too */
+#define HERD_REQ_SUDO 2u	/* 'S': the command under sudo, as --sudo */
+#define HERD_REQ_STDIN 4u	/* 'i': stdin is the command's input, else EOF */
+struct herd_request {
+	char *id;		/* the run id it becomes; "" the server makes one */
+	char *kind;		/* "" = exec */
+	char *command;		/* never empty */
+	struct herd_strv hosts;	/* names of H records sent before; none: every host */
+	long long timeout_ms;	/* -1: each host's own or the default; 0: none */
+	unsigned flags;
+	char *selection, *series, *compare;	/* into the run's C record */
+	long long seq;		/* -1: none */
+	struct herd_buf stdin_data;	/* with HERD_REQ_STDIN */
+};
+/* 0, or -1 with *err (a static message) for a request that cannot be run. */
+int herd_request_read(const struct herd_rec *, struct herd_request *, const char **err);
+void herd_request_write(FILE *, const struct herd_request *);
+void herd_request_free(struct herd_request *);
+
+/* X: cancel a run. */
+struct herd_cancel {
+	char *run;
+};
+int herd_cancel_read(const struct herd_rec *, struct herd_cancel *, const char **err);
+void herd_cancel_write(FILE *, const struct herd_cancel *);
+void herd_cancel_free(struct herd_cancel *);
+
+/* S: a kept connection's state; the names are herd_conn_name's. */
+enum herd_conn {
+	HERD_CONN_CONNECTING, HERD_CONN_UP, HERD_CONN_DOWN, HERD_CONN_FAILED, HERD_NCONN
+};
+const char *herd_conn_name(enum herd_conn);
+int herd_conn_parse(const char *, enum herd_conn *);	/* 0 or -1 */
+struct herd_conn_state {
+	char *host;
+	enum herd_conn state;
+	long long time_ms;	/* -1: not given */
+	char *reason;		/* why, for down and failed; NULL: none */
+};
+int herd_conn_state_read(const struct herd_rec *, struct herd_conn_state *,
+    const char **err);
+void herd_conn_state_write(FILE *, const struct herd_conn_state *);
+void herd_conn_state_free(struct herd_conn_state *);
+
 #endif

@@ -22,6 +22,8 @@ static const struct {
 	{ "tagexpr", test_tagexpr },
 	{ "host", test_host },
 	{ "rec", test_rec },
+	{ "lines", test_lines },
+	{ "serve", test_serve },
 	{ "map", test_map },
 	{ "text", test_text },
 	{ "diff", test_diff },

@@ -33,6 +33,8 @@ void test_fold(void);
 void test_tagexpr(void);
 void test_host(void);
 void test_rec(void);
+void test_lines(void);
+void test_serve(void);
 void test_map(void);
 void test_text(void);
 void test_diff(void);
