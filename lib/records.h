@@ -124,4 +124,14 @@ int herd_conn_state_read(const struct herd_rec *, struct herd_conn_state *,
 void herd_conn_state_write(FILE *, const struct herd_conn_state *);
 void herd_conn_state_free(struct herd_conn_state *);
 
+/*
+ * records_json.c: the same information as JSON Lines objects (herd-records(5),
+ * JSON LINES), each with a "type" key; for herd_json_print.
+ */
+struct json_t *herd_run_json(const struct herd_run *);
+struct json_t *herd_result_json(const struct herd_result *);
+struct json_t *herd_chunk_json(const struct herd_chunk *);
+struct json_t *herd_end_json(const struct herd_end *);
+struct json_t *herd_conn_state_json(const struct herd_conn_state *);
+
 #endif

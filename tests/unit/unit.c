@@ -24,6 +24,7 @@ static const struct {
 	{ "rec", test_rec },
 	{ "lines", test_lines },
 	{ "serve", test_serve },
+	{ "json", test_json },
 	{ "map", test_map },
 	{ "text", test_text },
 	{ "diff", test_diff },

@@ -35,6 +35,7 @@ void test_host(void);
 void test_rec(void);
 void test_lines(void);
 void test_serve(void);
+void test_json(void);
 void test_map(void);
 void test_text(void);
 void test_diff(void);
