@@ -82,25 +82,11 @@ pick_hosts(struct herd_hostlist *l, size_t n)
 	free(keep);
 }
 
-/* -w as pdsh reads it: a comma list where -HOST excludes and ^FILE is a file. */
 static void
 add_w(struct herd_selector *sel, const char *list)
 {
-	struct herd_strv items = { 0 };
-	size_t i;
-
-	herd_range_split(&items, list);
-	if (!items.n)
+	if (herd_selector_add_w(sel, list) < 0)
 		errx(HERD_EXIT_USAGE, "-w: no host in \"%s\"", list);
-	for (i = 0; i < items.n; i++) {
-		if (!strcmp(items.v[i], "-"))
-			herd_strv_add(&sel->files, "-");
-		else if (items.v[i][0] == '-')
-			herd_strv_add(&sel->excludes, items.v[i] + 1);
-		else
-			herd_strv_add(&sel->patterns, items.v[i]);
-	}
-	herd_strv_free(&items);
 }
 
 static int

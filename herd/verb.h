@@ -93,4 +93,7 @@ void check_config(const struct verb *, struct args *, int explain);
 /* stdin.c: exec -I */
 char *stdin_to_file(void);
 
+/* selection.c: the selection for the C record, as herd-select --describe (to free). */
+char *selection_text(const struct args *, const struct herd_strv *hosts);
+
 #endif

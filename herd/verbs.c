@@ -127,26 +127,6 @@ give(struct pipeline *pl, const struct verb *v, const struct args *a)
 	}
 }
 
-/* The selection as the user wrote it (without -c), for the C record and history. */
-static char *
-selection_text(const struct stage *sel)
-{
-	struct herd_strv words = { 0 };
-	char *text;
-	size_t i;
-
-	for (i = 0; i < sel->argv.n; i++) {
-		if (!strcmp(sel->argv.v[i], "-c")) {
-			i++;
-			continue;
-		}
-		herd_strv_add(&words, sel->argv.v[i]);
-	}
-	text = herd_strv_join(&words, " ");
-	herd_strv_free(&words);
-	return text;
-}
-
 static void
 build_exec(struct pipeline *pl, const struct args *a)
 {
@@ -159,7 +139,7 @@ build_exec(struct pipeline *pl, const struct args *a)
 	exec_words(a, &hosts, &cmd);
 	for (i = 0; i < hosts.n; i++)
 		herd_strv_add(&sel->argv, hosts.v[i]);
-	selection = selection_text(sel);
+	selection = selection_text(a, &hosts);
 	herd_strv_add(&run->argv, "--selection");
 	herd_strv_add(&run->argv, selection);
 	herd_strv_add(&run->argv, "--");
@@ -173,14 +153,23 @@ build_exec(struct pipeline *pl, const struct args *a)
 static void
 build_ping(struct pipeline *pl, const struct args *a)
 {
-	struct stage *sel = stage_of(pl, SELECT);
+	struct stage *sel = stage_of(pl, SELECT), *run = stage_of(pl, RUN);
+	struct herd_strv hosts = { 0 };
+	char *selection;
 	size_t i;
 
 	for (i = 0; i < a->words.n; i++)
-		herd_strv_add(&sel->argv, a->words.v[i]);
+		herd_strv_add(&hosts, a->words.v[i]);
 	for (i = 0; i < a->after.n; i++)
-		herd_strv_add(&sel->argv, a->after.v[i]);
-	herd_strv_add(&stage_of(pl, RUN)->argv, "--ping");
+		herd_strv_add(&hosts, a->after.v[i]);
+	for (i = 0; i < hosts.n; i++)
+		herd_strv_add(&sel->argv, hosts.v[i]);
+	selection = selection_text(a, &hosts);
+	herd_strv_add(&run->argv, "--selection");
+	herd_strv_add(&run->argv, selection);
+	free(selection);
+	herd_strv_free(&hosts);
+	herd_strv_add(&run->argv, "--ping");
 	herd_strv_add(&stage_of(pl, GROUP)->argv, "--ping");
 }
 

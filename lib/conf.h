@@ -137,6 +137,8 @@ void herd_inventory(const struct herd_config *, struct herd_hostlist *);
 int herd_select(const struct herd_config *, const struct herd_selector *,
     struct herd_hostlist *, char **err);
 void herd_selector_free(struct herd_selector *);
+/* Add -w's comma list (pdsh: -HOST excludes, ^FILE a file, - stdin); -1: no host in it. */
+int herd_selector_add_w(struct herd_selector *, const char *list);
 /* describe.c: the selection in canonical, order-independent form (herd-select words). */
 char *herd_selector_describe(const struct herd_selector *);
 

@@ -501,3 +501,23 @@ herd_selector_free(struct herd_selector *sel)
 	herd_strv_free(&sel->files);
 	herd_strv_free(&sel->excludes);
 }
+
+/* -w as pdsh reads it: a comma list where -HOST excludes, ^FILE is a file and - is stdin. */
+int
+herd_selector_add_w(struct herd_selector *sel, const char *list)
+{
+	struct herd_strv items = { 0 };
+	size_t i;
+
+	herd_range_split(&items, list);
+	for (i = 0; i < items.n; i++) {
+		if (!strcmp(items.v[i], "-"))
+			herd_strv_add(&sel->files, "-");
+		else if (items.v[i][0] == '-')
+			herd_strv_add(&sel->excludes, items.v[i] + 1);
+		else
+			herd_strv_add(&sel->patterns, items.v[i]);
+	}
+	herd_strv_free(&items);
+	return i ? 0 : -1;
+}

@@ -200,6 +200,31 @@ $n succeeded"
 	selected 2 "h[004,007]" 'h*7' 'h*4'
 }
 
+@test "selection: the C record carries herd-select's canonical description, whatever the order" {
+	# a herd-group that keeps the records it reads
+	mkdir -p "$T/bin"
+	printf '#!/bin/sh\ntee -a "%s" | exec "%s" "$@"\n' "$T/records" "$HERD_BUILD/herd-group" \
+	    >"$T/bin/herd-group"
+	chmod +x "$T/bin/herd-group"
+	run --separate-stderr herd --exec-path="$T/bin" exec -F "$FLEET_SSH_CONFIG" -c "$CONFIG" \
+	    -g web -t odd -x h003 h005 -- true
+	assert_success
+	assert_output --partial "h[001,005]"
+	run --separate-stderr herd --exec-path="$T/bin" exec -F "$FLEET_SSH_CONFIG" -c "$CONFIG" \
+	    -x h003 h005 -t odd -g web -- true
+	assert_success
+	run --separate-stderr herd --exec-path="$T/bin" ping -F "$FLEET_SSH_CONFIG" -c "$CONFIG" \
+	    h005 -t odd --exclude h003 --group web
+	assert_success
+	run awk -F '\t' '$1 == "C" { print $5 }' "$T/records"
+	assert_output "-g web -t odd -w h005 -x h003
+-g web -t odd -w h005 -x h003
+-g web -t odd -w h005 -x h003"
+	# herd-select's own description
+	run herd-select -c "$CONFIG" --describe h005 -x h003 -t odd -g web
+	assert_output "-g web -t odd -w h005 -x h003"
+}
+
 @test "the command reaches the hosts as one string; hosts before --" {
 	hx --concurrency 1 h001 -g web -t odd -- 'echo "$FLEET_HOST: a  b" | tr a-z A-Z'
 	assert_success
@@ -493,11 +518,11 @@ herd: herd-group failed (exit status 2)"
 	    --json --errors-only --lines 3 --color never --parse disk --no-fold h001 'h[002-003]' \
 	    -- 'uname -r'
 	assert_success
-	assert_output "herd-select -c /etc/herd.yaml -g web -t 'prod,!staging' h001 'h[002-003]' | herd-run -c /etc/herd.yaml -F ssh_config --timeout 5s --concurrency 8 --connect-timeout 2s --sudo --selection '-g web -t prod,!staging h001 h[002-003]' -- 'uname -r' | herd-group -c /etc/herd.yaml --json --errors-only --lines 3 --color never --parse disk --no-fold"
+	assert_output "herd-select -c /etc/herd.yaml -g web -t 'prod,!staging' h001 'h[002-003]' | herd-run -c /etc/herd.yaml -F ssh_config --timeout 5s --concurrency 8 --connect-timeout 2s --sudo --selection '-g web -t '\\''prod,!staging'\\'' -w '\\''h[001-003]'\\''' -- 'uname -r' | herd-group -c /etc/herd.yaml --json --errors-only --lines 3 --color never --parse disk --no-fold"
 	assert_equal "$stderr" ""
 	run herd --explain exec "echo it's \"\$HOME\"" --hosts-file hosts.txt --group=db -ga --tag=x
 	assert_success
-	assert_output "herd-select --hosts-file hosts.txt -g db -g a -t x | herd-run --selection '--hosts-file hosts.txt -g db -g a -t x' -- 'echo it'\\''s \"\$HOME\"' | herd-group"
+	assert_output "herd-select --hosts-file hosts.txt -g db -g a -t x | herd-run --selection '-g a,db -t x -f hosts.txt' -- 'echo it'\\''s \"\$HOME\"' | herd-group"
 	run herd --explain exec -- -n
 	assert_output "herd-select | herd-run --selection '' -- -n | herd-group"
 }
