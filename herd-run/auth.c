@@ -127,15 +127,15 @@ find(const char *path)
 	return &keys[nkeys++];
 }
 
-/* Load every identity the jobs will use, asking passphrases before connecting. */
+/* Load every identity the connections will use, asking passphrases before connecting. */
 void
-keys_preload(struct job *jobs, size_t n)
+keys_preload(struct conn **conns, size_t n)
 {
 	size_t i, j;
 
 	for (i = 0; i < n; i++)
-		for (j = 0; j < jobs[i].keys.n; j++)
-			find(jobs[i].keys.v[j]);
+		for (j = 0; j < conns[i]->keys.n; j++)
+			find(conns[i]->keys.v[j]);
 }
 
 ssh_key
@@ -164,29 +164,29 @@ keys_free(void)
 }
 
 static void
-fail_auth(struct job *j)
+fail_auth(struct conn *j)
 {
 	if (j->key_problem && j->key_bad_mode) {
-		job_fail(j, S_FAILED, xasprintf("key file permissions: %s", j->key_problem),
+		conn_fail(j, S_FAILED, xasprintf("key file permissions: %s", j->key_problem),
 		    "chmod 600 the private key (ssh refuses keys others can read)");
 		return;
 	}
 	if (j->key_problem) {
-		job_fail(j, S_FAILED, xasprintf("auth: %s", j->key_problem),
+		conn_fail(j, S_FAILED, xasprintf("auth: %s", j->key_problem),
 		    "run herd-run on a terminal to be asked the passphrase, or add "
 		    "the key to ssh-agent");
 		return;
 	}
-	job_fail(j, S_FAILED, xasprintf("auth: permission denied for %s@%s (tried %s%s%s)",
+	conn_fail(j, S_FAILED, xasprintf("auth: permission denied for %s@%s (tried %s%s%s)",
 	    j->user, j->target, j->use_agent ? "agent, " : "",
 	    j->keys.n ? "keys" : "no keys", j->try_password ? ", password" : ""),
 	    "check the user and that the key is in the host's authorized_keys; "
 	    "try ssh -v");
 }
 
-/* SSH_AUTH_SUCCESS, SSH_AUTH_AGAIN or SSH_AUTH_DENIED/ERROR (job failed). */
+/* SSH_AUTH_SUCCESS, SSH_AUTH_AGAIN or SSH_AUTH_DENIED/ERROR (the connection failed). */
 int
-authenticate(struct job *j, const struct options *o)
+authenticate(struct conn *j, const struct options *o)
 {
 	const char *problem;
 	ssh_key key;
@@ -231,7 +231,7 @@ authenticate(struct job *j, const struct options *o)
 			return rc;
 		if (rc == SSH_AUTH_ERROR &&
 		    ssh_get_error_code(j->session) == SSH_FATAL) {
-			job_fail_ssh(j);
+			conn_fail(j, S_FAILED, NULL, NULL);
 			return rc;
 		}
 		j->auth_step++;

@@ -36,15 +36,49 @@ static const struct class {
 	  "the connection broke; retry, and check the network and the host" },
 };
 
-/* Set the job's error reason and hint from a libssh error message. */
 void
-classify(struct job *j, const char *msg)
+outcome_fail(struct outcome *r, enum job_status status, char *error, const char *hint)
+{
+	free(r->error);
+	r->error = error;
+	r->hint = hint;
+	r->status = status;
+}
+
+/* A hint made for this one (freed with it). */
+void
+outcome_hint(struct outcome *r, char *hint)
+{
+	free(r->hint_own);
+	r->hint = r->hint_own = hint;
+}
+
+void
+outcome_copy(struct outcome *dst, const struct outcome *src)
+{
+	outcome_fail(dst, src->status, src->error ? xstrdup(src->error) : NULL, src->hint);
+	if (src->hint && src->hint == src->hint_own)
+		outcome_hint(dst, xstrdup(src->hint));
+}
+
+void
+outcome_free(struct outcome *r)
+{
+	free(r->error);
+	free(r->hint_own);
+	memset(r, 0, sizeof *r);
+}
+
+/* The error reason and hint from a libssh error message. */
+void
+classify(struct outcome *j, const char *msg)
 {
 	size_t i;
 
 	if (!msg)
 		msg = "";
 	free(j->error);
+	j->status = S_FAILED;
 	for (i = 0; i < sizeof classes / sizeof classes[0]; i++)
 		if (strcasestr(msg, classes[i].needle)) {
 			/* libssh's words only when they say more than ours */

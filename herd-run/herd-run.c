@@ -1,4 +1,5 @@
 /* herd-run: run a command on every host of the H records read, all at once. */
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <ctype.h>
@@ -22,6 +23,7 @@ static const char usage[] =
     "usage: herd-run [options] [--] COMMAND...\n"
     "       herd-run --ping [--auth] [options]\n"
     "       herd-run -G [options] [HOST...]\n"
+    "       herd-run --serve [options]\n"
     "Reads H records (stdin, or -f FILE) and runs COMMAND on the hosts, up to\n"
     "--concurrency at once.\n"
     "\n"
@@ -61,6 +63,11 @@ static const char usage[] =
     "      --ping               no command: time the TCP connection and SSH banner\n"
     "      --auth               with --ping: also log in\n"
     "      --dry-run            show each host's connection settings, connect none\n"
+    "      --serve              read H records and requests (Q, X) on stdin, keep\n"
+    "                           one connection per host across them, write each\n"
+    "                           request's run and the connections' state (S)\n"
+    "      --keepalive DUR      --serve: probe an idle connection this often\n"
+    "                           (default 30s; 0 = never)\n"
     "  -h, --help               this help\n"
     "Exit status: 0 all hosts ok, 1 some host non-zero/failed/timed out,\n"
     "2 usage or config error, 3 system error, 130 interrupted, 141 output closed.\n"
@@ -71,7 +78,10 @@ on_signal(int sig)
 {
 	int saved = errno;
 
-	interrupted = sig;
+	if (sig == SIGINT)
+		interrupted = sig;
+	else
+		terminated = interrupted = sig;
 	if (wake[1] >= 0)
 		(void)!write(wake[1], "", 1);
 	errno = saved;
@@ -107,25 +117,12 @@ parse_dur(const char *opt, const char *s)
 	return ms;
 }
 
+/* --ask-become-pass: a prompt sudo's own words never contain. */
 static void
-make_remote_command(struct options *o)
+make_become_prompt(struct options *o)
 {
-	struct herd_buf qb = { 0 };
-	char *q;
-
-	herd_shell_quote(&qb, o->command);
-	q = herd_buf_steal(&qb);
-	if (o->ask_become_pass) {
-		snprintf(o->become_prompt, sizeof o->become_prompt, "[herd-sudo:%08x%08x]",
-		    arc4random(), arc4random());
-		o->remote_command = xasprintf("stty -echo 2>/dev/null; sudo -S -p '%s' -- "
-		    "sh -c %s", o->become_prompt, q);
-	} else if (o->sudo) {
-		o->remote_command = xasprintf("sudo -n -- sh -c %s", q);
-	} else {
-		o->remote_command = xstrdup(o->command);
-	}
-	free(q);
+	snprintf(o->become_prompt, sizeof o->become_prompt, "[herd-sudo:%08x%08x]",
+	    arc4random(), arc4random());
 }
 
 /* --become-pass-file: its first line, from a file only its owner can read. */
@@ -215,33 +212,6 @@ hosts_from_args(int argc, char **argv, struct herd_hostlist *hosts)
 }
 
 static void
-write_begin(const struct options *o, long long at)
-{
-	struct herd_run run = {
-		.id = o->run_id, .started_ms = at, .command = o->command,
-		.selection = (char *)o->selection, .kind = (char *)o->kind,
-		.series = (char *)o->series, .seq = o->seq, .compare = (char *)o->compare,
-	};
-
-	herd_run_write(stdout, &run);
-	if (fflush(stdout) != 0 && !out_errno)
-		out_errno = errno;
-}
-
-static void
-write_end(const struct options *o, long long at, const struct counts *c)
-{
-	struct herd_end e = { .run = o->run_id, .finished_ms = at };
-	int i;
-
-	for (i = 0; i < HERD_NSTATUS; i++)
-		e.count[i] = c->n[i];
-	herd_end_write(stdout, &e);
-	if (fflush(stdout) != 0 && !out_errno)
-		out_errno = errno;
-}
-
-static void
 load_config(struct options *o, const char *path)
 {
 	struct herd_config cfg;
@@ -258,8 +228,9 @@ load_config(struct options *o, const char *path)
 		errx(HERD_EXIT_USAGE, "ssh config: %s", why);
 }
 
+/* Serving, Ctrl-C is the client's: it sends a cancel. */
 static void
-setup_signals(void)
+setup_signals(int serve)
 {
 	struct sigaction sa = { 0 };
 
@@ -268,24 +239,12 @@ setup_signals(void)
 		err(HERD_EXIT_RUNTIME, "pipe");
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
+	if (serve)
+		signal(SIGINT, SIG_IGN);
+	else
+		sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-}
-
-static struct job *
-init_jobs(const struct herd_hostlist *hosts, const struct options *o)
-{
-	struct job *jobs = xcalloc(hosts->n, sizeof *jobs);
-	char *why, *name;
-	size_t i;
-
-	for (i = 0; i < hosts->n; i++)
-		if (job_init(&jobs[i], &hosts->h[i], o, &why) < 0) {
-			name = herd_safe(hosts->h[i].name);
-			errx(HERD_EXIT_USAGE, "ssh config: %s: %s", name, why);
-		}
-	return jobs;
 }
 
 static void
@@ -294,8 +253,6 @@ free_options(struct options *o)
 	keys_free();
 	sshconf_free(o->sshconf);
 	free(o->command);
-	free(o->remote_command);
-	free(o->run_id);
 	herd_buf_free(&o->stdin_data);
 	if (o->password)
 		explicit_bzero(o->password, strlen(o->password));
@@ -309,7 +266,7 @@ free_options(struct options *o)
 
 /* The exit status; a write error on the output ends here, before exit's own checks. */
 static int
-finish(const struct counts *c)
+finish(const long long *total, int out_errno)
 {
 	if (interrupted)
 		return HERD_EXIT_INTERRUPT;
@@ -323,8 +280,85 @@ finish(const struct counts *c)
 		warn("writing the output");
 		_exit(HERD_EXIT_RUNTIME);
 	}
-	return c->n[S_NONZERO] || c->n[S_FAILED] || c->n[S_TIMEOUT] ?
+	return total[S_NONZERO] || total[S_FAILED] || total[S_TIMEOUT] ?
 	    HERD_EXIT_HOSTS : HERD_EXIT_OK;
+}
+
+/* The secrets, asked before any connection (and before serving). */
+static void
+ask_secrets(struct options *o, const char *pass_file)
+{
+	if (o->ask_pass && !(o->password = ask_secret("SSH password: ")))
+		errx(HERD_EXIT_USAGE, "--ask-pass needs a terminal to ask on");
+	if (o->ask_become_pass && !o->ping)
+		become_password(o, pass_file);
+}
+
+/* --serve: requests on stdin, records on stdout, until stdin ends. */
+static int
+serve(struct options *o)
+{
+	struct engine e = { .opts = o, .keep = 1, .listen_fd = -1 };
+	struct rlimit rl;
+	struct client *cl;
+	int out_err;
+
+	/* Kept connections are descriptors: as many as the hard limit allows. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	ssh_init();
+	cl = client_new(&e, STDIN_FILENO, STDOUT_FILENO);
+	herd_rec_header(cl->out.f);
+	engine_loop(&e);
+	outq_flush_all(&cl->out);
+	out_err = cl->out.err;
+	engine_free(&e);
+	ssh_finalize();
+	if (terminated)
+		return HERD_EXIT_INTERRUPT;
+	if (out_err && out_err != EPIPE) {
+		errno = out_err;
+		warn("writing the output");
+		return HERD_EXIT_RUNTIME;
+	}
+	return HERD_EXIT_OK;
+}
+
+/* The one run of COMMAND (or --ping) on the hosts read. */
+static struct run *
+one_run(struct engine *e, struct client *cl, const struct herd_hostlist *hosts)
+{
+	struct options *o = e->opts;
+	long long started = herd_now_ms();
+	struct herd_run c = {
+		.id = herd_run_id_new(started), .started_ms = started,
+		.command = o->command, .selection = (char *)o->selection,
+		.kind = (char *)(o->ping && !*o->kind ? "ping" : o->kind),
+		.series = (char *)o->series, .seq = o->seq, .compare = (char *)o->compare,
+	};
+	struct run *r = engine_run_new(e, cl, &c);
+	struct conn *conn;
+	char *why, *name;
+	size_t i;
+
+	free(c.id);
+	r->timeout_ms = o->timeout_ms;
+	r->stream = o->stream;
+	r->sudo = o->sudo;
+	r->has_stdin = o->stdin_file != NULL;
+	r->stdin_data = o->stdin_data;
+	memset(&o->stdin_data, 0, sizeof o->stdin_data);
+	r->remote_command = sudo_wrap(o->command, o->sudo, o);
+	for (i = 0; i < hosts->n; i++) {
+		if (!(conn = engine_conn(e, &hosts->h[i], &why))) {
+			name = herd_safe(hosts->h[i].name);
+			errx(HERD_EXIT_USAGE, "ssh config: %s: %s", name, why);
+		}
+		engine_run_add(e, r, conn);
+	}
+	return r;
 }
 
 int
@@ -335,6 +369,7 @@ main(int argc, char **argv)
 		OPT_ASKPASS, OPT_SUDO, OPT_BECOME, OPT_BECOMEFILE, OPT_MAXOUT,
 		OPT_MAXTOTAL, OPT_JSON, OPT_SELECTION, OPT_PING, OPT_AUTH, OPT_DRYRUN,
 		OPT_KIND, OPT_SERIES, OPT_SEQ, OPT_COMPARE, OPT_STREAM, OPT_STDIN,
+		OPT_SERVE, OPT_KEEPALIVE,
 	};
 	static const struct option longopts[] = {
 		{ "accept-new", no_argument, NULL, OPT_ACCEPT },
@@ -351,6 +386,7 @@ main(int argc, char **argv)
 		{ "hosts-file", required_argument, NULL, 'f' },
 		{ "insecure", no_argument, NULL, OPT_INSECURE },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "keepalive", required_argument, NULL, OPT_KEEPALIVE },
 		{ "kind", required_argument, NULL, OPT_KIND },
 		{ "max-output", required_argument, NULL, OPT_MAXOUT },
 		{ "max-total-output", required_argument, NULL, OPT_MAXTOTAL },
@@ -358,6 +394,7 @@ main(int argc, char **argv)
 		{ "selection", required_argument, NULL, OPT_SELECTION },
 		{ "seq", required_argument, NULL, OPT_SEQ },
 		{ "series", required_argument, NULL, OPT_SERIES },
+		{ "serve", no_argument, NULL, OPT_SERVE },
 		{ "stdin-file", required_argument, NULL, OPT_STDIN },
 		{ "stream", no_argument, NULL, OPT_STREAM },
 		{ "sudo", no_argument, NULL, OPT_SUDO },
@@ -366,13 +403,13 @@ main(int argc, char **argv)
 	};
 	struct options o = { 0 };
 	struct herd_hostlist hosts = { 0 };
-	struct counts counts = { { 0 } };
+	struct engine e = { .opts = &o, .listen_fd = -1 };
 	const char *opt_config = NULL, *hosts_file = NULL, *pass_file = NULL;
-	struct job *jobs;
-	long long v, started;
+	struct client *cl = NULL;
+	struct run *run;
+	long long v;
 	FILE *in = stdin;
-	size_t i;
-	int c, records;
+	int c, records, out_err;
 
 	herd_init(argv[0]);
 #ifdef M_MMAP_THRESHOLD
@@ -386,6 +423,7 @@ main(int argc, char **argv)
 	o.max_total_output = (size_t)1 << 30;
 	o.selection = o.kind = o.series = o.compare = "";
 	o.seq = -1;
+	o.keepalive_ms = 30000;
 	while ((c = getopt_long(argc, argv, "+c:F:f:Ghi:l:o:p:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': opt_config = optarg; break;
@@ -435,6 +473,8 @@ main(int argc, char **argv)
 		case OPT_SELECTION: o.selection = optarg; break;
 		case OPT_KIND: o.kind = optarg; break;
 		case OPT_STREAM: o.stream = 1; break;
+		case OPT_SERVE: o.serve = 1; break;
+		case OPT_KEEPALIVE: o.keepalive_ms = parse_dur("--keepalive", optarg); break;
 		case OPT_STDIN: o.stdin_file = optarg; break;
 		case OPT_SERIES: o.series = optarg; break;
 		case OPT_COMPARE: o.compare = optarg; break;
@@ -451,12 +491,29 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (o.serve && (argc || o.json || o.ping || o.dry_run || o.show_config ||
+	    o.stdin_file || hosts_file || o.stream))
+		errx(HERD_EXIT_USAGE, "--serve takes its hosts and commands as records on "
+		    "stdin: no COMMAND, -f, -G, --json, --ping, --dry-run, --stream or "
+		    "--stdin-file");
+	if (o.serve) {
+		load_config(&o, opt_config);
+		if (o.ask_become_pass)
+			make_become_prompt(&o);
+		ask_secrets(&o, pass_file);
+		herd_refuse_tty(stdin, "herd-run --serve reads requests as records "
+		    "(herd-records(5))");
+		setup_signals(1);
+		c = serve(&o);
+		free_options(&o);
+		return c;
+	}
 	if (o.ping_auth && !o.ping)
 		errx(HERD_EXIT_USAGE, "--auth goes with --ping");
 	if (o.ping && argc)
 		errx(HERD_EXIT_USAGE, "--ping runs no command");
-	if (o.stream && (o.json || o.ping || o.ask_become_pass))
-		errx(HERD_EXIT_USAGE, "--stream goes with neither --json, --ping nor "
+	if (o.stream && (o.ping || o.ask_become_pass))
+		errx(HERD_EXIT_USAGE, "--stream goes with neither --ping nor "
 		    "--ask-become-pass");
 	if (o.stdin_file && (o.ping || o.ask_become_pass))
 		errx(HERD_EXIT_USAGE, "--stdin-file goes with neither --ping nor "
@@ -472,7 +529,8 @@ main(int argc, char **argv)
 	o.command = o.show_config ? xstrdup("") : o.ping ?
 	    xstrdup(o.ping_auth ? "ping --auth" : "ping") : join_args(argc, argv);
 	load_config(&o, opt_config);
-	make_remote_command(&o);
+	if (o.ask_become_pass)
+		make_become_prompt(&o);
 	if (o.insecure && !o.show_config)
 		warnx("--insecure: host keys are not checked; anyone on the path can "
 		    "impersonate these hosts (a changed key is still refused)");
@@ -485,46 +543,39 @@ main(int argc, char **argv)
 	if (in == stdin && !(o.show_config && argc))
 		herd_refuse_tty(stdin, "pipe herd-select into it, or give the H records "
 		    "with -f FILE");
-	setup_signals();
-	if (o.ask_pass && !o.dry_run && !o.show_config &&
-	    !(o.password = ask_secret("SSH password: ")))
-		errx(HERD_EXIT_USAGE, "--ask-pass needs a terminal to ask on");
-	if (o.ask_become_pass && !o.dry_run && !o.ping && !o.show_config)
-		become_password(&o, pass_file);
+	setup_signals(0);
+	if (!o.dry_run && !o.show_config)
+		ask_secrets(&o, pass_file);
 	records = !o.json && !o.dry_run && !o.show_config;
+	if (records || o.json)
+		cl = client_new(&e, -1, STDOUT_FILENO);
 	if (records)
-		herd_rec_header(stdout);
+		herd_rec_header(cl->out.f);
 	if (!(o.show_config && argc))
-		read_hosts(in, &hosts, records);
+		read_hosts(in, &hosts, records ? cl->out.f : NULL);
 	if (in != stdin)
 		fclose(in);
 	if (records || o.json)
 		fit_file_limit(&o, hosts.n);
-	started = herd_now_ms();
-	o.run_id = herd_run_id_new(started);
-	if (o.ping && !*o.kind)
-		o.kind = "ping";
-	if (records)
-		write_begin(&o, started);
 	ssh_init();
-	jobs = init_jobs(&hosts, &o);
+	run = one_run(&e, cl, &hosts);
 	if (o.dry_run || o.show_config) {
 		if (o.dry_run)
-			dry_run(jobs, hosts.n, &o);
+			dry_run(run, &o);
 		else
-			show_config(jobs, hosts.n);
-		for (i = 0; i < hosts.n; i++)
-			job_free(&jobs[i]);
+			show_config(run);
+		engine_run_free(run);
 	} else {
 		if (!o.ping || o.ping_auth)
-			keys_preload(jobs, hosts.n);
-		run_all(jobs, hosts.n, &o, &counts);
+			keys_preload(e.conns, e.nconns);
+		engine_run_start(&e, run);
+		engine_loop(&e);
+		outq_flush_all(&cl->out);
 	}
-	if (records)
-		write_end(&o, herd_now_ms(), &counts);
-	free(jobs);
+	out_err = cl ? cl->out.err : 0;
+	engine_free(&e);
 	herd_hostlist_free(&hosts);
 	free_options(&o);
 	ssh_finalize();
-	return finish(&counts);
+	return finish(e.total, out_err);
 }

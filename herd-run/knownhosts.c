@@ -72,9 +72,9 @@ file_has_no_entry(const char *file, const char *hostport, char **why)
 	return rc;
 }
 
-/* 0 when the job's host truly is in none of its known_hosts files. */
+/* 0 when the connection's host truly is in none of its known_hosts files. */
 int
-known_hosts_confirm_unknown(const struct job *j, char **why)
+known_hosts_confirm_unknown(const struct conn *j, char **why)
 {
 	char *hostport = j->port == 22 ? xstrdup(j->target) :
 	    xasprintf("[%s]:%d", j->target, j->port);

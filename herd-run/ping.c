@@ -18,7 +18,7 @@
 #define BANNER_MAX 1024		/* lines before the version string, RFC 4253 4.2 */
 
 void
-ping_start(struct job *j, long long now)
+ping_start(struct conn *j, long long now)
 {
 	struct addrinfo hints = { 0 }, *ai;
 	char port[16];
@@ -29,7 +29,7 @@ ping_start(struct job *j, long long now)
 	hints.ai_socktype = SOCK_STREAM;
 	snprintf(port, sizeof port, "%d", j->port);
 	if ((rc = getaddrinfo(j->target, port, &hints, &ai)) != 0) {
-		job_fail(j, S_FAILED, xasprintf("DNS: cannot resolve %s (%s)", j->target,
+		conn_fail(j, S_FAILED, xasprintf("DNS: cannot resolve %s (%s)", j->target,
 		    gai_strerror(rc)), "check the name, /etc/hosts, or HostName in "
 		    "ssh_config");
 		return;
@@ -38,9 +38,8 @@ ping_start(struct job *j, long long now)
 	    ai->ai_protocol);
 	if (fd < 0 || (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0 &&
 	    errno != EINPROGRESS)) {
-		classify(j, strerror(errno));
-		j->status = S_FAILED;
-		j->state = J_DONE;
+		conn_fail(j, S_FAILED, NULL, NULL);
+		classify(&j->fail, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		freeaddrinfo(ai);
@@ -49,12 +48,12 @@ ping_start(struct job *j, long long now)
 	freeaddrinfo(ai);
 	j->fd = fd;
 	j->own_fd = 1;
-	j->state = J_BANNER;
+	j->state = C_BANNER;
 }
 
 /* Read until the "SSH-" version line; the time it took is the result. */
 void
-ping_read(struct job *j, long long now)
+ping_read(struct conn *j, long long now)
 {
 	char buf[256];
 	const char *line, *nl;
@@ -63,32 +62,28 @@ ping_read(struct job *j, long long now)
 	int e = 0;
 
 	if (getsockopt(j->fd, SOL_SOCKET, SO_ERROR, &e, &len) == 0 && e) {
-		classify(j, strerror(e));	/* the reasons herd-run gives elsewhere */
-		j->status = S_FAILED;
-		j->state = J_DONE;
+		conn_fail(j, S_FAILED, NULL, NULL);
+		classify(&j->fail, strerror(e));	/* the reasons herd-run gives elsewhere */
 		return;
 	}
-	while (j->out.buf.len <= BANNER_MAX && (n = read(j->fd, buf, sizeof buf)) > 0)
-		herd_buf_add(&j->out.buf, buf, (size_t)n);
-	for (line = j->out.buf.p; line && (nl = memchr(line, '\n',
-	    j->out.buf.len - (size_t)(line - j->out.buf.p))); line = nl + 1) {
+	while (j->banner.len <= BANNER_MAX && (n = read(j->fd, buf, sizeof buf)) > 0)
+		herd_buf_add(&j->banner, buf, (size_t)n);
+	for (line = j->banner.p; line && (nl = memchr(line, '\n',
+	    j->banner.len - (size_t)(line - j->banner.p))); line = nl + 1) {
 		if (strncmp(line, "SSH-", 4))
 			continue;
 		/* Keep the version line alone, without its CR LF. */
 		n = nl - line;
 		if (n > 0 && line[n - 1] == '\r')
 			n--;
-		memmove(j->out.buf.p, line, (size_t)n);
-		j->out.buf.len = (size_t)n;
-		herd_buf_addc(&j->out.buf, '\n');
-		j->got_exit = 1;
-		j->exit_code = 0;
-		j->status = S_OK;
-		j->state = J_DONE;
+		memmove(j->banner.p, line, (size_t)n);
+		j->banner.len = (size_t)n;
+		herd_buf_addc(&j->banner, '\n');
+		j->state = C_UP;
 		return;
 	}
-	if (n == 0 || j->out.buf.len > BANNER_MAX)
-		job_fail(j, S_FAILED, xstrdup(n == 0 ? "disconnected: closed before "
+	if (n == 0 || j->banner.len > BANNER_MAX)
+		conn_fail(j, S_FAILED, xstrdup(n == 0 ? "disconnected: closed before "
 		    "an SSH banner" : "not an SSH server: no SSH banner"),
 		    "check that it is sshd that listens on that port");
 	(void)now;

@@ -78,7 +78,7 @@ make_dir(void)
 
 /* The command line for libssh: exec'd as ssh does, stderr kept, % doubled. */
 char *
-proxy_command_line(struct job *j)
+proxy_command_line(struct conn *j)
 {
 	const char *exec = strncmp(j->proxy, "exec ", 5) ? "exec " : "";
 	struct herd_buf q = { 0 };
@@ -141,18 +141,18 @@ last_line(const char *path)
  * the error, rather than "the host closed the connection".
  */
 void
-proxy_blame(struct job *j)
+proxy_blame(struct conn *j)
 {
 	char *line;
 
 	if (!j->proxy_stderr || !(line = last_line(j->proxy_stderr)))
 		return;
-	free(j->error);
-	j->error = xasprintf("proxy: %s", line);
+	free(j->fail.error);
+	j->fail.error = xasprintf("proxy: %s", line);
 	free(line);
 	if (j->jump)
-		job_hint(j, xasprintf("the ProxyJump through %s failed; try ssh -v -J %s %s",
+		outcome_hint(&j->fail, xasprintf("the ProxyJump through %s failed; try ssh -v -J %s %s",
 		    j->jump, j->jump, j->target));
 	else
-		job_hint(j, xstrdup("the ProxyCommand failed; run it by hand to see why"));
+		outcome_hint(&j->fail, xstrdup("the ProxyCommand failed; run it by hand to see why"));
 }

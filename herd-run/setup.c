@@ -1,5 +1,5 @@
 /*
- * A host's settings for its job: its H record, then the command line, then
+ * A host's settings for its connection: its H record, then the command line, then
  * ssh_config, then the defaults; ssh_config's tokens expanded as ssh does.
  */
 #include <ctype.h>
@@ -73,7 +73,7 @@ jump_command(const char *jump, const char *ssh_config, const char *target, int p
 }
 
 static void
-add_default_keys(struct job *j)
+add_default_keys(struct conn *j)
 {
 	static const char *const names[] = { "id_ed25519", "id_ecdsa", "id_rsa" };
 	size_t i;
@@ -96,7 +96,7 @@ hostkey_policy(enum sshstrict strict)
 }
 
 static int
-set_keys(struct job *j, const struct options *o, const struct sshhost *sh,
+set_keys(struct conn *j, const struct options *o, const struct sshhost *sh,
     const struct sshtokens *t, char **err)
 {
 	size_t i;
@@ -118,7 +118,7 @@ set_keys(struct job *j, const struct options *o, const struct sshhost *sh,
 }
 
 static int
-set_proxy(struct job *j, const struct options *o, const struct sshhost *sh,
+set_proxy(struct conn *j, const struct options *o, const struct sshhost *sh,
     const struct sshtokens *t, char **err)
 {
 	char *jump;
@@ -138,27 +138,25 @@ set_proxy(struct job *j, const struct options *o, const struct sshhost *sh,
 	return 0;
 }
 
-static void
-set_timeouts(struct job *j, const struct options *o, const struct sshhost *sh)
+/* The run's timeout, else the host's own, else the default. */
+void
+task_timeout(struct task *t, const struct options *o)
 {
-	j->connect_timeout_ms = o->connect_timeout_ms >= 0 ? o->connect_timeout_ms :
-	    sh->connect_timeout_ms >= 0 ? sh->connect_timeout_ms :
-	    o->default_connect_timeout_ms;
-	if (o->timeout_ms >= 0) {
-		j->timeout_ms = o->timeout_ms;
-		j->timeout_from = TO_OPTION;
-	} else if (j->host.timeout_ms >= 0) {
-		j->timeout_ms = j->host.timeout_ms;
-		j->timeout_from = TO_GROUP;
+	if (t->run->timeout_ms >= 0) {
+		t->timeout_ms = t->run->timeout_ms;
+		t->timeout_from = TO_OPTION;
+	} else if (t->conn->host.timeout_ms >= 0) {
+		t->timeout_ms = t->conn->host.timeout_ms;
+		t->timeout_from = TO_GROUP;
 	} else {
-		j->timeout_ms = o->default_timeout_ms;
-		j->timeout_from = o->config_timeout ? TO_CONFIG : TO_DEFAULT;
+		t->timeout_ms = o->default_timeout_ms;
+		t->timeout_from = o->config_timeout ? TO_CONFIG : TO_DEFAULT;
 	}
 }
 
 /* Settings for one host; -1 and *err on a token ssh_config cannot expand. */
 int
-job_init(struct job *j, const struct herd_host *h, const struct options *o, char **err)
+conn_init(struct conn *j, const struct herd_host *h, const struct options *o, char **err)
 {
 	struct sshhost sh;
 	struct sshtokens t;
@@ -168,7 +166,6 @@ job_init(struct job *j, const struct herd_host *h, const struct options *o, char
 
 	memset(j, 0, sizeof *j);
 	j->fd = -1;
-	j->opts = o;
 	herd_host_copy(&j->host, h);
 	sshconf_lookup(o->sshconf, h->address, h->user ? h->user : o->user, &sh);
 	j->target = xstrdup(sh.hostname ? sh.hostname : h->address);
@@ -195,7 +192,9 @@ job_init(struct job *j, const struct herd_host *h, const struct options *o, char
 	j->kex = sh.kex ? xstrdup(sh.kex) : NULL;
 	j->hostkeys = o->insecure ? HK_INSECURE : o->accept_new ? HK_ACCEPT_NEW :
 	    hostkey_policy(sh.strict);
-	set_timeouts(j, o, &sh);
+	j->connect_timeout_ms = o->connect_timeout_ms >= 0 ? o->connect_timeout_ms :
+	    sh.connect_timeout_ms >= 0 ? sh.connect_timeout_ms :
+	    o->default_connect_timeout_ms;
 	if (o->show_config) {
 		j->sh = xmalloc(sizeof *j->sh);
 		*j->sh = sh;

@@ -22,31 +22,33 @@ show_duration(long long ms, char *buf, size_t len)
 
 /* --dry-run: where each host would be reached, and as whom. */
 void
-dry_run(struct job *jobs, size_t n, const struct options *o)
+dry_run(const struct run *r, const struct options *o)
 {
-	char *cmd = herd_safe(o->remote_command), *name, *user, *target, *proxy;
+	char *cmd = herd_safe(r->remote_command), *name, *user, *target, *proxy;
+	const struct conn *c;
+	size_t i, w = 0, n = r->ntasks;
 	char d[32];
-	size_t i, w = 0;
 
 	for (i = 0; i < n; i++)
-		if (strlen(jobs[i].host.name) > w)
-			w = strlen(jobs[i].host.name);
+		if (strlen(r->tasks[i].conn->host.name) > w)
+			w = strlen(r->tasks[i].conn->host.name);
 	printf("would run: %s\non %zu host%s:\n", cmd, n, n == 1 ? "" : "s");
 	for (i = 0; i < n; i++) {
-		name = herd_safe(jobs[i].host.name);
-		user = herd_safe(jobs[i].user);
-		target = herd_safe(jobs[i].target);
-		printf("  %-*s  %s@%s:%d", (int)w, name, user, target, jobs[i].port);
-		if (jobs[i].proxy) {
-			proxy = herd_safe(jobs[i].proxy);
+		c = r->tasks[i].conn;
+		name = herd_safe(c->host.name);
+		user = herd_safe(c->user);
+		target = herd_safe(c->target);
+		printf("  %-*s  %s@%s:%d", (int)w, name, user, target, c->port);
+		if (c->proxy) {
+			proxy = herd_safe(c->proxy);
 			printf("  via %s", proxy);
 			free(proxy);
 		}
-		if (jobs[i].timeout_ms > 0 && !o->ping)
-			printf("  timeout %s", herd_format_duration(jobs[i].timeout_ms, d,
+		if (r->tasks[i].timeout_ms > 0 && !o->ping)
+			printf("  timeout %s", herd_format_duration(r->tasks[i].timeout_ms, d,
 			    sizeof d));
-		if (jobs[i].hostkeys != HK_STRICT)
-			printf("  unknown host keys %s", jobs[i].hostkeys == HK_ACCEPT_NEW ?
+		if (c->hostkeys != HK_STRICT)
+			printf("  unknown host keys %s", c->hostkeys == HK_ACCEPT_NEW ?
 			    "accepted and added" : "not checked");
 		putchar('\n');
 		free(name);
@@ -67,16 +69,16 @@ line(const char *key, const char *value)
 
 /* -G: as ssh -G prints them, the settings herd-run uses, then its own. */
 void
-show_config(struct job *jobs, size_t n)
+show_config(const struct run *r)
 {
 	static const char *const policy[] = { "refuse", "accept-new", "insecure" };
 	const struct sshhost *sh;
-	struct job *j;
+	const struct conn *j;
 	char d[32];
 	size_t i, k;
 
-	for (i = 0; i < n; i++) {
-		j = &jobs[i];
+	for (i = 0; i < r->ntasks; i++) {
+		j = r->tasks[i].conn;
 		sh = j->sh;
 		if (i)
 			putchar('\n');
@@ -98,6 +100,6 @@ show_config(struct job *jobs, size_t n)
 			line("kexalgorithms", j->kex);
 		line("identitiesonly", sh->identities_only == 1 ? "yes" : "no");
 		line("hostkeys", policy[j->hostkeys]);
-		line("timeout", show_duration(j->timeout_ms, d, sizeof d));
+		line("timeout", show_duration(r->tasks[i].timeout_ms, d, sizeof d));
 	}
 }

@@ -5,7 +5,6 @@
  * that joined they are the bytes the R record hashes: what is left (a
  * partial line, a truncation note) goes out just before the R.
  */
-#include <errno.h>
 #include <string.h>
 
 #include "records.h"
@@ -15,17 +14,25 @@
 #define PARTIAL_MAX (64 << 10)
 
 static void
-send_chunk(struct job *j, struct stream *s, size_t len)
+send_chunk(struct task *j, struct stream *s, size_t len)
 {
-	herd_chunk_write(stdout, j->opts->run_id, j->host.name, s == &j->err ? 'e' : 'o',
-	    herd_now_ms(), s->buf.p + s->sent, len);
+	struct herd_chunk c = {
+		.run = j->run->c.id, .host = j->conn->host.name,
+		.stream = s == &j->err ? 'e' : 'o', .time_ms = herd_now_ms(),
+		.data = s->buf.p + s->sent, .len = len,
+	};
+	FILE *f = j->run->client->out.f;
+
+	if (j->opts->json)
+		herd_json_print(f, herd_chunk_json(&c));
+	else
+		herd_chunk_write(f, c.run, c.host, c.stream, c.time_ms, c.data, c.len);
 	s->sent += len;
-	j->streamed = 1;
 }
 
 /* The whole lines kept and not yet sent, each its chunk; then a long partial one. */
 static void
-send_lines(struct job *j, struct stream *s, long long now)
+send_lines(struct task *j, struct stream *s, long long now)
 {
 	const char *p, *nl;
 	size_t left;
@@ -50,7 +57,7 @@ send_lines(struct job *j, struct stream *s, long long now)
 }
 
 void
-stream_output(struct job *j, long long now)
+stream_output(struct task *j, long long now)
 {
 	send_lines(j, &j->out, now);
 	send_lines(j, &j->err, now);
@@ -58,7 +65,7 @@ stream_output(struct job *j, long long now)
 
 /* When a partial line is due, or 0. */
 long long
-stream_due(const struct job *j)
+stream_due(const struct task *j)
 {
 	long long a = j->out.partial_since, b = j->err.partial_since;
 
@@ -69,7 +76,7 @@ stream_due(const struct job *j)
 
 /* Partial lines that waited long enough; everything with ALL (before the R). */
 void
-stream_flush(struct job *j, long long now, int all)
+stream_flush(struct task *j, long long now, int all)
 {
 	struct stream *s[2] = { &j->out, &j->err };
 	int i;
@@ -81,12 +88,4 @@ stream_flush(struct job *j, long long now, int all)
 			send_chunk(j, s[i], s[i]->buf.len - s[i]->sent);
 			s[i]->partial_since = 0;
 		}
-}
-
-/* After a round of the loop: the chunks written go out. */
-void
-stream_push(void)
-{
-	if (fflush(stdout) != 0 && !out_errno)
-		out_errno = errno;
 }

@@ -25,21 +25,21 @@ begins(const char *b, size_t n, const char *s)		/* s begins b[0..n) */
  * apart is the command's output.
  */
 static void
-sudo_done(struct job *j, size_t sudo_bytes)
+sudo_done(struct task *j, size_t sudo_bytes)
 {
 	struct herd_buf apart = j->sudo;
 
 	memset(&j->sudo, 0, sizeof j->sudo);
-	job_unhold(j, apart.len);
+	task_unhold(j, apart.len);
 	if (sudo_bytes < apart.len)
-		job_keep(j, &j->out, apart.p + sudo_bytes, apart.len - sudo_bytes);
+		task_keep(j, &j->out, apart.p + sudo_bytes, apart.len - sudo_bytes);
 	herd_buf_free(&apart);
 	j->sudo_state = 2;
 }
 
 /* How much of what was kept apart is sudo's prompt and the line end after it. */
 static size_t
-prompt_bytes(const struct job *j)
+prompt_bytes(const struct task *j)
 {
 	size_t at = strlen(j->opts->become_prompt);
 
@@ -57,7 +57,7 @@ prompt_bytes(const struct job *j)
  * a second prompt is a wrong password; other output is the command's.
  */
 void
-answer_sudo(struct job *j, const struct options *o, long long now)
+answer_sudo(struct task *j, const struct options *o, long long now)
 {
 	const char *prompt = o->become_prompt, *b = j->sudo.p ? j->sudo.p : "", *rest;
 	size_t n = j->sudo.len, plen = strlen(prompt), at;
@@ -81,11 +81,11 @@ answer_sudo(struct job *j, const struct options *o, long long now)
 		return;
 	if (begins(rest, n - at, "Sorry, try again.") || begins(rest, n - at, prompt)) {
 		/* what sudo says from now on (its prompt again) is dropped */
-		job_unhold(j, j->sudo.len);
+		task_unhold(j, j->sudo.len);
 		herd_buf_free(&j->sudo);
 		j->sudo_state = 3;
-		job_stop(j, S_FAILED, "sudo: incorrect password (--ask-become-pass)", now);
-		j->hint = "check the become password; sudo refused it";
+		task_stop(j, S_FAILED, "sudo: incorrect password (--ask-become-pass)", now);
+		j->res.hint = "check the become password; sudo refused it";
 		return;
 	}
 	if (is_prefix(rest, n - at, "Sorry, try again.") || is_prefix(rest, n - at, prompt))
@@ -95,20 +95,38 @@ answer_sudo(struct job *j, const struct options *o, long long now)
 
 /* At the end, whatever sudo business is unsettled: the output as it stands. */
 void
-sudo_settle(struct job *j)
+sudo_settle(struct task *j, const struct options *o)
 {
-	if (j->opts->ask_become_pass && j->sudo_state < 2)
+	if (o->ask_become_pass && j->sudo_state < 2)
 		sudo_done(j, j->sudo_state == 1 ? prompt_bytes(j) : 0);
 }
 
 /* --sudo where sudo wants a password: the way to give it. */
 void
-sudo_hint(struct job *j)
+sudo_hint(struct task *j, const struct options *o)
 {
-	const struct options *o = j->opts;
-
-	if (o->sudo && !o->ask_become_pass && j->exit_code == 1 && j->err.buf.p &&
+	if (j->run->sudo && !o->ask_become_pass && j->exit_code == 1 && j->err.buf.p &&
 	    strstr(j->err.buf.p, "sudo: a password is required"))
-		j->hint = "sudo wants a password on this host: use --ask-become-pass "
+		j->res.hint = "sudo wants a password on this host: use --ask-become-pass "
 		    "(or --become-pass-file)";
+}
+
+/* The command as the host runs it: wrapped for sudo, with or without a password. */
+char *
+sudo_wrap(const char *command, int sudo, const struct options *o)
+{
+	struct herd_buf qb = { 0 };
+	char *q, *wrapped;
+
+	herd_shell_quote(&qb, command);
+	q = herd_buf_steal(&qb);
+	if (o->ask_become_pass)
+		wrapped = xasprintf("stty -echo 2>/dev/null; sudo -S -p '%s' -- sh -c %s",
+		    o->become_prompt, q);
+	else if (sudo)
+		wrapped = xasprintf("sudo -n -- sh -c %s", q);
+	else
+		wrapped = xstrdup(command);
+	free(q);
+	return wrapped;
 }

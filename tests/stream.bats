@@ -64,12 +64,24 @@ line 5\n'
 	[ "$last" -gt "$first" ]
 }
 
-@test "--stream with --json, --ping or --ask-become-pass is a usage error" {
+@test "--stream with --ping or --ask-become-pass is a usage error" {
 	hosts h001
-	run hr --stream --json true
-	assert_failure 2
 	run hr --stream --ping
 	assert_failure 2
+	run hr --stream --ask-become-pass true
+	assert_failure 2
+}
+
+@test "--stream --json: chunk objects as output comes, joined they are the result's stdout" {
+	hosts h001 slow
+	hr --stream --json behave >"$T/json"
+	assert_equal "$(jq -r .type "$T/json" | sed -n '1p;$p' | paste -sd' ')" "run end"
+	for h in h001 slow; do
+		assert_equal "$(jq -j --arg h "$h" 'select(.type == "chunk" and .host == $h and .stream == "stdout") | .data' "$T/json")" \
+		    "$(jq -j --arg h "$h" 'select(.type == "result" and .host == $h) | .stdout' "$T/json")"
+		assert_equal "$(jq -r --arg h "$h" 'select(.type == "result" and .host == $h) | .streamed' "$T/json")" true
+	done
+	[ "$(jq -r 'select(.type == "chunk" and .host == "slow") | .time_ms' "$T/json" | sort -u | wc -l)" -ge 2 ]
 }
 
 @test "herd-group --stream: host: line as chunks come, per host in order, partial lines whole, then the view" {
