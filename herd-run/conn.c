@@ -38,6 +38,17 @@ conn_close(struct conn *c)
 	c->state = C_IDLE;
 }
 
+/* Close a failed connection's session; it stays failed, with its reason. */
+void
+conn_drop(struct conn *c)
+{
+	int was_up = c->was_up;
+
+	conn_close(c);
+	c->state = C_FAILED;
+	c->was_up = was_up;
+}
+
 void
 conn_free(struct conn *c)
 {

@@ -190,6 +190,8 @@ conn_settled(struct engine *e, struct conn *c, long long now)
 			else
 				task_conn_failed(c->tasks[i], now);
 		}
+	if (c->state == C_FAILED && e->keep)
+		conn_drop(c);	/* its descriptor back, until a run wants it again */
 }
 
 /* The session broke under its tasks: they fail with it, then it is closed. */
@@ -204,16 +206,17 @@ conn_broke(struct engine *e, struct conn *c, long long now)
 	c->failed_tick = e->tick;
 	for (i = 0; i < c->ntasks; i++) {
 		t = c->tasks[i];
-		if (t->state != T_DONE)
+		if (t->state == T_STOP)
+			t->state = T_DONE;	/* being stopped: its reason stands */
+		else if (t->state != T_DONE)
 			task_conn_failed(t, now);
 		if (t->channel) {
 			ssh_channel_free(t->channel);
 			t->channel = NULL;
 		}
 	}
-	conn_close(c);
-	c->state = C_FAILED;
 	c->was_up = 1;
+	conn_drop(c);
 }
 
 static void

@@ -194,6 +194,7 @@ void task_timeout(struct task *, const struct options *);
 void conn_start(struct conn *, const struct options *, long long now);
 void conn_advance(struct conn *, const struct options *, long long now);
 void conn_close(struct conn *);
+void conn_drop(struct conn *);
 void conn_free(struct conn *);
 void conn_fail(struct conn *, enum job_status, char *error, const char *hint);
 short conn_poll_events(const struct conn *);
