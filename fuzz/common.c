@@ -5,6 +5,12 @@
  * target instead of ending the fuzzer.  The heap blocks a call allocated and
  * still holds when it exits are shown to LeakSanitizer as not leaked: a
  * program that exits does not free, and that is not a leak.
+ *
+ * A main that returns is checked for leaks here, not by libFuzzer
+ * (fuzz_main_init turns its check off): libFuzzer scans the whole heap
+ * after every input that allocated more blocks than it freed, which is
+ * every input that ends in an exit, and that scan was most of the time
+ * spent.  Here the scan runs only when a main that returned did so.
  */
 #include <fcntl.h>
 #include <locale.h>
@@ -36,32 +42,79 @@ static int trap_status;
 
 /* The glue is not what the fuzzer should learn from. */
 #define GLUE __attribute__((no_sanitize("coverage")))
+/* The heap hooks run on every malloc and free: no checks of their own. */
+#define HOOK __attribute__((no_sanitize("coverage", "address")))
 
 /*
  * Heap blocks live in the current call: a hash set cleared by generation,
- * with the slots it used listed.
+ * with the slots it used listed.  It starts small enough to stay in the
+ * cache and doubles when half full (mmap: the hooks must not allocate).
+ * The addresses are kept complemented: LeakSanitizer must not take this
+ * table for a reference to a leaked block.
  */
-#define LIVE_SLOTS (1u << 18)
-static struct {
-	const volatile void *p;
+#define MIN_SLOTS (1u << 12)
+#define MAX_SLOTS (1u << 24)
+#define HIDE(p) (~(uintptr_t)(p))
+static struct slot {
+	uintptr_t key;		/* HIDE(block), 0 for a freed one */
 	unsigned gen;
-} live[LIVE_SLOTS];
-static unsigned used[LIVE_SLOTS / 2];
+} *live;
+static unsigned *used;		/* cap / 2 */
+static size_t cap;		/* slots, a power of two */
 static unsigned gen = 1;
-static size_t nused;
+static size_t nused, mallocs, frees;
 static int tracking, overflow;
 
-static GLUE size_t
-slot_of(const volatile void *p)
+static HOOK size_t
+slot_of(uintptr_t key)
 {
-	uintptr_t h = (uintptr_t)p;
+	uintptr_t h = key;
 
 	h ^= h >> 17;
 	h *= 0x9e3779b97f4a7c15ULL;
-	return (size_t)(h >> 40) & (LIVE_SLOTS - 1);
+	return (size_t)(h >> 40) & (cap - 1);
 }
 
-static GLUE void
+static HOOK void *
+map(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		abort();
+	return p;
+}
+
+/* Twice the slots (or the first ones), with the live blocks moved over. */
+static HOOK int
+grow(void)
+{
+	struct slot *old = live;
+	unsigned *oldused = used;
+	size_t oldcap = cap, n = nused, i, j;
+
+	if (cap == MAX_SLOTS)
+		return -1;
+	cap = cap ? cap * 2 : MIN_SLOTS;
+	live = map(cap * sizeof *live);
+	used = map(cap / 2 * sizeof *used);
+	nused = 0;
+	for (i = 0; i < n; i++) {
+		if (!old[oldused[i]].key)
+			continue;
+		for (j = slot_of(old[oldused[i]].key); live[j].gen == gen; j = (j + 1) & (cap - 1))
+			;
+		live[j] = old[oldused[i]];
+		used[nused++] = (unsigned)j;
+	}
+	if (old) {
+		munmap(old, oldcap * sizeof *old);
+		munmap(oldused, oldcap / 2 * sizeof *oldused);
+	}
+	return 0;
+}
+
+static HOOK void
 on_malloc(const volatile void *p, size_t size)
 {
 	size_t i;
@@ -69,28 +122,30 @@ on_malloc(const volatile void *p, size_t size)
 	(void)size;
 	if (!tracking || !p)
 		return;
-	if (nused == LIVE_SLOTS / 2) {
+	mallocs++;
+	if (nused >= cap / 2 && grow() < 0) {
 		overflow = 1;
 		return;
 	}
-	for (i = slot_of(p); live[i].gen == gen && live[i].p; i = (i + 1) & (LIVE_SLOTS - 1))
+	for (i = slot_of(HIDE(p)); live[i].gen == gen && live[i].key; i = (i + 1) & (cap - 1))
 		;
 	if (live[i].gen != gen)
 		used[nused++] = (unsigned)i;
-	live[i].p = p;
+	live[i].key = HIDE(p);
 	live[i].gen = gen;
 }
 
-static GLUE void
+static HOOK void
 on_free(const volatile void *p)
 {
 	size_t i;
 
-	if (!tracking || !p)
+	if (!tracking || !p || !cap)
 		return;
-	for (i = slot_of(p); live[i].gen == gen; i = (i + 1) & (LIVE_SLOTS - 1))
-		if (live[i].p == p) {
-			live[i].p = NULL;	/* a tombstone: the probe goes on past it */
+	frees++;
+	for (i = slot_of(HIDE(p)); live[i].gen == gen; i = (i + 1) & (cap - 1))
+		if (live[i].key == HIDE(p)) {
+			live[i].key = 0;	/* a tombstone: the probe goes on past it */
 			return;
 		}
 }
@@ -101,8 +156,37 @@ ignore_live(void)
 	size_t i;
 
 	for (i = 0; i < nused; i++)
-		if (live[used[i]].p)
-			__lsan_ignore_object((const void *)live[used[i]].p);
+		if (live[used[i]].key)
+			__lsan_ignore_object((const void *)~live[used[i]].key);
+}
+
+/*
+ * As libFuzzer would after an input, for a main that returned: a scan of
+ * the heap when the call allocated more blocks than it freed.
+ */
+static GLUE void
+check_leaks(void)
+{
+	if (mallocs > frees && __lsan_do_recoverable_leak_check())
+		fuzz_fail("%s", "a main that returned leaked memory");
+}
+
+GLUE void
+fuzz_main_init(int *argc, char ***argv)
+{
+	static char off[] = "-detect_leaks=0";
+	char **v;
+	int i;
+
+	/* before the command line's options, which may turn it back on */
+	if (!(v = calloc((size_t)*argc + 2, sizeof *v)))
+		abort();
+	v[0] = (*argv)[0];
+	v[1] = off;
+	for (i = 1; i < *argc; i++)
+		v[i + 1] = (*argv)[i];
+	*argv = v;
+	(*argc)++;
 }
 
 GLUE void
@@ -188,12 +272,14 @@ fuzz_main(int argc, char **argv)
 	optind = 0;	/* glibc: start getopt afresh */
 	opterr = 1;
 	gen++;
-	nused = 0;
+	nused = mallocs = frees = 0;
 	overflow = 0;
 	tracking = 1;
 	trap = &jb;
 	if (setjmp(jb) == 0) {
 		status = herd_prog_main(argc, argv);
+		tracking = 0;
+		check_leaks();
 	} else {
 		status = trap_status;
 		if (!overflow)

@@ -18,6 +18,11 @@ int herd_prog_main(int argc, char **argv);
  * (the process would have ended).  Returns the exit status.
  */
 int fuzz_main(int argc, char **argv);
+/*
+ * For LLVMFuzzerInitialize of a target that calls fuzz_main: fuzz_main
+ * checks for leaks itself, libFuzzer's check (-detect_leaks) is turned off.
+ */
+void fuzz_main_init(int *argc, char ***argv);
 
 /*
  * A stream reading DATA (which may be empty), buffered in a static buffer

@@ -23,8 +23,7 @@ static const char config[] =
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	(void)argc;
-	(void)argv;
+	fuzz_main_init(argc, argv);
 	setenv("HERD_CONFIG", fuzz_file(3, config, sizeof config - 1), 1);
 	setenv("NO_COLOR", "", 1);
 	unsetenv("TERM");
