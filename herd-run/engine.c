@@ -33,13 +33,17 @@ engine_conn(struct engine *e, const struct herd_host *h, char **why)
 	herd_host_write(f, h);
 	if (fclose(f) != 0)
 		err(HERD_EXIT_RUNTIME, "open_memstream");
-	slot = herd_map_put(&e->conn_index, key, len, &added);
-	free(key);
-	if (!added) {
+	if ((slot = herd_map_get(&e->conn_index, key, len))) {
+		free(key);
 		if (*slot == (size_t)-1)
 			*why = xstrdup("its settings are not valid");
 		return *slot == (size_t)-1 ? NULL : e->conns[*slot];
 	}
+	/* (the map keeps the key, not a copy: it lives as long as the engine) */
+	herd_strv_add(&e->conn_keys, key);
+	free(key);
+	slot = herd_map_put(&e->conn_index, e->conn_keys.v[e->conn_keys.n - 1], len,
+	    &added);
 	c = xcalloc(1, sizeof *c);
 	if (conn_init(c, h, e->opts, why) < 0) {
 		conn_free(c);
@@ -493,4 +497,5 @@ engine_free(struct engine *e)
 	}
 	free(e->conns);
 	herd_map_free(&e->conn_index);
+	herd_strv_free(&e->conn_keys);
 }

@@ -271,6 +271,7 @@ struct engine {
 	struct client **clients;
 	size_t nclients, clcap;
 	struct herd_map conn_index;	/* a host's H record -> its conn */
+	struct herd_strv conn_keys;	/* ... the H records */
 	size_t active;			/* tasks past T_WAIT, not done */
 	int keep;			/* --serve: connections outlive their tasks */
 	int stopping;			/* interrupted, or the output is gone */
