@@ -1,7 +1,29 @@
 # Common set-up for every bats file: the programs under test come from
 # $HERD_BUILD (scripts/run-tests sets it), never from an installed herd.
-bats_load_library bats-support 2>/dev/null || load /usr/lib/bats/bats-support/load.bash
-bats_load_library bats-assert 2>/dev/null || load /usr/lib/bats/bats-assert/load.bash
+
+# load_lib NAME: what bats_load_library NAME does, without its cost: the
+# load.bash of bats-support and bats-assert runs $(dirname ...) once per file
+# it sources, 15 forks in all, and every test loads this helper again.
+load_lib() {
+	local d= p line
+	local -a path
+	IFS=: read -ra path <<<"${BATS_LIB_PATH:-}:/usr/lib/bats"
+	for p in "${path[@]}"; do
+		[ -n "$p" ] && [ -f "$p/$1/load.bash" ] && { d=$p/$1; break; }
+	done
+	[ -n "$d" ] || { bats_load_library "$1"; return; }
+	while IFS= read -r line; do
+		case $line in
+		''|'#'*) ;;
+		'source "$(dirname "${BASH_SOURCE[0]}")/'*'"')
+			line=${line#'source "$(dirname "${BASH_SOURCE[0]}")/'}
+			source "$d/${line%\"}" || return ;;
+		*) source "$d/load.bash"; return ;;	# a loader of another form
+		esac
+	done <"$d/load.bash"
+}
+load_lib bats-support
+load_lib bats-assert
 
 : "${HERD_BUILD:=$BATS_TEST_DIRNAME/../build}"
 export PATH="$HERD_BUILD:$HERD_BUILD/tests:$PATH"
