@@ -32,6 +32,7 @@ struct herd_defaults {		/* -1 / NULL: unset */
 	long long connect_timeout_ms;
 	long long history_retention_ms;
 	char *output;		/* grouped | json */
+	char *mux;		/* auto | no: herd-run's --mux */
 };
 
 struct herd_param {
@@ -120,6 +121,8 @@ long long herd_conf_connect_timeout_ms(const struct herd_config *);
 long long herd_conf_retention_ms(const struct herd_config *);
 /* "grouped" or "json" (defaults.output): json makes herd's views --json. */
 const char *herd_conf_output(const struct herd_config *);
+/* "auto" or "no" (defaults.mux, else HERD_MUX_DEFAULT): herd-run's --mux. */
+const char *herd_conf_mux(const struct herd_config *);
 
 /* select.c: host selection (herd-select(1)). */
 struct herd_selector {

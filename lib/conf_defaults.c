@@ -3,18 +3,19 @@
 #include <string.h>
 
 #include "conf_int.h"
+#include "mux.h"
 
 static void
 init(struct herd_config *cfg)
 {
-	cfg->defaults = (struct herd_defaults){ -1, -1, -1, -1, NULL };
+	cfg->defaults = (struct herd_defaults){ -1, -1, -1, -1, NULL, NULL };
 }
 
 static void
 parse(struct herd_walk *w, yaml_node_t *n)
 {
 	static const char *const keys[] = {
-		"concurrency", "connect_timeout", "history_retention", "output",
+		"concurrency", "connect_timeout", "history_retention", "mux", "output",
 		"timeout",
 	};
 	struct herd_defaults *d = &w->cfg->defaults;
@@ -41,6 +42,13 @@ parse(struct herd_walk *w, yaml_node_t *n)
 		free(d->output);
 		d->output = NULL;
 	}
+	herd_walk_set_string(w, n, "mux", "defaults.mux", &d->mux);
+	if (d->mux && strcmp(d->mux, "auto") && strcmp(d->mux, "no")) {
+		herd_walk_fail(w, herd_walk_get(w, n, "mux"), "defaults.mux: "
+		    "expected \"auto\" or \"no\", got \"%s\"", d->mux);
+		free(d->mux);
+		d->mux = NULL;
+	}
 }
 
 static void
@@ -58,7 +66,7 @@ export(struct herd_emit *o, const struct herd_config *cfg)
 	const struct herd_defaults *d = &cfg->defaults;
 
 	if (d->concurrency < 0 && d->connect_timeout_ms < 0 &&
-	    d->history_retention_ms < 0 && !d->output && d->timeout_ms < 0)
+	    d->history_retention_ms < 0 && !d->output && !d->mux && d->timeout_ms < 0)
 		return;
 	herd_emit_str(o, "defaults");
 	herd_emit_map_start(o, 0);
@@ -68,6 +76,7 @@ export(struct herd_emit *o, const struct herd_config *cfg)
 	}
 	export_dur(o, "connect_timeout", d->connect_timeout_ms);
 	export_dur(o, "history_retention", d->history_retention_ms);
+	herd_emit_kv(o, "mux", d->mux);
 	herd_emit_kv(o, "output", d->output);
 	export_dur(o, "timeout", d->timeout_ms);
 	herd_emit_map_end(o);
@@ -77,6 +86,7 @@ static void
 free_defaults(struct herd_config *cfg)
 {
 	free(cfg->defaults.output);
+	free(cfg->defaults.mux);
 }
 
 const struct herd_conf_section herd_conf_defaults = {
@@ -123,4 +133,11 @@ const char *
 herd_conf_output(const struct herd_config *cfg)
 {
 	return cfg->defaults.output ? cfg->defaults.output : "grouped";
+}
+
+/* "auto" or "no": whether herd-run hands its runs to the per-user mux. */
+const char *
+herd_conf_mux(const struct herd_config *cfg)
+{
+	return cfg->defaults.mux ? cfg->defaults.mux : HERD_MUX_DEFAULT;
 }
