@@ -11,7 +11,10 @@ WARNINGS = -Wall -Wextra -Werror -Wno-unused-parameter
 CPPFLAGS += -D_GNU_SOURCE -Ilib -DHERD_EXEC_DIR='"$(BINDIR)"'
 
 PROGRAMS = herd herd-select herd-run herd-group
-TOOLS = rec-roundtrip measure hdiff rec-get rec-make
+TOOLS = rec-roundtrip measure hdiff rec-get rec-make mux-listen mux-client
+# A tool may take in objects of a program (without its main).
+TOOL_OBJS_mux-listen = $(O)/obj/herd-run/listen.o
+TOOL_OBJS_mux-client = $(patsubst %,$(O)/obj/herd-run/%.o,listen mux_client mux_relay)
 
 LIB_PKGS = yaml-0.1 libpcre2-8 jansson libbsd-overlay libmd
 pkg_cflags = $(shell $(PKG_CONFIG) --cflags $(1))
@@ -55,7 +58,7 @@ $(PROGRAMS:%=$(O)/%): $(O)/%: $$(call objs,$$*) $(LIB)
 	@echo "LD $@"
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(PKGS_$*))
 
-$(O)/tests/%: $(O)/obj/tests/tools/%.o $(LIB)
+$(O)/tests/%: $(O)/obj/tests/tools/%.o $$(TOOL_OBJS_$$*) $(LIB)
 	@mkdir -p $(dir $@)
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(LIB_PKGS))
 
