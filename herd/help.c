@@ -16,6 +16,7 @@ const char usage[] =
     "  select   print host records for groups, tags and host patterns\n"
     "  list     list groups (--tags: tags with host counts, --tag EXPR: hosts)\n"
     "  config   validate | export the configuration\n"
+    "  mux      start | stop | status the mux that keeps SSH connections\n"
     "  help     help on a verb or topic (herd help topics)\n"
     "  version  print the version\n"
     "\n"
@@ -47,6 +48,8 @@ const char exec_help[] =
     "  --ask-pass, --sudo, --ask-become-pass, --max-output SIZE\n"
     "  -I, --stdin              send herd's standard input to every command\n"
     "  --stream                 each host's lines as they come (host: line)\n"
+    "  --mux auto|no            through the mux that keeps the connections\n"
+    "                           (auto starts one; herd help mux)\n"
     "View (herd-group):\n"
     "  --json, --oneline, --errors-only, --color WHEN, --parse NAME, --lines N,\n"
     "  --no-fold, --outdir DIR, --errdir DIR, -S/--max-exit\n"
@@ -66,6 +69,22 @@ const char ping_help[] =
     "  --connect-timeout DUR, --accept-new, --insecure, --ask-pass, --auth\n"
     "View: --json, --color WHEN\n"
     "Exit: 0 every host answered, 1 some host did not, 2 usage or config error.\n";
+
+const char mux_help[] =
+    "usage: herd mux start [--idle-timeout DUR] [options]\n"
+    "       herd mux stop|status [options]\n"
+    "The mux is a herd-run --serve on a socket of your own (herd-run(1), --mux)\n"
+    "that keeps one SSH connection per host, so that the next herd exec on the\n"
+    "same hosts opens none; as ssh's ControlMaster with ControlPersist.  One mux\n"
+    "serves one set of SSH settings: the options below choose which (none: what\n"
+    "herd exec uses without them).\n"
+    "  start    start the mux, print its socket; it stops after --idle-timeout\n"
+    "           (default 10m, 0 = never) with no client and no run\n"
+    "  stop     stop it (SIGTERM); a stale socket file is removed\n"
+    "  status   its pid and idle timeout, and its connections by state\n"
+    "Options: -c FILE, -F FILE, -i KEY, -l USER, -p PORT, -o OPTION,\n"
+    "  --connect-timeout DUR, --accept-new, --insecure (as herd exec)\n"
+    "Exit: 0 ok; 1 no mux runs (stop, status); 2 usage; 3 runtime error.\n";
 
 static const struct topic {
 	const char *name, *text;
@@ -106,6 +125,7 @@ static const struct topic {
 	  "herd config export.\n" },
 	{ "exec", exec_help },
 	{ "ping", ping_help },
+	{ "mux", mux_help },
 	{ "selectors",
 	  "herd-group --hosts SEL picks hosts of a run for the next stage:\n"
 	  "  @all       every host          @ok        the norm group\n"

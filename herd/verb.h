@@ -16,12 +16,14 @@ enum optset {
 	O_HELP = 1 << 0,
 	O_CONFIG = 1 << 1,
 	O_SELECT = 1 << 2,	/* which hosts */
-	O_SSH = 1 << 3,		/* how to reach them */
+	O_SSH = 1 << 3,		/* how many at once, a password */
 	O_AUTH = 1 << 4,	/* ping: log in too */
 	O_COMMAND = 1 << 5,	/* how to run a command */
 	O_VIEW = 1 << 6,	/* any view: --json, --color */
 	O_RESULTS = 1 << 7,	/* the view of command results */
 	O_DRY_RUN = 1 << 8,
+	O_CONN = 1 << 9,	/* how to reach them: what makes a connection */
+	O_MUX = 1 << 10,	/* herd mux's own */
 };
 
 enum kind {
@@ -70,6 +72,8 @@ struct verb {
 	/* Add what is the verb's own: operands, fixed arguments. */
 	void (*build)(struct pipeline *, const struct args *);
 	const char *help;
+	/* A verb that acts itself, with no pipeline (herd mux): its exit status. */
+	int (*act)(const struct verb *, const struct args *, int explain);
 };
 
 const struct verb *verb_find(const char *name);
@@ -92,6 +96,11 @@ void check_config(const struct verb *, struct args *, int explain);
 
 /* stdin.c: exec -I */
 char *stdin_to_file(void);
+
+/* mux.c: herd mux start|stop|status */
+int mux_act(const struct verb *, const struct args *, int explain);
+/* mux_status.c: what the mux on PATH keeps, printed; -1 when none answers. */
+int mux_status(const char *path);
 
 /* selection.c: the selection for the C record, as herd-select --describe (to free). */
 char *selection_text(const struct args *, const struct herd_strv *hosts);

@@ -4,6 +4,8 @@
  * the verb's own.
  *   herd exec CMD [HOSTS...]  = herd-select | herd-run -- CMD | herd-group
  *   herd ping [HOSTS...]      = herd-select | herd-run --ping | herd-group --ping
+ * and verbs that act themselves:
+ *   herd mux start|stop|status  (mux.c)
  */
 #include <err.h>
 #include <stdio.h>
@@ -21,17 +23,19 @@ static const struct {
 	{ GROUP, "herd-group" },
 };
 
-extern const char exec_help[], ping_help[];
+extern const char exec_help[], ping_help[], mux_help[];
 static void build_exec(struct pipeline *, const struct args *);
 static void build_ping(struct pipeline *, const struct args *);
 
 static const struct verb verbs[] = {
 	{ "exec", { SELECT, RUN, GROUP },
-	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_COMMAND | O_VIEW | O_RESULTS | O_DRY_RUN,
-	  find_unresolved, build_exec, exec_help },
+	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW | O_RESULTS |
+	  O_DRY_RUN,
+	  find_unresolved, build_exec, exec_help, NULL },
 	{ "ping", { SELECT, RUN, GROUP },
-	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_AUTH | O_VIEW,
-	  NULL, build_ping, ping_help },
+	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_AUTH | O_VIEW,
+	  NULL, build_ping, ping_help, NULL },
+	{ "mux", { 0 }, O_HELP | O_CONFIG | O_CONN | O_MUX, NULL, NULL, mux_help, mux_act },
 };
 
 const struct verb *
@@ -182,11 +186,17 @@ compose_verb(const char *name, int argc, char **argv, int explain)
 	struct stage *view;
 	struct args a;
 	char *stdin_path;
+	int rc;
 
 	if (!v)
 		return -1;
 	args_parse(v, argc, argv, &a);
 	check_config(v, &a, explain);
+	if (v->act) {
+		rc = v->act(v, &a, explain);
+		args_free(&a);
+		return rc;
+	}
 	if (!explain && v->check)
 		v->check(&a);
 	add_stages(&pl, v, &a);
