@@ -11,7 +11,8 @@ WARNINGS = -Wall -Wextra -Werror -Wno-unused-parameter
 CPPFLAGS += -D_GNU_SOURCE -Ilib -DHERD_EXEC_DIR='"$(BINDIR)"'
 
 PROGRAMS = herd herd-select herd-run herd-group
-TOOLS = rec-roundtrip measure hdiff rec-get rec-make mux-listen mux-client serve-bench stream-lat
+TOOLS = rec-roundtrip measure hdiff rec-get rec-make mux-listen mux-client serve-bench stream-lat \
+	unix-relay
 # A tool may take in objects of a program (without its main).
 TOOL_OBJS_mux-listen = $(O)/obj/herd-run/listen.o
 TOOL_OBJS_mux-client = $(patsubst %,$(O)/obj/herd-run/%.o,listen mux_client mux_relay)

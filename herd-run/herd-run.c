@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "listen.h"
 #include "records.h"
 #include "run.h"
 
@@ -68,6 +69,12 @@ static const char usage[] =
     "                           request's run and the connections' state (S)\n"
     "      --keepalive DUR      --serve: probe an idle connection this often\n"
     "                           (default 30s; 0 = never)\n"
+    "      --socket PATH        --serve: the clients of a unix socket (the mux),\n"
+    "                           not stdin and stdout; the peer must be this user\n"
+    "      --idle-timeout DUR   --socket: stop after DUR without client or run\n"
+    "                           (default 10m; 0 = never); --mux: the mux started's\n"
+    "      --mux auto|no|PATH   hand the run to the mux of these SSH settings\n"
+    "                           (auto: started if none runs; default no)\n"
     "  -h, --help               this help\n"
     "Exit status: 0 all hosts ok, 1 some host non-zero/failed/timed out,\n"
     "2 usage or config error, 3 system error, 130 interrupted, 141 output closed.\n"
@@ -296,27 +303,39 @@ ask_secrets(struct options *o, const char *pass_file)
 
 /* --serve: requests on stdin, records on stdout, until stdin ends. */
 static int
-serve(struct options *o)
+serve(struct options *o, const char *socket_path, long long idle_timeout_ms)
 {
 	struct engine e = { .opts = o, .keep = 1, .listen_fd = -1 };
+	struct client *cl = NULL;
 	struct rlimit rl;
-	struct client *cl;
-	int out_err;
+	int out_err = 0;
+	char *why;
 
 	/* Kept connections are descriptors: as many as the hard limit allows. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+	if (socket_path) {
+		if ((e.listen_fd = listen_open(socket_path, idle_timeout_ms, &why)) < 0)
+			errx(HERD_EXIT_RUNTIME, "%s", why);
+		e.idle_timeout_ms = idle_timeout_ms;
+	}
 	ssh_init();
-	cl = client_new(&e, STDIN_FILENO, STDOUT_FILENO);
-	herd_rec_header(cl->out.f);
+	if (!socket_path) {
+		cl = client_new(&e, STDIN_FILENO, STDOUT_FILENO);
+		herd_rec_header(cl->out.f);
+	}
 	engine_loop(&e);
-	outq_flush_all(&cl->out);
-	out_err = cl->out.err;
+	if (cl) {
+		outq_flush_all(&cl->out);
+		out_err = cl->out.err;
+	}
+	if (socket_path)
+		listen_close(e.listen_fd, socket_path);
 	engine_free(&e);
 	ssh_finalize();
-	if (terminated)
+	if (terminated && !socket_path)
 		return HERD_EXIT_INTERRUPT;
 	if (out_err && out_err != EPIPE) {
 		errno = out_err;
@@ -324,6 +343,55 @@ serve(struct options *o)
 		return HERD_EXIT_RUNTIME;
 	}
 	return HERD_EXIT_OK;
+}
+
+/*
+ * --mux: a run the mux can take (no ping, no secret to ask, nothing only
+ * shown) goes to it.
+ */
+static int
+muxable(const struct options *o, const char *mode)
+{
+	return strcmp(mode, "no") && !o->ping && !o->dry_run && !o->show_config &&
+	    !o->ask_pass && !o->ask_become_pass;
+}
+
+/* The run through the mux: its exit status, or -1 when there is none to use. */
+static int
+by_mux(struct options *o, const char *mode, const char *config,
+    long long idle_timeout_ms, FILE *in, int records)
+{
+	struct herd_mux_settings ms = {
+		.config = config, .ssh_config = o->ssh_config,
+		.identities = o->identities.v, .nidentities = o->identities.n,
+		.options = o->ssh_options.v, .noptions = o->ssh_options.n,
+		.user = o->user, .port = o->port, .accept_new = o->accept_new,
+		.insecure = o->insecure, .connect_timeout_ms = o->connect_timeout_ms,
+	};
+	struct herd_hostlist hosts = { 0 };
+	struct mux_request req = {
+		.command = o->command, .timeout_ms = o->timeout_ms, .stream = o->stream,
+		.sudo = o->sudo, .json = o->json,
+		.stdin_data = o->stdin_file ? o->stdin_data.p : NULL,
+		.stdin_len = o->stdin_data.len, .selection = o->selection, .kind = o->kind,
+		.series = o->series, .compare = o->compare, .seq = o->seq,
+	};
+	int fd = mux_client_open(mode, &ms, idle_timeout_ms), rc;
+
+	if (fd < 0)
+		return -1;
+	if (records)
+		herd_rec_header(stdout);
+	read_hosts(in, &hosts, records ? stdout : NULL);
+	if (in != stdin)
+		fclose(in);
+	if (fflush(stdout) != 0)
+		err(HERD_EXIT_RUNTIME, "writing the output");
+	req.hosts = hosts.h;
+	req.nhosts = hosts.n;
+	rc = mux_client_run(fd, &req);
+	herd_hostlist_free(&hosts);
+	return rc;
 }
 
 /* The one run of COMMAND (or --ping) on the hosts read. */
@@ -369,7 +437,7 @@ main(int argc, char **argv)
 		OPT_ASKPASS, OPT_SUDO, OPT_BECOME, OPT_BECOMEFILE, OPT_MAXOUT,
 		OPT_MAXTOTAL, OPT_JSON, OPT_SELECTION, OPT_PING, OPT_AUTH, OPT_DRYRUN,
 		OPT_KIND, OPT_SERIES, OPT_SEQ, OPT_COMPARE, OPT_STREAM, OPT_STDIN,
-		OPT_SERVE, OPT_KEEPALIVE,
+		OPT_SERVE, OPT_KEEPALIVE, OPT_SOCKET, OPT_IDLE, OPT_MUX,
 	};
 	static const struct option longopts[] = {
 		{ "accept-new", no_argument, NULL, OPT_ACCEPT },
@@ -384,12 +452,14 @@ main(int argc, char **argv)
 		{ "dry-run", no_argument, NULL, OPT_DRYRUN },
 		{ "help", no_argument, NULL, 'h' },
 		{ "hosts-file", required_argument, NULL, 'f' },
+		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
 		{ "insecure", no_argument, NULL, OPT_INSECURE },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "keepalive", required_argument, NULL, OPT_KEEPALIVE },
 		{ "kind", required_argument, NULL, OPT_KIND },
 		{ "max-output", required_argument, NULL, OPT_MAXOUT },
 		{ "max-total-output", required_argument, NULL, OPT_MAXTOTAL },
+		{ "mux", required_argument, NULL, OPT_MUX },
 		{ "ping", no_argument, NULL, OPT_PING },
 		{ "selection", required_argument, NULL, OPT_SELECTION },
 		{ "seq", required_argument, NULL, OPT_SEQ },
@@ -397,6 +467,7 @@ main(int argc, char **argv)
 		{ "serve", no_argument, NULL, OPT_SERVE },
 		{ "stdin-file", required_argument, NULL, OPT_STDIN },
 		{ "stream", no_argument, NULL, OPT_STREAM },
+		{ "socket", required_argument, NULL, OPT_SOCKET },
 		{ "sudo", no_argument, NULL, OPT_SUDO },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ NULL, 0, NULL, 0 },
@@ -405,6 +476,8 @@ main(int argc, char **argv)
 	struct herd_hostlist hosts = { 0 };
 	struct engine e = { .opts = &o, .listen_fd = -1 };
 	const char *opt_config = NULL, *hosts_file = NULL, *pass_file = NULL;
+	const char *socket_path = NULL, *mux_mode = HERD_MUX_DEFAULT;
+	long long idle_timeout_ms = HERD_MUX_IDLE_MS;
 	struct client *cl = NULL;
 	struct run *run;
 	long long v;
@@ -474,6 +547,9 @@ main(int argc, char **argv)
 		case OPT_KIND: o.kind = optarg; break;
 		case OPT_STREAM: o.stream = 1; break;
 		case OPT_SERVE: o.serve = 1; break;
+		case OPT_SOCKET: socket_path = optarg; break;
+		case OPT_MUX: mux_mode = optarg; break;
+		case OPT_IDLE: idle_timeout_ms = parse_dur("--idle-timeout", optarg); break;
 		case OPT_KEEPALIVE: o.keepalive_ms = parse_dur("--keepalive", optarg); break;
 		case OPT_STDIN: o.stdin_file = optarg; break;
 		case OPT_SERIES: o.series = optarg; break;
@@ -496,15 +572,18 @@ main(int argc, char **argv)
 		errx(HERD_EXIT_USAGE, "--serve takes its hosts and commands as records on "
 		    "stdin: no COMMAND, -f, -G, --json, --ping, --dry-run, --stream or "
 		    "--stdin-file");
+	if (socket_path && !o.serve)
+		errx(HERD_EXIT_USAGE, "--socket goes with --serve");
 	if (o.serve) {
 		load_config(&o, opt_config);
 		if (o.ask_become_pass)
 			make_become_prompt(&o);
 		ask_secrets(&o, pass_file);
-		herd_refuse_tty(stdin, "herd-run --serve reads requests as records "
-		    "(herd-records(5))");
+		if (!socket_path)
+			herd_refuse_tty(stdin, "herd-run --serve reads requests as records "
+			    "(herd-records(5))");
 		setup_signals(1);
-		c = serve(&o);
+		c = serve(&o, socket_path, idle_timeout_ms);
 		free_options(&o);
 		return c;
 	}
@@ -547,6 +626,11 @@ main(int argc, char **argv)
 	if (!o.dry_run && !o.show_config)
 		ask_secrets(&o, pass_file);
 	records = !o.json && !o.dry_run && !o.show_config;
+	if (muxable(&o, mux_mode) &&
+	    (c = by_mux(&o, mux_mode, opt_config, idle_timeout_ms, in, records)) >= 0) {
+		free_options(&o);
+		return c;
+	}
 	if (records || o.json)
 		cl = client_new(&e, -1, STDOUT_FILENO);
 	if (records)

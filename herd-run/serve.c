@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "listen.h"
 #include "run.h"
 
 struct client *
@@ -273,37 +274,19 @@ tell_all_states(struct engine *e, struct client *cl)
 			emit_state(cl, e->conns[i], state_of(e->conns[i]));
 }
 
-/* A peer of the socket, if it is our own user. */
-static int
-accept_own(int lfd)
-{
-	struct ucred cred;
-	socklen_t len = sizeof cred;
-	int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-
-	if (fd < 0) {
-		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
-			warn("accept");
-		return -1;
-	}
-	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 ||
-	    cred.uid != geteuid()) {
-		warnx("a client of uid %ld refused: the socket serves uid %ld only",
-		    len == sizeof cred ? (long)cred.uid : -1L, (long)geteuid());
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 void
 serve_accept(struct engine *e)
 {
 	struct client *cl;
-	int fd = accept_own(e->listen_fd);
+	char *why;
+	int fd = listen_accept(e->listen_fd, &why);
 
-	if (fd < 0)
+	if (fd < 0) {
+		if (why)
+			warnx("%s", why);
+		free(why);
 		return;
+	}
 	cl = client_new(e, fd, fd);
 	cl->sock = fd;
 	herd_rec_header(cl->out.f);

@@ -421,7 +421,7 @@ h2 failed the mux went away"
 }
 
 # the remote end of each host's connection, as the host sees it: "h001 ADDR PORT"
-ends() { awk -F '\t' '$1 == "R" { split($7, a, " "); print $3, a[1], a[2] }' | sort; }
+ends() { awk -F '\t' '$1 == "R" { split($8, a, " "); print $3, a[1], a[2] }' | sort; }
 
 @test "mux: a second herd-run on the same hosts opens no new SSH connection" {
 	needs_client
@@ -467,7 +467,7 @@ ends() { awk -F '\t' '$1 == "R" { split($7, a, " "); print $3, a[1], a[2] }' | s
 	while kill -0 "$old" 2>/dev/null; do sleep 0.05; done
 	[ -S "$p" ]
 	run -0 herd-run --mux auto -F "$FLEET_SSH_CONFIG" -f "$T/hosts" 'echo back'
-	assert_equal "$(awk -F '\t' '$1 == "R" { print $4, $7 }' <<<"$output")" 'ok back\n'
+	assert_equal "$(awk -F '\t' '$1 == "R" { print $4, $8 }' <<<"$output")" 'ok back\n'
 	new=$(cut -d' ' -f1 "$p.pid")
 	[ "$new" != "$old" ]
 	kill -0 "$new"

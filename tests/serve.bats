@@ -198,3 +198,110 @@ r2|echo two"
 	run herd-run --serve -f /dev/null </dev/null
 	assert_failure 2
 }
+
+# --- the socket (--serve --socket): each client served like stdin/stdout ---
+
+# sock_serve [ARGS]: a server on $T/s/mux.sock.
+sock_serve() {
+	mkdir -m 700 -p "$T/s"
+	herd-run --serve --socket "$T/s/mux.sock" -F "$FLEET_SSH_CONFIG" "$@" \
+	    </dev/null >/dev/null 2>"$T/err" &
+	SERVER=$!
+	local i
+	for ((i = 0; i < 100; i++)); do
+		unix-relay "$T/s/mux.sock" </dev/null >/dev/null 2>&1 && return 0
+		sleep 0.05
+	done
+	cat "$T/err" >&2
+	return 1
+}
+
+# client NAME RECORD...: a client sending the records, its answer in $T/NAME.
+client() {
+	local name=$1
+	shift
+	printf '%s\n' '#herd-records 1' "$@" | unix-relay "$T/s/mux.sock" >"$T/$name"
+}
+
+@test "socket: clients one after another share the connections; each gets only its own runs" {
+	sock_serve
+	client a "$(printf 'H\th001')" "$(printf 'H\th002')" "$(printf 'Q\tra\t\techo a')"
+	first=$(conns)
+	assert_equal "$(wc -l <<<"$first")" 2
+	client b "$(printf 'H\th002')" "$(printf 'Q\trb\t\techo b')"
+	assert_equal "$(conns)" "$first"
+	assert_equal "$(awk -F '\t' '$1 == "R" { print $2, $3, $4, $8 }' "$T/a" | sort)" "ra h001 ok a\\n
+ra h002 ok a\\n"
+	assert_equal "$(awk -F '\t' '$1 == "R" { print $2, $3, $4, $8 }' "$T/b")" 'rb h002 ok b\n'
+	refute grep -q '	ra	' "$T/b"
+	# on connect, a client is told every kept connection's state
+	assert_equal "$(awk -F '\t' '$1 == "S" { print $2, $3 }' "$T/b" | head -2 | sort)" "h001 up
+h002 up"
+}
+
+@test "socket: two clients at once" {
+	sock_serve
+	client a "$(printf 'H\tslow')" "$(printf 'Q\tra\t\tbehave')" &
+	pid=$!
+	client b "$(printf 'H\th001')" "$(printf 'Q\trb\t\techo b')"
+	wait "$pid"
+	assert_equal "$(awk -F '\t' '$1 == "E" { print $2, $4 }' "$T/a")" "ra 1"
+	assert_equal "$(awk -F '\t' '$1 == "E" { print $2, $4 }' "$T/b")" "rb 1"
+}
+
+@test "socket: 0600, another user is refused, a live socket is not taken over" {
+	sock_serve
+	assert_equal "$(stat -c %a "$T/s/mux.sock")" 600
+	run herd-run --serve --socket "$T/s/mux.sock" </dev/null
+	assert_failure 3
+	assert_output --partial "a mux is already running on $T/s/mux.sock"
+	if [ "$(id -u)" != 0 ]; then
+		skip "needs root to connect as another user"
+	fi
+	chmod 755 "$T/s"
+	chmod 666 "$T/s/mux.sock"	# even so: the peer's uid is checked
+	run setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$(command -v unix-relay)" "$T/s/mux.sock" </dev/null
+	refute_output --partial '#herd-records'
+	for ((i = 0; i < 100; i++)); do
+		grep -q 'uid 65534 .*refused' "$T/err" && break
+		sleep 0.1
+	done
+	assert grep -q 'a client of uid 65534 .*refused' "$T/err"
+}
+
+@test "socket: a stale socket file left by kill -9 is replaced; the idle timeout stops the server" {
+	sock_serve
+	kill -KILL "$SERVER"
+	wait "$SERVER" || true
+	[ -S "$T/s/mux.sock" ]
+	sock_serve
+	client a "$(printf 'H\th001')" "$(printf 'Q\tra\t\techo a')"
+	assert_equal "$(awk -F '\t' '$1 == "E" { print $2, $4 }' "$T/a")" "ra 1"
+	kill -TERM "$SERVER"
+	wait "$SERVER" || true
+	sock_serve --idle-timeout 500ms
+	status=0
+	wait "$SERVER" || status=$?
+	SERVER=
+	assert_equal "$status" 0
+	[ ! -e "$T/s/mux.sock" ]
+}
+
+@test "herd-run --mux PATH: one-shot runs handed to the mux; the second opens no connection" {
+	sock_serve
+	printf 'H\t%s\n' h001 h002 >"$T/hosts"
+	herd-run -F "$FLEET_SSH_CONFIG" -f "$T/hosts" --mux "$T/s/mux.sock" 'echo one' >"$T/one"
+	first=$(conns)
+	assert_equal "$(wc -l <<<"$first")" 2
+	herd-run -F "$FLEET_SSH_CONFIG" -f "$T/hosts" --mux "$T/s/mux.sock" 'echo two' >"$T/two"
+	assert_equal "$(conns)" "$first"
+	assert_equal "$(head -1 "$T/two")" "#herd-records 1"
+	assert_equal "$(awk -F '\t' '$1 == "R" { print $3, $4, $8 }' "$T/two" | sort)" 'h001 ok two\n
+h002 ok two\n'
+	assert_equal "$(grep -c '^E	' "$T/two")" 1
+	refute grep -q '^S	' "$T/two"
+	# the same run directly, for the same records
+	herd-run -F "$FLEET_SSH_CONFIG" -f "$T/hosts" --mux no 'echo two' >"$T/direct"
+	assert_equal "$(cut -f1,3,4,8 "$T/direct" | grep '^R' | sort)" "$(cut -f1,3,4,8 "$T/two" | grep '^R' | sort)"
+}
