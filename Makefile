@@ -10,7 +10,7 @@ CFLAGS ?= -O2 -g
 WARNINGS = -Wall -Wextra -Werror -Wno-unused-parameter
 CPPFLAGS += -D_GNU_SOURCE -Ilib -DHERD_EXEC_DIR='"$(BINDIR)"'
 
-PROGRAMS = herd herd-select herd-run herd-group
+PROGRAMS = herd herd-select herd-run herd-group herd-hist
 TOOLS = rec-roundtrip measure hdiff rec-get rec-make mux-listen mux-client serve-bench stream-lat \
 	unix-relay
 # A tool may take in objects of a program (without its main).
@@ -25,6 +25,7 @@ PKGS_herd = $(LIB_PKGS)
 PKGS_herd-select = $(LIB_PKGS)
 PKGS_herd-run = $(LIB_PKGS) libssh
 PKGS_herd-group = $(LIB_PKGS)
+PKGS_herd-hist = $(LIB_PKGS) sqlite3
 
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/obj/%.o)

@@ -1,0 +1,79 @@
+/* herd-hist: every run kept in SQLite; record, list, show, diff, export, search, prune. */
+#include <err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hist.h"
+
+static const char usage[] =
+    "usage: herd-hist COMMAND [options] [ARGS...]\n"
+    "The run history, in SQLite ($HERD_HISTORY, or $XDG_DATA_HOME/herd/history.db).\n"
+    "\n"
+    "  record           pass records through, storing each run (a tee)\n"
+    "  list             runs, newest first: -n N, --json, --command STR, --host NAME,\n"
+    "                   --since DUR, --failed\n"
+    "  show ID          a run's records (H, C, R, E), for herd-group\n"
+    "  export ID        a run as JSON Lines: hosts, run, results, end\n"
+    "  search PATTERN   runs whose command has PATTERN (-E: a regular expression)\n"
+    "  diff ID1 ID2     per host, what changed between two runs\n"
+    "  last             for each C record read, the records of the last finished\n"
+    "                   run of its kind, command and selection\n"
+    "  prune            delete runs past the retention, keeping the last of each\n"
+    "\n"
+    "Every command takes --db PATH (the database) and -c FILE (the config).\n"
+    "ID is a run's number, its run id, or a unique prefix of the run id.\n"
+    "Exit: 0 ok, 2 usage error, 3 database error.\n";
+
+static const struct {
+	const char *name;
+	int (*run)(int, char **);
+} commands[] = {
+	{ "diff", cmd_diff },
+	{ "export", cmd_export },
+	{ "last", cmd_last },
+	{ "list", cmd_list },
+	{ "prune", cmd_prune },
+	{ "record", cmd_record },
+	{ "search", cmd_search },
+	{ "show", cmd_show },
+};
+
+void
+open_or_die(struct hist *h, const char *dbopt, int mode)
+{
+	char *path = hist_path(dbopt), *why = NULL;
+
+	if (hist_open(h, path, mode, &why) < 0)
+		errx(HERD_EXIT_RUNTIME, "%s", why);
+	free(path);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *names[sizeof commands / sizeof commands[0]], *near;
+	size_t i;
+
+	herd_init(argv[0]);
+	if (argc < 2)
+		herd_usage_exit(usage);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		fputs(usage, stdout);
+		return HERD_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("herd-hist %s\n", HERD_VERSION);
+		return HERD_EXIT_OK;
+	}
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+		names[i] = commands[i].name;
+	}
+	if ((near = herd_suggest(argv[1], names, i)))
+		errx(HERD_EXIT_USAGE, "unknown command \"%s\"; did you mean \"%s\"?",
+		    herd_safe(argv[1]), near);
+	warnx("unknown command \"%s\"", herd_safe(argv[1]));
+	herd_usage_exit(usage);
+}

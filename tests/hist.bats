@@ -1,0 +1,460 @@
+bats_require_minimum_version 1.5.0
+load helper
+
+# herd-hist: the run history in a real SQLite file, fed by herd-run on the
+# loopback fleet (tests/fleet/README) or by hand-made records.
+
+setup_file() {
+	export FD="$BATS_FILE_TMPDIR/fleet"
+	"$TESTS/fleet/fleet-start" "$FD" 4
+}
+
+teardown_file() {
+	"$TESTS/fleet/fleet-stop" "$FD"
+}
+
+setup() {
+	. "$FD/env"
+	T="$BATS_TEST_TMPDIR"
+	export HOME="$T/home"
+	mkdir -p "$HOME"
+	export HERD_HISTORY="$T/hist/history.db"
+	unset HERD_HISTORY_WAIT
+}
+
+hosts() { printf 'H\t%s\n' "$@" >"$T/hosts"; }
+hr() { herd-run -F "$FLEET_SSH_CONFIG" -f "$T/hosts" "$@"; }
+q() { sqlite3 "$HERD_HISTORY" "$@"; }
+# until CMD succeeds: a guard against hanging, not a measure of speed
+await() { timeout 60 sh -c "until $1; do sleep 0.05; done"; }
+
+# A hand-made run: run_rec ID STARTED_MS [HOST:STATUS:EXIT:STDOUT]... (no E).
+run_rec() {
+	local id=$1 t=$2 h
+	shift 2
+	rec-make C "$id" "$t" 'uname -r' '-g web'
+	for h; do
+		IFS=: read -r name st ex out <<<"$h"
+		rec-make -x R "$id" "$name" "$st" "$ex" 5 - "$out" '' '' '' "$((t + 5))" ''
+	done
+}
+end_rec() { rec-make E "$1" "$2" "$3" "$4" 0 0; }
+
+# --- record: a tee -----------------------------------------------------------------------
+
+@test "record passes every record through unchanged and stores the run, its hosts and results" {
+	hosts h001 h002 exit3 stderr binary
+	hr behave | tee "$T/direct" | herd-hist record >"$T/passed"
+	cmp "$T/direct" "$T/passed"
+	assert_equal "$(q "select status, host_count, ok_count, nonzero_count, command from runs")" \
+	    "finished|5|4|1|behave"
+	assert_equal "$(q "select count(*) from hosts")" 5
+	assert_equal "$(q "select host || ' ' || status || ' ' || exit_code from results order by host")" \
+	    "binary ok 0
+exit3 nonzero 3
+h001 ok 0
+h002 ok 0
+stderr ok 0"
+	# the bytes kept are the bytes run: binary's stdout, NUL bytes included
+	herd-hist show 1 | rec-get -w 2=binary R 7 >"$T/binary"
+	cmp "$T/binary" "$FLEET_BINARY_FILE"
+	assert_equal "$(herd-hist show 1 | rec-get -w 2=stderr R 8)" "to-stderr"
+}
+
+@test "record writes each record downstream before storing it (the database is locked meanwhile)" {
+	herd-hist record </dev/null
+	export HERD_HISTORY_WAIT=10m
+	mkfifo "$T/ctl" "$T/in"
+	sqlite3 "$HERD_HISTORY" <"$T/ctl" &
+	holder=$!
+	exec 7>"$T/ctl"
+	printf 'BEGIN IMMEDIATE;\n.shell touch %s/locked\n' "$T" >&7
+	await "[ -e '$T/locked' ]"
+	herd-hist record <"$T/in" >"$T/out" 2>"$T/err" 7>&- &
+	rec=$!
+	exec 8>"$T/in"
+	# in one write(2): the recorder reads both records at once
+	{ echo '#herd-records 1'; run_rec r1 1764150000000 'h001:ok:0:6.1\n'; } >"$T/first"
+	cat "$T/first" >&8
+	# the C and R are downstream while the recorder still waits for the lock
+	await "grep -q '^R' '$T/out'"
+	kill -0 "$rec"
+	assert_equal "$(q 'select count(*) from results')" 0
+	printf 'COMMIT;\n' >&7
+	exec 7>&-
+	wait "$holder"
+	end_rec r1 1764150000009 1 0 >&8
+	exec 8>&-
+	wait "$rec"
+	assert_equal "$(q "select status from runs")" finished
+	assert_equal "$(q 'select count(*) from results')" 1
+	assert_equal "$(cat "$T/err")" ""
+}
+
+@test "record commits results while the run goes on, without waiting for its end" {
+	mkfifo "$T/in"
+	herd-hist record <"$T/in" >"$T/out" &
+	rec=$!
+	exec 8>"$T/in"
+	{ echo '#herd-records 1'; run_rec r1 1764150000000 'h001:ok:0:a\n' 'h002:ok:0:a\n'; } >&8
+	# no E and no end of input: the batch is committed by its timer
+	await "[ \"\$(sqlite3 '$HERD_HISTORY' 'select count(*) from results' 2>/dev/null)\" = 2 ]"
+	assert_equal "$(q "select status from runs")" running
+	kill -0 "$rec"
+	end_rec r1 1764150000009 2 0 >&8
+	exec 8>&-
+	wait "$rec"
+	assert_equal "$(q "select status, ok_count from runs")" "finished|2"
+}
+
+@test "record: a run without its E at the end of input is interrupted, its results kept" {
+	{ echo '#herd-records 1'; run_rec r1 1764150000000 'h001:ok:0:a\n' 'h002:nonzero:1:b\n'; } |
+	    herd-hist record >/dev/null
+	assert_equal "$(q "select status, ok_count, nonzero_count, finished_at from runs")" \
+	    "interrupted|1|1|1764150000005"
+	run herd-hist list
+	assert_output --partial "interrupted"
+}
+
+@test "kill -9 of herd-hist mid-run: the finished hosts are kept and the run shows as interrupted" {
+	hosts h001 h002 hang
+	mkfifo "$T/pipe"
+	hr --timeout 60s behave >"$T/pipe" &
+	runner=$!
+	herd-hist record <"$T/pipe" >"$T/out" &
+	rec=$!
+	await "[ \"\$(sqlite3 '$HERD_HISTORY' 'select count(*) from results' 2>/dev/null)\" = 2 ]"
+	kill -9 "$rec"
+	wait "$rec" || true
+	kill "$runner"
+	wait "$runner" || true
+	# the recorder is gone: the next herd-hist marks its run
+	run herd-hist list --json
+	assert_success
+	assert_equal "$(jq -r '[.status, .ok, .hosts] | @tsv' <<<"$output")" "interrupted	2	3"
+	assert_equal "$(q "select group_concat(host) from (select host from results order by host)")" \
+	    "h001,h002"
+	herd-hist show 1 | herd-group >"$T/view" || true
+	grep -q 'hang (the run was cut short)' "$T/view"
+}
+
+@test "kill -9 of the whole pipeline mid-run: the finished hosts are kept, the run interrupted" {
+	hosts h001 h002 hang
+	# in a process group of its own, killed whole
+	setsid bash -c 'herd-run -F "$1" -f "$2" --timeout 60s behave | herd-hist record >"$3"' \
+	    _ "$FLEET_SSH_CONFIG" "$T/hosts" "$T/out" &
+	group=$!
+	await "[ \"\$(sqlite3 '$HERD_HISTORY' 'select count(*) from results' 2>/dev/null)\" = 2 ]"
+	kill -9 -- -"$group"
+	wait "$group" || true
+	"$TESTS/fleet/fleet-procs" "$FD" | awk '/sleep/ { print $1 }' | xargs -r kill
+	run herd-hist list --json
+	assert_equal "$(jq -r '[.status, .ok] | @tsv' <<<"$output")" "interrupted	2"
+}
+
+# --- record: a database that cannot be written ---------------------------------------------
+
+# The run passes and is shown whatever becomes of the database: one warning.
+record_unharmed() {
+	hosts h001 exit3
+	hr behave >"$T/recs" || true
+	herd-group "$T/recs" >"$T/view.expected" || true
+	run --separate-stderr bash -c 'herd-hist record <"$1" | herd-group' _ "$T/recs"
+	assert_failure 1	# herd-group's: exit3 exited non-zero
+	assert_output "$(cat "$T/view.expected")"
+	assert_equal "$(grep -c . <<<"$stderr")" 1
+	assert_equal "$(grep -c '^herd-hist: history not recorded: ' <<<"$stderr")" 1
+}
+
+@test "a corrupt database: one warning, the run passes and is shown" {
+	mkdir -p "$T/hist"
+	head -c 8192 /dev/urandom >"$HERD_HISTORY"
+	record_unharmed
+	assert_equal "$(grep -c 'not a database' <<<"$stderr")" 1
+}
+
+@test "a locked database: one warning after the wait, the run passes and is shown" {
+	herd-hist record </dev/null
+	export HERD_HISTORY_WAIT=100ms
+	mkfifo "$T/ctl"
+	sqlite3 "$HERD_HISTORY" <"$T/ctl" &
+	holder=$!
+	exec 7>"$T/ctl"
+	printf 'BEGIN IMMEDIATE;\n.shell touch %s/locked\n' "$T" >&7
+	await "[ -e '$T/locked' ]"
+	record_unharmed
+	assert_equal "$(grep -c 'database is locked' <<<"$stderr")" 1
+	exec 7>&-
+	wait "$holder"
+	assert_equal "$(q 'select count(*) from runs')" 0
+}
+
+@test "a read-only database or directory: one warning, the run passes and is shown" {
+	[ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null || skip "needs root and mount namespaces"
+	herd-hist record </dev/null
+	hosts h001 exit3
+	hr behave >"$T/recs" || true
+	herd-group "$T/recs" >"$T/view.expected" || true
+	for db in "$HERD_HISTORY" "$T/hist/new.db"; do
+		run --separate-stderr unshare -m sh -c 'mount --bind "$1" "$1" &&
+		    mount -o remount,bind,ro "$1" &&
+		    HERD_HISTORY="$2" herd-hist record <"$3" | herd-group' _ "$T/hist" "$db" "$T/recs"
+		assert_failure 1
+		assert_output "$(cat "$T/view.expected")"
+		assert_equal "$(grep -c '^herd-hist: history not recorded: .*[Rr]ead-only' <<<"$stderr")" 1
+	done
+	[ ! -e "$T/hist/new.db" ]
+}
+
+@test "a full disk: one warning, every record still passes" {
+	[ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null || skip "needs root and mount namespaces"
+	hosts big h001
+	hr behave >"$T/recs"
+	mkdir -p "$T/small"
+	run --separate-stderr unshare -m sh -c 'mount -t tmpfs -o size=1m tmpfs "$1" &&
+	    HERD_HISTORY="$1/history.db" herd-hist record <"$2" >"$3"' _ "$T/small" "$T/recs" "$T/out"
+	assert_success
+	cmp "$T/recs" "$T/out"
+	assert_equal "$(grep -c '^herd-hist: history not recorded: .*full' <<<"$stderr")" 1
+}
+
+# --- the database file ---------------------------------------------------------------------
+
+@test "the database is made 0600 in a 0700 directory, in \$XDG_DATA_HOME/herd by default" {
+	unset HERD_HISTORY
+	umask 000
+	hosts h001
+	hr behave | herd-hist record >/dev/null
+	assert_equal "$(stat -c %a "$XDG_DATA_HOME/herd")" 700
+	assert_equal "$(stat -c %a "$XDG_DATA_HOME/herd/history.db")" 600
+	for f in "$XDG_DATA_HOME/herd/history.db"-*; do
+		[ ! -e "$f" ] || assert_equal "$(stat -c %a "$f")" 600
+	done
+	assert_equal "$(sqlite3 "$XDG_DATA_HOME/herd/history.db" 'pragma journal_mode')" wal
+	# --db wins over $HERD_HISTORY, which wins over the default
+	HERD_HISTORY="$T/env.db" herd-hist record --db "$T/opt.db" </dev/null
+	[ -e "$T/opt.db" ] && [ ! -e "$T/env.db" ]
+	HERD_HISTORY="$T/env.db" herd-hist record </dev/null
+	[ -e "$T/env.db" ]
+}
+
+@test "outputs are stored once per content: 500 identical results, run after run, are one row" {
+	# two runs of 500 hosts that all print the same 3000 bytes
+	awk 'BEGIN {
+		print "#herd-records 1"
+		x = sprintf("%3000s", ""); gsub(/ /, "x", x)
+		for (r = 1; r <= 2; r++) {
+			printf "C\tr%d\t176415000000%d\tcat /etc/big\t\n", r, r
+			for (i = 1; i <= 500; i++)
+				printf "R\tr%d\th%03d\tok\t0\t5\t%064d\t%s\t\t\t\t\t\n", r, i, 0, x
+			printf "E\tr%d\t176415000010%d\t500\t0\t0\t0\n", r, r
+		}
+	}' >"$T/same"
+	herd-hist record <"$T/same" >/dev/null
+	assert_equal "$(q "select count(*) from results")" 1000
+	assert_equal "$(q "select count(*) from outputs")" 1
+	same=$(stat -c %s "$HERD_HISTORY")
+	# the same with 500 different outputs: 500 rows, and the file grows by them
+	sed 's/^\(R\tr[12]\t\(h[0-9]*\)\t.*\t\)x\{100\}/\1\2/' "$T/same" >"$T/diff"
+	HERD_HISTORY="$T/diff.db" herd-hist record <"$T/diff" >/dev/null
+	assert_equal "$(sqlite3 "$T/diff.db" "select count(*) from outputs")" 500
+	distinct=$(stat -c %s "$T/diff.db")
+	# 1000 results of 3000 bytes: ~0.1 MB stored once, ~1.6 MB for 500 distinct ones
+	[ "$((distinct / same))" -ge 5 ]
+}
+
+@test "redaction: the config's patterns are applied to the command and outputs stored, not to the stream" {
+	cat >"$T/config.yaml" <<'EOF'
+history:
+  redact: ['password=\S+', 'token:\s*\w+']
+EOF
+	{
+		rec-make -H C r1 1764150000000 'login password=hunter2 now' ''
+		rec-make -x R r1 h001 ok 0 5 - 'token: abc123\nfine\n' 'password=x' '' '' '' ''
+		rec-make E r1 1764150000009 1 0 0 0
+	} >"$T/recs"
+	herd-hist record -c "$T/config.yaml" <"$T/recs" >"$T/out"
+	cmp "$T/recs" "$T/out"
+	assert_equal "$(q "select command from runs")" "login [redacted] now"
+	assert_equal "$(herd-hist show 1 | rec-get R 7)" "[redacted]
+fine"
+	assert_equal "$(herd-hist show 1 | rec-get R 8)" "[redacted]"
+	run grep -c hunter2 "$HERD_HISTORY"
+	assert_output 0
+}
+
+@test "a database of schema version 1 is migrated, its runs kept" {
+	mkdir -p "$T/hist"
+	# version 1 as it shipped (herd-hist/db.c, migrations[0])
+	sqlite3 "$HERD_HISTORY" <<'EOF'
+CREATE TABLE runs (id INTEGER PRIMARY KEY, run TEXT NOT NULL UNIQUE, command TEXT NOT NULL,
+ selection TEXT NOT NULL DEFAULT '', kind TEXT NOT NULL DEFAULT '', series TEXT NOT NULL DEFAULT '',
+ seq INTEGER, compare TEXT NOT NULL DEFAULT '', started_at INTEGER NOT NULL, finished_at INTEGER,
+ host_count INTEGER NOT NULL DEFAULT 0, ok_count INTEGER NOT NULL DEFAULT 0,
+ nonzero_count INTEGER NOT NULL DEFAULT 0, failed_count INTEGER NOT NULL DEFAULT 0,
+ timeout_count INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'running'
+ CHECK (status IN ('running', 'finished', 'interrupted')), recorder TEXT);
+CREATE INDEX runs_started ON runs(started_at);
+CREATE TABLE hosts (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+ name TEXT NOT NULL, address TEXT, port INTEGER, user TEXT, tags TEXT NOT NULL DEFAULT '',
+ groups TEXT NOT NULL DEFAULT '', timeout_ms INTEGER, PRIMARY KEY (run_id, name)) WITHOUT ROWID;
+CREATE TABLE outputs (id INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE,
+ codec INTEGER NOT NULL DEFAULT 0, size INTEGER NOT NULL, stdout BLOB NOT NULL, stderr BLOB NOT NULL);
+CREATE TABLE results (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+ host TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN ('ok', 'nonzero', 'failed', 'timeout')),
+ exit_code INTEGER, duration_ms INTEGER NOT NULL, finished_at INTEGER, sha256 TEXT NOT NULL,
+ output_id INTEGER NOT NULL REFERENCES outputs(id), error TEXT, hint TEXT,
+ PRIMARY KEY (run_id, host)) WITHOUT ROWID;
+CREATE INDEX results_output ON results(output_id);
+INSERT INTO runs VALUES (1, 'old-run', 'uptime', '-g web', '', '', NULL, '', 1764150000000,
+ 1764150000100, 1, 1, 0, 0, 0, 'finished', NULL);
+INSERT INTO outputs VALUES (1, 'k', 0, 3, 'up' || char(10), '');
+INSERT INTO results VALUES (1, 'h001', 'ok', 0, 100, 1764150000100, 'abc', 1, NULL, NULL);
+PRAGMA user_version = 1;
+EOF
+	# a reader says what to do rather than reading a schema it does not know
+	run herd-hist list
+	assert_failure 3
+	assert_output --partial "schema version 1"
+	herd-hist record </dev/null
+	assert_equal "$(q 'pragma user_version')" 2
+	assert_equal "$(q 'select flags from results')" 0
+	assert_equal "$(herd-hist show old-run | rec-get R 7)" "up"
+}
+
+# --- the commands ----------------------------------------------------------------------------
+
+# Three runs: 1 and 3 of 'uname -r' on -g web (3 changes h002, adds h004,
+# loses h003), 2 of 'df -h' failing on h001.
+three_runs() {
+	{
+		echo '#herd-records 1'
+		run_rec r1 1764150000000 'h001:ok:0:6.1\n' 'h002:ok:0:6.1\n' 'h003:ok:0:6.1\n'
+		end_rec r1 1764150000009 3 0
+		rec-make C r2 1764150001000 'df -h' '-g db'
+		rec-make -x R r2 h001 nonzero 1 5 - '' 'df: no\n' '' '' 1764150001005 ''
+		end_rec r2 1764150001009 0 1
+		run_rec r3 1764150002000 'h001:ok:0:6.1\n' 'h002:ok:0:6.2\n' 'h004:ok:0:6.1\n'
+		end_rec r3 1764150002009 3 0
+	} | herd-hist record --no-prune >/dev/null
+}
+
+@test "list: newest first, the table's columns, -n, --json and the filters" {
+	three_runs
+	run herd-hist list
+	assert_success
+	assert_equal "${lines[0]}" "ID  COMMAND   GROUP   HOSTS  OK    FAIL  TIME"
+	assert_equal "$(sed '1d; s/ *[0-9-]* [0-9:]*$//' <<<"$output")" "3   uname -r  -g web  3      3     0
+2   df -h     -g db   1      0     1
+1   uname -r  -g web  3      3     0"
+	assert_equal "$(herd-hist list -n 1 --json | jq -r '[.id, .run, .command, .selection, .status, .ok, .nonzero] | @tsv')" \
+	    "3	r3	uname -r	-g web	finished	3	0"
+	assert_equal "$(herd-hist list --json --failed | jq -r .id)" 2
+	assert_equal "$(herd-hist list --json --command uname | jq -r .id | paste -sd,)" 3,1
+	assert_equal "$(herd-hist list --json --host h003 | jq -r .id)" 1
+	assert_equal "$(herd-hist list --json --since 1h | jq -r .id)" ""
+	assert_equal "$(herd-hist list --json --since 100000d | jq -r .id | paste -sd,)" 3,2,1
+	run herd-hist list -n x
+	assert_failure 2
+	run herd-hist list --db "$T/none.db"
+	assert_failure 3
+	assert_output --partial "no runs recorded yet"
+}
+
+@test "search: a substring of the command, or with -E a regular expression" {
+	three_runs
+	assert_equal "$(herd-hist search --json 'df' | jq -r .id)" 2
+	assert_equal "$(herd-hist search --json 'e -' | jq -r .id | paste -sd,)" 3,1
+	assert_equal "$(herd-hist search -E --json '^(df|un)' | jq -r .id | paste -sd,)" 3,2,1
+	assert_equal "$(herd-hist search -E --json -- '-h$' | jq -r .id)" 2
+	run herd-hist search -E '('
+	assert_failure 2
+	assert_output --partial "bad pattern"
+}
+
+@test "show: the run's records, which herd-group shows as it was shown then" {
+	hosts h001 h002 exit3
+	hr behave >"$T/recs" || true
+	herd-hist record <"$T/recs" >/dev/null
+	run herd-group "$T/recs"
+	expected=$output
+	run herd-hist show 1
+	assert_success
+	assert_equal "$(grep -c '^H' <<<"$output")" 3
+	run bash -c 'herd-hist show 1 | herd-group'
+	assert_failure 1
+	assert_output "$expected"
+	# by its run id, or a prefix of it; selectors and --json work on history too
+	id=$(rec-get C 1 <"$T/recs")
+	assert_equal "$(herd-hist show "$id" | herd-group --hosts @differs | hosts_of)" exit3
+	assert_equal "$(herd-hist show "${id%????}" | herd-group --json | jq -s 'length > 0')" true
+	run herd-hist show 7
+	assert_failure 2
+	assert_output --partial "no run 7"
+}
+
+@test "export: the run as JSON Lines, hosts, run, results, end" {
+	three_runs
+	run herd-hist export --json 2
+	assert_success
+	assert_equal "$(jq -r '.type // "host"' <<<"$output" | paste -sd,)" "run,result,end"
+	assert_equal "$(jq -r 'select(.type == "run") | [.id, .command, .status] | @tsv' <<<"$output")" \
+	    "2	df -h	finished"
+	assert_equal "$(jq -r 'select(.type == "result") | [.host, .exit, .stderr] | @tsv' <<<"$output")" \
+	    'h001	1	df: no\n'
+}
+
+@test "diff: hosts unchanged counted, changes with a diff headed by the run times, hosts in one run only" {
+	three_runs
+	run herd-hist diff --no-fold 1 3
+	assert_success
+	t1=$(date -d @1764150000 '+%Y-%m-%d %H:%M') t3=$(date -d @1764150002 '+%Y-%m-%d %H:%M')
+	assert_output " 1 host unchanged since $t1 (run 1)
+
+ 1 host changed:
+   h002
+   --- $t1 (run 1)
+   +++ $t3 (run 3)
+   @@ -1 +1 @@
+   -6.1
+   +6.2
+
+ 1 host new since then:
+   h004
+
+ 1 host gone since then:
+   h003
+
+1 unchanged, 1 changed, 1 new, 1 gone"
+	assert_equal "$(herd-hist diff --json 1 3 | jq -c '[.unchanged, [.changed[].hosts], .added, .removed]')" \
+	    '[["h001"],[["h002"]],["h004"],["h003"]]'
+}
+
+@test "last: the most recent finished run of the same kind, command and selection" {
+	three_runs
+	assert_equal "$(rec-make C new 1764150009000 'uname -r' '-g web' | herd-hist last | rec-get C 1)" r3
+	# only runs that started before it, and only finished ones
+	assert_equal "$(rec-make C new 1764150001500 'uname -r' '-g web' | herd-hist last | rec-get C 1)" r1
+	{ echo '#herd-records 1'; run_rec r4 1764150003000 'h001:ok:0:x\n'; } | herd-hist record --no-prune >/dev/null
+	assert_equal "$(rec-make C new 1764150009000 'uname -r' '-g web' | herd-hist last | rec-get C 1)" r3
+	run bash -c "rec-make C new 1764150009000 'uname -r' '-g db' | herd-hist last | grep -c '^C'"
+	assert_output 0
+}
+
+@test "prune: runs past the retention go, the last N of each command and selection stay" {
+	three_runs
+	for i in 4 5 6; do
+		{ echo '#herd-records 1'; run_rec "r$i" "176415000${i}000" 'h001:ok:0:x\n'; end_rec "r$i" "176415000${i}009" 1 0; } |
+		    herd-hist record --no-prune >/dev/null
+	done
+	run herd-hist prune --keep 2
+	assert_success
+	assert_output "3 runs deleted"
+	# uname -r on -g web: r5 and r6 stay; df -h on -g db: its only run stays
+	assert_equal "$(q 'select group_concat(run) from (select run from runs order by id)')" "r2,r5,r6"
+	assert_equal "$(q 'select count(*) from outputs where id not in (select output_id from results)')" 0
+	run herd-hist prune --keep 0 --older-than 100000d
+	assert_output "0 runs deleted"
+	run herd-hist prune --keep 0
+	assert_output "3 runs deleted"
+}
