@@ -89,10 +89,12 @@ reply() { local f=$1; shift; printf '%s\n' "$@" >"$f"; }
 	existed=0
 	[ ! -e "$dir" ] || existed=1
 	XDG_RUNTIME_DIR=relative/run run mux_path
-	[ "$existed" = 1 ] || rmdir "$dir" 2>/dev/null || true
-	[[ $output =~ ^$dir/mux-[0-9a-f]{12}\.sock$ ]]
+	relative=$output
+	assert_equal "$(stat -c %a "$dir")" 700
 	unset XDG_RUNTIME_DIR
 	run mux_path
+	[ "$existed" = 1 ] || rmdir "$dir" 2>/dev/null || true
+	[[ $relative =~ ^$dir/mux-[0-9a-f]{12}\.sock$ ]]
 	[[ $output =~ ^$dir/mux-[0-9a-f]{12}\.sock$ ]]
 }
 
