@@ -59,6 +59,7 @@ warm_serve() {
 	local cmd=$1 k v walls="" cpu=0 connect=0 notok=0
 	"$build/tests/serve-bench" -n "$warm_n" "$dir/h.$warm_hosts" "$cmd" -- \
 	    "$build/herd-run" --serve -F "$FLEET_SSH_CONFIG" --concurrency "$fanout" \
+	    --connect-timeout "$connect_timeout" \
 	    >"$dir/serve.out" 2>"$dir/serve.err" || true
 	while read -r k v; do
 		case $k in
@@ -189,8 +190,9 @@ from /proc/PID/stat over the $warm_n requests.  The peers go through OpenSSH
 multiplexing: \`ControlMaster auto\`, \`ControlPersist 60\`, curve25519-sha256,
 the $warm_hosts masters started before (${#warm_pids[@]} of them, $warm_rss MB RSS together);
 their CPU is the tool's process tree (a new ssh client per host) and the
-masters'.  Fanout $fanout for every tool; CPU per host per command is the
-CPU over the $warm_n commands / ($warm_n x $warm_hosts).
+masters'.  Fanout $fanout for every tool (herd-run: --connect-timeout
+$connect_timeout); CPU per host per command is the CPU over the $warm_n commands
+/ ($warm_n x $warm_hosts).
 
 EOF
 	warm_table

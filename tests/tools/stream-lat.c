@@ -12,6 +12,7 @@
  * record's time_ms less that time.  Prints "KEY VALUE..." lines:
  *   lines N                    lines read
  *   chunks N FIRST_MS LAST_MS  L records, the first and last time_ms
+ *   chunk_lines N              line feeds in their data
  *   stamped N                  stamped lines
  *   recv_ms P50 P99 MAX        receive latency (L records)
  *   here_ms P50 P99 MAX        latency to here
@@ -83,6 +84,20 @@ stamp(const char *p, size_t len)
 }
 
 static long long
+count_lf(const char *p, size_t len)
+{
+	long long n = 0;
+	const char *lf;
+
+	while ((lf = memchr(p, '\n', len))) {
+		n++;
+		len -= (size_t)(lf + 1 - p);
+		p = lf + 1;
+	}
+	return n;
+}
+
+static long long
 real_ns(void)
 {
 	struct timespec ts;
@@ -98,7 +113,7 @@ main(int argc, char **argv)
 	struct herd_rec r = { 0 };
 	struct herd_chunk ch;
 	struct lat recv = { 0 }, here = { 0 };
-	long long lines = 0, chunks = 0, stamped = 0, first = -1, last = -1, now, ts;
+	long long lines = 0, chunks = 0, lfs = 0, stamped = 0, first = -1, last = -1, now, ts;
 	const char *line, *why, *data;
 	size_t len, dlen;
 	FILE *copy = NULL;
@@ -136,6 +151,7 @@ main(int argc, char **argv)
 					first = ch.time_ms;
 				last = ch.time_ms;
 				data = ch.data, dlen = ch.len;
+				lfs += count_lf(data, dlen);
 				free(ch.run);
 				free(ch.host);
 			} else if (len > 1 && (line[0] == '#' || line[1] == '\t')) {
@@ -151,8 +167,8 @@ main(int argc, char **argv)
 	} while (n != 0);
 	if (copy && fclose(copy) == EOF)
 		err(1, "writing the copy");
-	printf("lines %lld\nchunks %lld %lld %lld\nstamped %lld\n", lines, chunks, first,
-	    last, stamped);
+	printf("lines %lld\nchunks %lld %lld %lld\nchunk_lines %lld\nstamped %lld\n", lines,
+	    chunks, first, last, lfs, stamped);
 	lat_print("recv_ms", &recv);
 	lat_print("here_ms", &here);
 	herd_rec_free(&r);
