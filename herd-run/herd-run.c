@@ -230,6 +230,7 @@ load_config(struct options *o, const char *path)
 	o->default_timeout_ms = herd_conf_timeout_ms(&cfg);
 	o->config_timeout = cfg.defaults.timeout_ms >= 0;
 	o->default_connect_timeout_ms = herd_conf_connect_timeout_ms(&cfg);
+	o->mux_config = xstrdup(herd_conf_mux(&cfg));
 	herd_conf_free(&cfg);
 	if (!(o->sshconf = sshconf_load(o->ssh_config, &o->ssh_options, &why)))
 		errx(HERD_EXIT_USAGE, "ssh config: %s", why);
@@ -260,6 +261,7 @@ free_options(struct options *o)
 	keys_free();
 	sshconf_free(o->sshconf);
 	free(o->command);
+	free(o->mux_config);
 	herd_buf_free(&o->stdin_data);
 	if (o->password)
 		explicit_bzero(o->password, strlen(o->password));
@@ -346,14 +348,15 @@ serve(struct options *o, const char *socket_path, long long idle_timeout_ms)
 }
 
 /*
- * --mux: a run the mux can take (no ping, no secret to ask, nothing only
+ * --mux: a run the mux can take (a command, no secret to ask, nothing only
  * shown) goes to it.
  */
 static int
 muxable(const struct options *o, const char *mode)
 {
 	return strcmp(mode, "no") && !o->ping && !o->dry_run && !o->show_config &&
-	    !o->ask_pass && !o->ask_become_pass;
+	    !o->ask_pass && !o->ask_become_pass &&
+	    (!*o->kind || !strcmp(o->kind, "exec"));
 }
 
 /* The run through the mux: its exit status, or -1 when there is none to use. */
@@ -476,7 +479,7 @@ main(int argc, char **argv)
 	struct herd_hostlist hosts = { 0 };
 	struct engine e = { .opts = &o, .listen_fd = -1 };
 	const char *opt_config = NULL, *hosts_file = NULL, *pass_file = NULL;
-	const char *socket_path = NULL, *mux_mode = HERD_MUX_DEFAULT;
+	const char *socket_path = NULL, *mux_mode = NULL;
 	long long idle_timeout_ms = HERD_MUX_IDLE_MS;
 	struct client *cl = NULL;
 	struct run *run;
@@ -626,6 +629,8 @@ main(int argc, char **argv)
 	if (!o.dry_run && !o.show_config)
 		ask_secrets(&o, pass_file);
 	records = !o.json && !o.dry_run && !o.show_config;
+	if (!mux_mode)
+		mux_mode = o.mux_config;	/* defaults.mux, else no */
 	if (muxable(&o, mux_mode) &&
 	    (c = by_mux(&o, mux_mode, opt_config, idle_timeout_ms, in, records)) >= 0) {
 		free_options(&o);

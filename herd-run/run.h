@@ -41,6 +41,7 @@ struct options {
 	int stream;				/* --stream: L records as output arrives */
 	const char *stdin_file;			/* --stdin-file: every command's input */
 	struct herd_buf stdin_data;
+	char *mux_config;			/* defaults.mux: auto or no */
 };
 
 enum job_status { S_OK, S_NONZERO, S_FAILED, S_TIMEOUT };
