@@ -358,7 +358,8 @@ start_time(long pid)
 	n = fread(buf, 1, sizeof buf - 1, f);
 	fclose(f);
 	buf[n] = 0;
-	if (!(p = strrchr(buf, ')')))
+	/* a zombie is dead: it waits for a parent that may be gone too */
+	if (!(p = strrchr(buf, ')')) || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X')
 		return NULL;
 	for (i = 2; i < 22 && p; i++)
 		p = strchr(p + 1, ' ');

@@ -53,6 +53,7 @@ int
 main(int argc, char **argv)
 {
 	const char *names[sizeof commands / sizeof commands[0]], *near;
+	char *safe;
 	size_t i;
 
 	herd_init(argv[0]);
@@ -71,9 +72,11 @@ main(int argc, char **argv)
 			return commands[i].run(argc - 1, argv + 1);
 		names[i] = commands[i].name;
 	}
+	safe = herd_safe(argv[1]);
 	if ((near = herd_suggest(argv[1], names, i)))
-		errx(HERD_EXIT_USAGE, "unknown command \"%s\"; did you mean \"%s\"?",
-		    herd_safe(argv[1]), near);
-	warnx("unknown command \"%s\"", herd_safe(argv[1]));
+		warnx("unknown command \"%s\"; did you mean \"%s\"?", safe, near);
+	else
+		warnx("unknown command \"%s\"", safe);
+	free(safe);
 	herd_usage_exit(usage);
 }

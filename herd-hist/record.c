@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -191,8 +192,7 @@ pass_on(struct recorder *r, const char *lines, size_t len)
 {
 	if (!r->pass || !len)
 		return;
-	fwrite(lines, 1, len, stdout);
-	if (fflush(stdout) != 0)
+	if (fwrite(lines, 1, len, stdout) != len || fflush(stdout) != 0 || ferror(stdout))
 		r->pass = 0;	/* the reader went away: keep recording the run */
 }
 
@@ -321,5 +321,11 @@ cmd_record(int argc, char **argv)
 	herd_map_free(&r.runs);
 	herd_strv_free(&r.keys);
 	free(r.rowid);
+	if (!r.pass) {
+		/* the reader went away: exit as a tee killed by SIGPIPE would */
+		__fpurge(stdout);
+		clearerr(stdout);
+		return 128 + SIGPIPE;
+	}
 	return HERD_EXIT_OK;
 }

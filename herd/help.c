@@ -16,6 +16,7 @@ const char usage[] =
     "  select   print host records for groups, tags and host patterns\n"
     "  list     list groups (--tags: tags with host counts, --tag EXPR: hosts)\n"
     "  config   validate | export the configuration\n"
+    "  history  past runs: list, show ID, diff ID1 ID2, export, search, prune\n"
     "  mux      start | stop | status the mux that keeps SSH connections\n"
     "  help     help on a verb or topic (herd help topics)\n"
     "  version  print the version\n"
@@ -30,7 +31,8 @@ const char exec_help[] =
     "       herd exec [options] -g GROUP|-t TAGS|-w HOSTS|-a COMMAND [WORDS...]\n"
     "       herd exec [options] [HOSTS...] -- COMMAND [WORDS...]\n"
     "Runs COMMAND on the selected hosts and shows the results grouped:\n"
-    "  herd-select SELECTION | herd-run SSH-OPTIONS -- COMMAND | herd-group VIEW\n"
+    "  herd-select SELECTION | herd-run SSH-OPTIONS -- COMMAND | herd-hist record |\n"
+    "  herd-group VIEW\n"
     "The command's words are never taken for hosts: after --, every word is the\n"
     "command's (the words before it are hosts); with -a, -g, -t, -w or\n"
     "--hosts-file, every word is the command's; otherwise the first word is the\n"
@@ -53,6 +55,7 @@ const char exec_help[] =
     "View (herd-group):\n"
     "  --json, --oneline, --errors-only, --color WHEN, --parse NAME, --lines N,\n"
     "  --no-fold, --outdir DIR, --errdir DIR, -S/--max-exit\n"
+    "History (herd-hist): --no-history, do not record the run (herd help history)\n"
     "Also: -c FILE, the config (for every stage); --dry-run, the hosts and the\n"
     "command, without connecting. herd --explain exec ... prints the pipeline.\n"
     "Exit: 0 all ok, 1 some host not ok, 2 usage or config error, 3 runtime error,\n"
@@ -191,7 +194,8 @@ help(int argc, char **argv)
 		return HERD_EXIT_OK;
 	}
 	prog = xasprintf("herd-%s", !strcmp(argv[1], "list") ||
-	    !strcmp(argv[1], "config") ? "select" : argv[1]);
+	    !strcmp(argv[1], "config") ? "select" : !strcmp(argv[1], "history") ? "hist" :
+	    argv[1]);
 	if ((path = find_program(prog))) {
 		execl(path, prog, "--help", (char *)NULL);
 		err(HERD_EXIT_RUNTIME, "%s", path);

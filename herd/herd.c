@@ -23,6 +23,49 @@ select_verb(const char *verb, int argc, char **argv, int explain)
 	return explain ? pipeline_explain(&pl) : pipeline_run(&pl);
 }
 
+/* herd-group's options that take a value, for herd history show. */
+static int
+group_takes_value(const char *opt)
+{
+	static const char *const with[] = { "-c", "--config", "--color", "--errdir", "--hosts",
+	    "--lines", "--outdir", "--parse" };
+	size_t i;
+
+	for (i = 0; i < sizeof with / sizeof with[0]; i++)
+		if (!strcmp(opt, with[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * herd history [COMMAND] ...: herd-hist COMMAND (list by default); show's
+ * records go through herd-group, which takes the options of the view:
+ *   herd history show ID [--json] = herd-hist show ID | herd-group [--json]
+ */
+static int
+history_verb(int argc, char **argv, int explain)
+{
+	struct pipeline pl = { 0 };
+	struct stage *h = pipeline_add(&pl, "herd-hist"), *g = NULL;
+	int i = 1;
+
+	herd_strv_add(&h->argv, argc > 1 && argv[1][0] != '-' ? argv[i++] : "list");
+	if (!strcmp(h->argv.v[0], "show"))
+		g = pipeline_add(&pl, "herd-group");
+	for (; i < argc; i++) {
+		if (!g || argv[i][0] != '-' || !strncmp(argv[i], "--db", 4)) {
+			herd_strv_add(&h->argv, argv[i]);
+			if (!strcmp(argv[i], "--db") && i + 1 < argc)
+				herd_strv_add(&h->argv, argv[++i]);
+			continue;
+		}
+		herd_strv_add(&g->argv, argv[i]);
+		if (group_takes_value(argv[i]) && i + 1 < argc)
+			herd_strv_add(&g->argv, argv[++i]);
+	}
+	return explain ? pipeline_explain(&pl) : pipeline_run(&pl);
+}
+
 /* The pipeline of a verb that is a program of its own: the program alone. */
 static int
 explain_verb(char *prog, int argc, char **argv)
@@ -108,6 +151,8 @@ main(int argc, char **argv)
 	}
 	if (!strcmp(verb, "select") || !strcmp(verb, "list") || !strcmp(verb, "config"))
 		return select_verb(verb, argc, argv, explain);
+	if (!strcmp(verb, "history"))
+		return history_verb(argc, argv, explain);
 	if ((rc = compose_verb(verb, argc, argv, explain)) >= 0)
 		return rc;
 	return program_verb(verb, argc, argv, explain);

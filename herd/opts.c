@@ -10,7 +10,7 @@
 
 #include "verb.h"
 
-#define ALL (SELECT | RUN | GROUP)
+#define ALL (SELECT | RUN | HIST | GROUP)
 
 static const struct opt opts[] = {
 	{ "help", 'h', 0, K_HELP, O_HELP, 0, 0, NULL },
@@ -44,7 +44,9 @@ static const struct opt opts[] = {
 	{ "stream", 0, 0, K_PASS, O_COMMAND, RUN | GROUP, 0, NULL },
 	{ "stdin", 'I', 0, K_STDIN, O_COMMAND, RUN, 0, NULL },
 	{ "mux", 0, 1, K_PASS, O_COMMAND, RUN, 0, NULL },
-	{ "dry-run", 0, 0, K_PASS, O_DRY_RUN, RUN, GROUP, NULL },
+	{ "dry-run", 0, 0, K_PASS, O_DRY_RUN, RUN, GROUP | HIST, NULL },
+	/* herd-hist: an option that only leaves the stage out */
+	{ "no-history", 0, 0, K_PASS, O_HISTORY, 0, HIST, NULL },
 	/* herd mux */
 	{ "idle-timeout", 0, 1, K_PASS, O_MUX, 0, 0, NULL },
 	/* herd-group */

@@ -9,6 +9,7 @@ enum role {
 	SELECT = 1 << 0,	/* herd-select */
 	RUN = 1 << 1,		/* herd-run */
 	GROUP = 1 << 2,		/* herd-group */
+	HIST = 1 << 3,		/* herd-hist record */
 };
 
 /* Sets of options: a verb takes some sets. */
@@ -24,6 +25,7 @@ enum optset {
 	O_DRY_RUN = 1 << 8,
 	O_CONN = 1 << 9,	/* how to reach them: what makes a connection */
 	O_MUX = 1 << 10,	/* herd mux's own */
+	O_HISTORY = 1 << 11,	/* whether the run is recorded */
 };
 
 enum kind {
@@ -60,6 +62,7 @@ struct args {
 	int dashdash;		/* -- was given */
 	int selects;		/* a K_HOSTS option was given */
 	int json;		/* the config's defaults.output is json */
+	int no_history;		/* the config's history.record is false */
 	struct herd_strv unresolved;	/* exec: hosts that look like command words */
 };
 

@@ -2,7 +2,7 @@
  * Composed verbs, one table entry each: the stages, the option sets taken
  * (each option is given to the stages of its role, see opts.c), and what is
  * the verb's own.
- *   herd exec CMD [HOSTS...]  = herd-select | herd-run -- CMD | herd-group
+ *   herd exec CMD [HOSTS...]  = herd-select | herd-run -- CMD | herd-hist record | herd-group
  *   herd ping [HOSTS...]      = herd-select | herd-run --ping | herd-group --ping
  * and verbs that act themselves:
  *   herd mux start|stop|status  (mux.c)
@@ -21,6 +21,7 @@ static const struct {
 	{ SELECT, "herd-select" },
 	{ RUN, "herd-run" },
 	{ GROUP, "herd-group" },
+	{ HIST, "herd-hist" },
 };
 
 extern const char exec_help[], ping_help[], mux_help[];
@@ -28,9 +29,9 @@ static void build_exec(struct pipeline *, const struct args *);
 static void build_ping(struct pipeline *, const struct args *);
 
 static const struct verb verbs[] = {
-	{ "exec", { SELECT, RUN, GROUP },
+	{ "exec", { SELECT, RUN, HIST, GROUP },
 	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW | O_RESULTS |
-	  O_DRY_RUN,
+	  O_DRY_RUN | O_HISTORY,
 	  find_unresolved, build_exec, exec_help, NULL },
 	{ "ping", { SELECT, RUN, GROUP },
 	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_AUTH | O_VIEW,
@@ -75,24 +76,30 @@ stage_of(struct pipeline *pl, unsigned role)
 static void
 add_stages(struct pipeline *pl, const struct verb *v, const struct args *a)
 {
-	unsigned drop = 0;
+	unsigned drop = a->no_history ? HIST : 0;
+	struct stage *s;
 	size_t i;
 
 	for (i = 0; i < a->nopt; i++)
 		drop |= a->opt[i].opt->drops;
-	for (i = 0; v->stages[i]; i++)
-		if (!(v->stages[i] & drop))
-			pipeline_add(pl, program(v->stages[i]))->role = v->stages[i];
+	for (i = 0; v->stages[i]; i++) {
+		if (v->stages[i] & drop)
+			continue;
+		s = pipeline_add(pl, program(v->stages[i]));
+		s->role = v->stages[i];
+		if (s->role == HIST)
+			herd_strv_add(&s->argv, "record");
+	}
 }
 
-/* The option that left a stage out. */
+/* The option that left out the stages TO. */
 static const char *
-dropper(const struct args *a)
+dropper(const struct args *a, unsigned to)
 {
 	size_t i;
 
 	for (i = 0; i < a->nopt; i++)
-		if (a->opt[i].opt->drops)
+		if (a->opt[i].opt->drops & to)
 			return a->opt[i].as;
 	return "";
 }
@@ -108,8 +115,8 @@ give(struct pipeline *pl, const struct verb *v, const struct args *a)
 
 	for (j = 0; j < a->nopt; j++) {
 		g = &a->opt[j];
-		if (g->opt->kind == K_STDIN)
-			continue;	/* compose_verb's */
+		if (g->opt->kind == K_STDIN || !g->opt->to)
+			continue;	/* compose_verb's, or it only leaves a stage out */
 		if (g->opt->pass)
 			flag = xstrdup(g->opt->pass);
 		else if (g->opt->letter)
@@ -127,7 +134,7 @@ give(struct pipeline *pl, const struct verb *v, const struct args *a)
 		free(flag);
 		if (!taken)
 			errx(HERD_EXIT_USAGE, "%s: %s does nothing with %s", v->name,
-			    shown(g->as), dropper(a));
+			    shown(g->as), dropper(a, g->opt->to));
 	}
 }
 

@@ -518,13 +518,13 @@ herd: herd-group failed (exit status 2)"
 	    --json --errors-only --lines 3 --color never --parse disk --no-fold h001 'h[002-003]' \
 	    -- 'uname -r'
 	assert_success
-	assert_output "herd-select -c /etc/herd.yaml -g web -t 'prod,!staging' h001 'h[002-003]' | herd-run -c /etc/herd.yaml -F ssh_config --timeout 5s --concurrency 8 --connect-timeout 2s --sudo --selection '-g web -t '\\''prod,!staging'\\'' -w '\\''h[001-003]'\\''' -- 'uname -r' | herd-group -c /etc/herd.yaml --json --errors-only --lines 3 --color never --parse disk --no-fold"
+	assert_output "herd-select -c /etc/herd.yaml -g web -t 'prod,!staging' h001 'h[002-003]' | herd-run -c /etc/herd.yaml -F ssh_config --timeout 5s --concurrency 8 --connect-timeout 2s --sudo --selection '-g web -t '\\''prod,!staging'\\'' -w '\\''h[001-003]'\\''' -- 'uname -r' | herd-hist record -c /etc/herd.yaml | herd-group -c /etc/herd.yaml --json --errors-only --lines 3 --color never --parse disk --no-fold"
 	assert_equal "$stderr" ""
 	run herd --explain exec "echo it's \"\$HOME\"" --hosts-file hosts.txt --group=db -ga --tag=x
 	assert_success
-	assert_output "herd-select --hosts-file hosts.txt -g db -g a -t x | herd-run --selection '-g a,db -t x -f hosts.txt' -- 'echo it'\\''s \"\$HOME\"' | herd-group"
+	assert_output "herd-select --hosts-file hosts.txt -g db -g a -t x | herd-run --selection '-g a,db -t x -f hosts.txt' -- 'echo it'\\''s \"\$HOME\"' | herd-hist record | herd-group"
 	run herd --explain exec -- -n
-	assert_output "herd-select | herd-run --selection '' -- -n | herd-group"
+	assert_output "herd-select | herd-run --selection '' -- -n | herd-hist record | herd-group"
 }
 
 # --- the front end: words, fanout flags ------------------------------------------------

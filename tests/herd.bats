@@ -226,7 +226,7 @@ fake_stages() {
 	# after --, --help is a word of the command
 	run herd --explain exec web-01 -- --help
 	assert_success
-	assert_output "herd-select web-01 | herd-run --selection '-w web-01' -- --help | herd-group"
+	assert_output "herd-select web-01 | herd-run --selection '-w web-01' -- --help | herd-hist record | herd-group"
 }
 
 @test "the verb table: each option goes to the stages of its role, as they spell it" {
@@ -234,7 +234,7 @@ fake_stages() {
 	    -o ConnectTimeout=3 -f 8 --fanout 9 --forks=10 --concurrency 11 -f12 \
 	    -S --max-exit --oneline --outdir out --errdir err -c my.yaml uptime
 	assert_success
-	assert_output "herd-select -w 'h[1-3],h7' -x h2 --pick 2 --hosts-file hosts.txt -c my.yaml | herd-run -o ConnectTimeout=3 --concurrency 8 --concurrency 9 --concurrency 10 --concurrency 11 --concurrency 12 -c my.yaml --selection '-w '\\''h[1-3,7]'\\'' -f hosts.txt -x h2 --pick 2' -- uptime | herd-group -S -S --oneline --outdir out --errdir err -c my.yaml"
+	assert_output "herd-select -w 'h[1-3],h7' -x h2 --pick 2 --hosts-file hosts.txt -c my.yaml | herd-run -o ConnectTimeout=3 --concurrency 8 --concurrency 9 --concurrency 10 --concurrency 11 --concurrency 12 -c my.yaml --selection '-w '\\''h[1-3,7]'\\'' -f hosts.txt -x h2 --pick 2' -- uptime | herd-hist record -c my.yaml | herd-group -S -S --oneline --outdir out --errdir err -c my.yaml"
 	run herd --explain ping -g pis -o User=x --auth --json -f 4 --color never pi-garage
 	assert_success
 	assert_output "herd-select -g pis pi-garage | herd-run -o User=x --auth --concurrency 4 --selection '-g pis -w pi-garage' --ping | herd-group --json --color never --ping"
@@ -288,23 +288,23 @@ fake_stages() {
 	# an option selects the hosts: every word is the command's
 	run herd --explain exec systemctl restart nginx -g fleet
 	assert_success
-	assert_output "herd-select -g fleet | herd-run --selection '-g fleet' -- systemctl restart nginx | herd-group"
+	assert_output "herd-select -g fleet | herd-run --selection '-g fleet' -- systemctl restart nginx | herd-hist record | herd-group"
 	for sel in -a "-t prod" "-w h001" "--hosts-file f"; do
 		run herd --explain exec echo hello $sel
 		assert_success
-		assert_output --partial "-- echo hello | herd-group"
+		assert_output --partial "-- echo hello | herd-hist record | herd-group"
 	done
 	# -- ends the hosts: the words after it are the command, options too
 	run herd --explain exec h001 'h[002-003]' -- systemctl restart nginx
 	assert_success
-	assert_output "herd-select h001 'h[002-003]' | herd-run --selection '-w '\\''h[001-003]'\\''' -- systemctl restart nginx | herd-group"
+	assert_output "herd-select h001 'h[002-003]' | herd-run --selection '-w '\\''h[001-003]'\\''' -- systemctl restart nginx | herd-hist record | herd-group"
 	run herd --explain exec -g web -- ls -l /tmp
 	assert_success
-	assert_output "herd-select -g web | herd-run --selection '-g web' -- ls -l /tmp | herd-group"
+	assert_output "herd-select -g web | herd-run --selection '-g web' -- ls -l /tmp | herd-hist record | herd-group"
 	# otherwise the first word is the command, the others are hosts
 	run herd --explain exec 'uname -r' h001 h002
 	assert_success
-	assert_output "herd-select h001 h002 | herd-run --selection '-w '\\''h[001-002]'\\''' -- 'uname -r' | herd-group"
+	assert_output "herd-select h001 h002 | herd-run --selection '-w '\\''h[001-002]'\\''' -- 'uname -r' | herd-hist record | herd-group"
 	# a quoted command and more words, with -g: refused, not guessed
 	run herd exec 'uname -r' h001 -g web
 	assert_failure 2
@@ -366,7 +366,7 @@ esac"
 @test "--explain and herd's messages show control characters, never send them" {
 	run herd --explain exec $'printf \e[2J\e]0;x\a' web-01
 	assert_success
-	assert_output "herd-select web-01 | herd-run --selection '-w web-01' -- 'printf ^[[2J^[]0;x^G' | herd-group"
+	assert_output "herd-select web-01 | herd-run --selection '-w web-01' -- 'printf ^[[2J^[]0;x^G' | herd-hist record | herd-group"
 	run herd --explain $'fo\eo' $'\u009b31m' $'\x9b'
 	assert_success
 	assert_output "herd-fo^[o '<U+009B>31m' '\\x9b'"
@@ -403,7 +403,7 @@ esac"
 	printf 'defaults: {output: json}\n' >"$T/json.yaml"
 	run herd --explain exec -c "$T/json.yaml" uptime web-01
 	assert_success
-	assert_output "herd-select -c $T/json.yaml web-01 | herd-run -c $T/json.yaml --selection '-w web-01' -- uptime | herd-group -c $T/json.yaml --json"
+	assert_output "herd-select -c $T/json.yaml web-01 | herd-run -c $T/json.yaml --selection '-w web-01' -- uptime | herd-hist record -c $T/json.yaml | herd-group -c $T/json.yaml --json"
 	HERD_CONFIG="$T/json.yaml" run herd --explain ping --json web-01
 	assert_success
 	assert_output "herd-select web-01 | herd-run --selection '-w web-01' --ping | herd-group --json --ping"

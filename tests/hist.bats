@@ -61,6 +61,15 @@ stderr ok 0"
 	assert_equal "$(herd-hist show 1 | rec-get -w 2=stderr R 8)" "to-stderr"
 }
 
+@test "record: a reader that goes away does not stop the recording; exit 141 as for SIGPIPE" {
+	awk 'BEGIN { print "#herd-records 1"; print "C\tr1\t1764150000000\tseq\t"
+		for (i = 1; i <= 300; i++) printf "R\tr1\th%03d\tok\t0\t5\t%064d\t%01000d\t\t\t\t\t\n", i, i, i
+		print "E\tr1\t1764150000009\t300\t0\t0\t0" }' >"$T/recs"
+	run bash -c 'herd-hist record <"$1" | head -c 10 >/dev/null; echo "${PIPESTATUS[0]}"' _ "$T/recs"
+	assert_output 141
+	assert_equal "$(q "select status, ok_count from runs")" "finished|300"
+}
+
 @test "record writes each record downstream before storing it (the database is locked meanwhile)" {
 	herd-hist record </dev/null
 	export HERD_HISTORY_WAIT=10m
@@ -457,4 +466,62 @@ three_runs() {
 	assert_output "0 runs deleted"
 	run herd-hist prune --keep 0
 	assert_output "3 runs deleted"
+}
+
+# --- herd exec and herd history --------------------------------------------------------------
+
+hx() { herd exec -c "$FLEET_CONFIG" -F "$FLEET_SSH_CONFIG" "$@"; }
+
+@test "herd exec records each run; --no-history and history.record: false do not" {
+	unset HERD_HISTORY
+	run hx -g fleet behave
+	assert_success
+	shown=$output
+	assert_equal "$(herd history --json | jq -r '[.command, .selection, .status, .ok] | @tsv')" \
+	    "behave	-g fleet	finished	4"
+	# shown again as it was shown then
+	run herd history show 1
+	assert_success
+	assert_output "$shown"
+	assert_equal "$(herd history show 1 --hosts @ok | hosts_of | tr ' ' '\n' | sort | paste -sd' ')" \
+	    "h001 h002 h003 h004"
+	run hx --no-history -g fleet behave
+	assert_success
+	sed 's/^groups:/history: {record: false}\ngroups:/' "$FLEET_CONFIG" >"$T/norecord.yaml"
+	run herd exec -c "$T/norecord.yaml" -F "$FLEET_SSH_CONFIG" -g fleet behave
+	assert_success
+	assert_equal "$(herd history --json | jq -r .id)" 1
+	run herd --explain exec -c "$T/norecord.yaml" -g fleet behave
+	refute_output --partial herd-hist
+	# the history's file is where herd-hist(1) says
+	[ -f "$XDG_DATA_HOME/herd/history.db" ]
+}
+
+@test "two herd exec recording at once, and a reader meanwhile: both runs whole" {
+	unset HERD_HISTORY
+	hx -g fleet 'behave; sleep 0.3' >"$T/a" &
+	a=$!
+	hx -g fleet 'uname -r; sleep 0.3' >"$T/b" &
+	b=$!
+	for i in 1 2 3 4 5; do
+		herd history --json >/dev/null 2>&1 || true
+	done
+	wait "$a"
+	wait "$b"
+	run herd history --json
+	assert_success
+	assert_equal "$(jq -r '[.status, .ok] | @tsv' <<<"$output" | sort -u)" "finished	4"
+	assert_equal "$(jq -r .command <<<"$output" | sort | paste -sd,)" "behave; sleep 0.3,uname -r; sleep 0.3"
+}
+
+@test "herd history: herd-hist's commands; herd help history" {
+	three_runs
+	assert_equal "$(herd history list --json | jq -r .id | paste -sd,)" "3,2,1"
+	assert_equal "$(herd history search --json df | jq -r .id)" 2
+	assert_equal "$(herd history diff --json 1 3 | jq -c .added)" '["h004"]'
+	assert_equal "$(herd history export 2 | jq -r 'select(.type == "run") | .command')" "df -h"
+	assert_equal "$(herd --explain history show 3 --json)" "herd-hist show 3 | herd-group --json"
+	run herd help history
+	assert_success
+	assert_line --index 0 --partial "usage: herd-hist"
 }
