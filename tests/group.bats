@@ -98,14 +98,17 @@ only_plain_ascii() {
 	fi
 }
 
-# gen_pair SEED A B: two related texts made up from SEED: lines of a small
+# gen_pairs FIRST LAST DIR: for each SEED from FIRST to LAST, two related
+# texts made up from SEED, DIR/gSEED.a and DIR/gSEED.b: lines of a small
 # alphabet (so that lines repeat), some deleted, changed or inserted (also
 # at either end), some without a final newline, some long, some empty.
-gen_pair() {
-	awk -v seed="$1" -v fa="$2" -v fb="$3" '
+# One awk writes them all.
+gen_pairs() {
+	mkdir -p "$3"
+	awk -v first="$1" -v last="$2" -v dir="$3" '
 	function rnd(n) { seed = (seed * 69069 + 12345) % 4294967296; return int(seed / 65536) % n }
 	function line() { return substr("abcdefghijklmnopqrstuvwxyz", 1 + rnd(alpha), 1) }
-	BEGIN {
+	function pair(fa, fb,   i, k, l, n, p, r, na, nb, A, B) {
 		for (i = 0; i < 3; i++) rnd(2)
 		alpha = 2 + rnd(rnd(2) ? 4 : 25)
 		n = rnd(4) ? rnd(30) : rnd(300)
@@ -125,6 +128,14 @@ gen_pair() {
 		for (i = 0; i < nb; i++) printf "%s%s", B[i], (i < nb - 1 || rnd(5)) ? "\n" : "" > fb
 		printf "" > fa
 		printf "" > fb
+		close(fa)
+		close(fb)
+	}
+	BEGIN {
+		for (s = first; s <= last; s++) {
+			seed = s
+			pair(dir "/g" s ".a", dir "/g" s ".b")
+		}
 	}'
 }
 
@@ -161,9 +172,30 @@ hand_pairs() {
 	pair $'}\n}\n}\n' $'}\n}\n}\n}\n'			# a line added to a run of equals
 }
 
-# The hunks herd-group prints for outlier host "out" (indent removed).
-group_hunks() {
-	sed -n '/^   +++ out$/,/^$/p' "$1" | sed '1d;$d' | sed 's/^   //'
+# hdiff_pairs DIR: for every pair DIR/N.a DIR/N.b, a line "== DIR/N.a" then
+# what diff -u prints (header cut) and "exit STATUS" into $T/want, the same
+# line then what hdiff prints and "exit STATUS" into $T/got.  One sh runs the
+# loop: every command run by the test's own shell costs a fork of it.
+hdiff_pairs() {
+	sh -c '
+	for a in "$1"/*.a; do
+		b=${a%.a}.b
+		echo "== $a"
+		echo "== $a" >&3
+		diff -u --label "<<$a>>" --label "<<$b>>" "$a" "$b" >&3
+		echo "exit $?" >&3
+		hdiff "$a" "$b"
+		echo "exit $?"
+	done >"$2/got" 3>"$2/want.raw"' sh "$1" "$T"
+	cut_diff_headers "$T/want.raw" >"$T/want"
+}
+
+# cut_diff_headers FILE: FILE less the "--- <<A>>" and "+++ <<B>>" header
+# that diff -u --label "<<A>>" --label "<<B>>" writes after each "== " line.
+cut_diff_headers() {
+	awk '/^== / { print; h = 2; next }
+	    h && /^(---|\+\+\+) <</ { h--; next }
+	    { h = 0; print }' "$1"
 }
 
 # --- grouping, labels and order ----------------------------------------------------------
@@ -596,34 +628,20 @@ $(seq -f '   %g' 1 20)
 
 @test "hdiff: the hunks of diff -u on hand-made pairs" {
 	hand_pairs
-	n=0
-	for a in "$T"/pairs/*.a; do
-		b=${a%.a}.b
-		diff -u "$a" "$b" | tail -n +3 >"$T/want"
-		rc=0
-		hdiff "$a" "$b" >"$T/got" || rc=$?
-		assert_equal "$rc" "$([ -s "$T/want" ] && echo 1 || echo 0)"
-		if ! cmp -s "$T/want" "$T/got"; then
-			echo "pair $a:" >&2
-			diff "$T/want" "$T/got" >&2
-			return 1
-		fi
-		n=$((n + 1))
-	done
-	assert_equal "$n" 22
+	hdiff_pairs "$T/pairs"
+	run diff -u "$T/want" "$T/got"
+	assert_success
+	run grep -c '^== ' "$T/got"
+	assert_output 22
 }
 
 @test "hdiff: the hunks of diff -u on 300 generated pairs" {
-	for seed in $(seq 1 300); do
-		gen_pair "$seed" "$T/a" "$T/b"
-		diff -u "$T/a" "$T/b" | tail -n +3 >"$T/want"
-		hdiff "$T/a" "$T/b" >"$T/got" || true
-		if ! cmp -s "$T/want" "$T/got"; then
-			echo "seed $seed: diff -u vs hdiff:" >&2
-			diff "$T/want" "$T/got" >&2
-			return 1
-		fi
-	done
+	gen_pairs 1 300 "$T/gen"
+	hdiff_pairs "$T/gen"
+	run diff -u "$T/want" "$T/got"
+	assert_success
+	run grep -c '^== ' "$T/got"
+	assert_output 300
 }
 
 @test "hdiff: exit 0 for equal texts, 1 with hunks; large texts take the cost limit as diff does" {
@@ -644,24 +662,34 @@ $(seq -f '   %g' 1 20)
 
 @test "herd-group's diff lines are those of diff -u, hand-made and generated pairs" {
 	hand_pairs
-	for seed in $(seq 1 120); do
-		gen_pair "$seed" "$T/pairs/g$seed.a" "$T/pairs/g$seed.b"
-	done
-	for a in "$T"/pairs/*.a; do
+	gen_pairs 1 120 "$T/pairs"
+	# Hosts n1 and n2 print A, host out prints B: for each pair that differs,
+	# the hunks of out in the view must be those of diff -u.  One sh for the
+	# loop, as in hdiff_pairs.
+	sh -c '
+	R() { rec-make R "$1" "$2" ok 0 42 - "$3" "" "" ""; }
+	for a in "$1"/pairs/*.a; do
 		b=${a%.a}.b
-		cmp -s "$a" "$b" && continue
+		echo "== $a"
+		echo "== $a" >&3
+		diff -u --label "<<$a>>" --label "<<$b>>" "$a" "$b" >&3 && continue
 		A=$(cat "$a"; echo .)
 		B=$(cat "$b"; echo .)
-		{ R n1 ok 0 "${A%.}"; R n2 ok 0 "${A%.}"; R out ok 0 "${B%.}"; } >"$T/in"
-		herd-group "$T/in" >"$T/view" || true
-		group_hunks "$T/view" >"$T/got"
-		diff -u "$a" "$b" | tail -n +3 >"$T/want"
-		if ! cmp -s "$T/want" "$T/got"; then
-			echo "pair $a: diff -u vs herd-group:" >&2
-			diff "$T/want" "$T/got" >&2
-			return 1
-		fi
-	done
+		{ R "$2" n1 "${A%.}"; R "$2" n2 "${A%.}"; R "$2" out "${B%.}"; } >"$1/in"
+		herd-group "$1/in"
+	done >"$1/views" 3>"$1/want.raw"' sh "$T" "$RUN"
+	cut_diff_headers "$T/want.raw" >"$T/want"
+	# out's hunks in each view: after "+++ out" up to the blank line, unindented
+	awk '/^== / { print; hunks = 0; next }
+	    hunks && /^$/ { hunks = 0; next }
+	    hunks { sub(/^   /, ""); print; next }
+	    /^   \+\+\+ out$/ { hunks = 1 }' "$T/views" >"$T/got"
+	run diff -u "$T/want" "$T/got"
+	assert_success
+	run grep -c '^== ' "$T/got"
+	assert_output 142
+	run grep -c '^@@ ' "$T/got"
+	assert_output 268
 }
 
 @test "--json carries the same diff" {
