@@ -128,8 +128,8 @@ b | NONZERO | rc=3 |"
 	assert_output "ping
 1"
 	run herd-run -F "$FLEET_SSH_CONFIG" -f "$BATS_TEST_TMPDIR/hosts" --json true
-	assert_line --index 0 --partial '"finished_ms":'
-	assert_line --index 0 --partial '"streamed":false'
+	assert_line --index 1 --partial '"finished_ms":'
+	assert_line --index 1 --partial '"streamed":false'
 	run herd-run -f "$BATS_TEST_TMPDIR/hosts" --seq x true
 	assert_failure 2
 	"$TESTS/fleet/fleet-stop" "$FD"
