@@ -341,6 +341,7 @@ run_reset(struct run *run)
 	free(run->missing);
 	free(run->id);
 	free(run->command);
+	free(run->compare);
 	herd_map_free(&run->by_host);
 	herd_map_free(&run->by_sha);
 	herd_map_free(&run->host_index);

@@ -35,6 +35,9 @@ struct group {
 
 struct run {
 	char *id, *command;
+	char *compare;		/* the run its C names to compare with; NULL none */
+	long long started_ms;
+	int baseline;		/* named by another run's compare: kept, not shown */
 	struct result *results;
 	size_t nresults, capresults;
 	struct herd_map by_host;	/* result host -> index */
@@ -131,6 +134,11 @@ void text_free(struct text *);
 void render_text(FILE *, const struct run *, const struct render_opts *);
 void render_json(FILE *, const struct run *, const struct render_opts *);
 void render_hosts_json(FILE *, const struct run *);
+struct json_t *summary_json(const struct run *);
+
+/* compare.c: --compare; BASE NULL: no run to compare with */
+void render_compare(FILE *, const struct run *, const struct run *base,
+    const struct render_opts *);
 
 /* oneline.c, ping.c */
 void render_oneline(FILE *, const struct run *, const struct render_opts *);

@@ -22,6 +22,9 @@ static const char usage[] =
     "\n"
     "  -c, --config FILE    herd config (for --parse NAME from its parsers)\n"
     "      --color WHEN     auto (a terminal, unless NO_COLOR), always, never\n"
+    "      --compare        show a run whose C names an earlier run (herd-hist\n"
+    "                       record --last) compared with it: the hosts that\n"
+    "                       changed, with diffs; the run named is not shown\n"
     "      --errdir DIR     write each host's stderr to DIR/HOST\n"
     "      --errors-only    only hosts that exited non-zero, failed or timed out\n"
     "      --hosts SEL      print H records of the hosts SEL picks, for the next\n"
@@ -50,7 +53,7 @@ struct state {
 	struct render_opts ro;
 	const char *hosts_sel, *parse, *outdir, *errdir;
 	int outfd, errfd;
-	int oneline, ping, max_exit, stream;
+	int oneline, ping, max_exit, stream, compare;
 	struct herd_config cfg;
 	int progress, ended_any;
 	int bad;		/* some host not ok, a record left out, a run cut short */
@@ -61,6 +64,10 @@ struct state {
 	struct herd_strv ids;	/* the keys of by_id */
 	struct herd_map by_id;	/* run id -> index into runs */
 	struct run pending;	/* hosts of H records no run has taken yet */
+	struct herd_strv wanted;	/* runs named by a compare field, */
+	struct herd_map wanted_ids;	/* as a set */
+	struct run **kept;	/* those of them that ended */
+	size_t nkept, capkept;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -163,6 +170,18 @@ account(struct state *st, const struct run *run)
 		st->bad = 1;
 }
 
+/* The run named ID that ended and is kept to be compared with, or NULL. */
+static const struct run *
+kept_run(const struct state *st, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < st->nkept; i++)
+		if (!strcmp(st->kept[i]->id, id))
+			return st->kept[i];
+	return NULL;
+}
+
 static void
 finish(struct state *st, struct run *run)
 {
@@ -182,6 +201,10 @@ finish(struct state *st, struct run *run)
 		render_hosts_json(stdout, run);
 	} else if (st->oneline) {
 		render_oneline(stdout, run, &st->ro);
+	} else if (st->compare) {
+		if (st->ended_any && !st->ro.json)
+			fputc('\n', stdout);
+		render_compare(stdout, run, kept_run(st, run->compare), &st->ro);
 	} else if (st->ro.json) {
 		render_json(stdout, run, &st->ro);
 	} else {
@@ -252,6 +275,13 @@ run_for(struct state *st, const char *id, size_t *index)
 static void
 finish_run(struct state *st, size_t i)
 {
+	if (st->runs[i]->baseline) {
+		clear_progress(st);
+		herd_grow(&st->kept, &st->capkept, st->nkept, sizeof *st->kept);
+		st->kept[st->nkept++] = st->runs[i];
+		st->runs[i] = NULL;
+		return;
+	}
 	finish(st, st->runs[i]);
 	free(st->runs[i]);
 	st->runs[i] = NULL;
@@ -296,6 +326,14 @@ read_begin(struct state *st, const char *name, const struct herd_rec *r)
 	free(run->command);
 	run->command = c.command;
 	c.command = NULL;
+	run->started_ms = c.started_ms;
+	if (st->compare && c.compare && *c.compare) {
+		run->compare = xstrdup(c.compare);
+		herd_strv_add(&st->wanted, c.compare);
+		herd_map_put(&st->wanted_ids, st->wanted.v[st->wanted.n - 1],
+		    strlen(c.compare), NULL);
+	}
+	run->baseline = st->compare && herd_map_get(&st->wanted_ids, c.id, strlen(c.id));
 	herd_run_free(&c);
 }
 
@@ -406,6 +444,13 @@ finish_all(struct state *st)
 	if ((st->pending.hosts.n && !st->nruns) || (!st->ended_any && st->hosts_sel))
 		finish(st, &st->pending);
 	run_reset(&st->pending);
+	for (i = 0; i < st->nkept; i++) {
+		run_reset(st->kept[i]);
+		free(st->kept[i]);
+	}
+	free(st->kept);
+	herd_strv_free(&st->wanted);
+	herd_map_free(&st->wanted_ids);
 	free(st->runs);
 	herd_strv_free(&st->ids);
 	herd_map_free(&st->by_id);
@@ -455,6 +500,8 @@ check_views(const struct state *st)
 		views[n++] = "--parse";
 	if (n > 1)
 		errx(HERD_EXIT_USAGE, "%s and %s: choose one view", views[0], views[1]);
+	if (n && st->compare)
+		errx(HERD_EXIT_USAGE, "--compare and %s: choose one view", views[0]);
 	if (st->hosts_sel && st->ro.json)
 		errx(HERD_EXIT_USAGE, "--hosts writes H records: --json does not apply");
 	if (st->ro.errors_only && (st->hosts_sel || st->ping || st->parse))
@@ -492,10 +539,11 @@ exit_status(const struct state *st)
 int
 main(int argc, char **argv)
 {
-	enum { OPT_COLOR = 256, OPT_ERRORS, OPT_HOSTS, OPT_JSON, OPT_LINES, OPT_NOFOLD,
+	enum { OPT_COLOR = 256, OPT_COMPARE, OPT_ERRORS, OPT_HOSTS, OPT_JSON, OPT_LINES, OPT_NOFOLD,
 		OPT_PARSE, OPT_PING, OPT_ONELINE, OPT_OUTDIR, OPT_ERRDIR, OPT_STREAM };
 	static const struct option longopts[] = {
 		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "compare", no_argument, NULL, OPT_COMPARE },
 		{ "config", required_argument, NULL, 'c' },
 		{ "errdir", required_argument, NULL, OPT_ERRDIR },
 		{ "errors-only", no_argument, NULL, OPT_ERRORS },
@@ -531,6 +579,7 @@ main(int argc, char **argv)
 			return HERD_EXIT_OK;
 		case 'S': st.max_exit = 1; break;
 		case OPT_COLOR: when = optarg; break;
+		case OPT_COMPARE: st.compare = 1; break;
 		case OPT_ERRDIR: st.errdir = optarg; break;
 		case OPT_ERRORS: st.ro.errors_only = 1; break;
 		case OPT_HOSTS: st.hosts_sel = optarg; break;

@@ -95,7 +95,7 @@ missing_json(const struct run *run)
 	return obj;
 }
 
-static json_t *
+json_t *
 summary_json(const struct run *run)
 {
 	struct counts c;

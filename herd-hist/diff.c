@@ -4,56 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "compare.h"
 #include "hist.h"
 
 static const char diff_usage[] =
     "usage: herd-hist diff [--db PATH] [--json] [--no-fold] ID1 ID2\n";
 
-static json_t *
-strv_json(const struct herd_strv *v)
-{
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; i < v->n; i++)
-		json_array_append_new(a, herd_json_bytes(v->v[i], strlen(v->v[i])));
-	return a;
-}
-
-/* One object: the hosts unchanged, each change with its hosts and diff, added, removed. */
-static void
-comparison_json(const struct herd_comparison *c, const char *old_label,
-    const char *new_label)
-{
-	json_t *o = json_object(), *changes = json_array(), *ch;
-	struct herd_buf d = { 0 };
-	size_t i;
-
-	json_object_set_new(o, "unchanged", strv_json(&c->unchanged));
-	for (i = 0; i < c->nchange; i++) {
-		ch = json_object();
-		json_object_set_new(ch, "hosts", strv_json(&c->change[i].hosts));
-		herd_buf_reset(&d);
-		herd_change_diff(&c->change[i], old_label, new_label, &d);
-		json_object_set_new(ch, "diff", herd_json_bytes(d.p, d.len));
-		json_array_append_new(changes, ch);
-	}
-	json_object_set_new(o, "changed", changes);
-	json_object_set_new(o, "added", strv_json(&c->added));
-	json_object_set_new(o, "removed", strv_json(&c->removed));
-	herd_json_print(stdout, o);
-	herd_buf_free(&d);
-}
-
 static char *
 label(const struct stored *s)
 {
 	char t[32];
 
-	return xasprintf("%s (run %lld)", hist_time(s->run.started_ms, t, sizeof t), s->rowid);
+	return xasprintf("%s (run %lld)", herd_clock(s->run.started_ms, t, sizeof t), s->rowid);
 }
 
 int
@@ -90,10 +52,12 @@ cmd_diff(int argc, char **argv)
 	herd_compare(a.res, a.nres, b.res, b.nres, &cmp);
 	la = label(&a);
 	lb = label(&b);
-	if (json)
-		comparison_json(&cmp, la, lb);
-	else
+	if (json) {
+		herd_json_print(stdout, herd_comparison_json(&cmp, la, lb));
+	} else {
 		herd_comparison_print(stdout, &cmp, la, la, lb, fold);
+		herd_comparison_summary(stdout, &cmp);
+	}
 	free(la);
 	free(lb);
 	herd_comparison_free(&cmp);

@@ -65,7 +65,6 @@ long long run_last(struct hist *, const char *kind, const char *command,
 
 /* list.c */
 int cmd_list(int argc, char **argv);
-const char *hist_time(long long ms, char *buf, size_t len);	/* YYYY-MM-DD HH:MM */
 int cmd_search(int argc, char **argv);
 
 /* show.c */

@@ -144,18 +144,6 @@ print_json(sqlite3_stmt *st)
 	herd_json_print(stdout, o);
 }
 
-/* Local time as YYYY-MM-DD HH:MM. */
-const char *
-hist_time(long long ms, char *buf, size_t len)
-{
-	time_t t = (time_t)(ms / 1000);
-	struct tm tm;
-
-	if (!localtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M", &tm))
-		snprintf(buf, len, "%lld", ms);
-	return buf;
-}
-
 /* A column of text for a terminal: made safe, cut to WIDTH characters. */
 static char *
 cell(sqlite3_stmt *st, int i, size_t width)
@@ -188,7 +176,7 @@ print_table(sqlite3_stmt *st)
 		    sqlite3_column_int64(st, C_TIMEOUT);
 		s = xasprintf("%-5lld  %-4lld  %-4lld  %s%s", sqlite3_column_int64(st, C_HOSTS),
 		    sqlite3_column_int64(st, C_OK), fail,
-		    hist_time(sqlite3_column_int64(st, C_STARTED), tbuf, sizeof tbuf),
+		    herd_clock(sqlite3_column_int64(st, C_STARTED), tbuf, sizeof tbuf),
 		    !strcmp((const char *)sqlite3_column_text(st, C_STATUS), "interrupted") ?
 		    "  interrupted" : "");
 		herd_strv_add(&rest, s);

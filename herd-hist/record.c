@@ -34,6 +34,7 @@ struct recorder {
 	struct herd_hostlist pending;	/* the H records since the last C */
 	long long keep, retention_ms;
 	int pass;		/* stdout still takes records */
+	int last;		/* --last: each run's last finished one goes downstream too */
 };
 
 /* Give up on the database: once, with why. */
@@ -196,6 +197,68 @@ pass_on(struct recorder *r, const char *lines, size_t len)
 		r->pass = 0;	/* the reader went away: keep recording the run */
 }
 
+/* Parse and store LEN bytes of whole lines. */
+static void
+store_lines(struct recorder *r, const char *lines, size_t len, struct herd_rec *rec)
+{
+	const char *line, *nl;
+
+	for (line = lines; line && line < lines + len; line = nl + 1) {
+		nl = memchr(line, '\n', (size_t)(lines + len - line));
+		if (!r->broken && herd_rec_parse(rec, line, (size_t)(nl - line)))
+			on_record(r, rec);
+	}
+}
+
+/*
+ * --last: a C record naming no run to compare with names the last finished
+ * run of its kind, command and selection, whose records follow it
+ * downstream (herd-group --compare); it is stored as it went out.
+ */
+static void
+pass_with_last(struct recorder *r, const char *line, size_t len, struct herd_rec *rec)
+{
+	struct herd_buf cmd = { 0 };
+	struct herd_run c;
+	struct stored s;
+	const char *why;
+	long long rowid = 0;
+	char *text = NULL;
+	size_t tlen = 0;
+	FILE *f;
+
+	if (r->broken || !herd_rec_parse(rec, line, len) || herd_run_read(rec, &c, &why) < 0) {
+		pass_on(r, line, len + 1);
+		store_lines(r, line, len + 1, rec);
+		return;
+	}
+	if (!*c.compare) {
+		if (!redact_apply(r->redact, c.command, strlen(c.command), &cmd))
+			herd_buf_adds(&cmd, c.command);
+		rowid = run_last(&r->h, c.kind, cmd.p, c.selection, c.started_ms);
+	}
+	if (rowid) {
+		stored_load(&r->h, rowid, &s);
+		free(c.compare);
+		c.compare = xstrdup(s.run.id);
+		stored_free(&s);
+	}
+	if (!(f = open_memstream(&text, &tlen)))
+		err(HERD_EXIT_RUNTIME, "open_memstream");
+	herd_run_write(f, &c);
+	fclose(f);
+	pass_on(r, text, tlen);
+	if (rowid && r->pass) {
+		write_run(&r->h, rowid, stdout);
+		if (fflush(stdout) != 0)
+			r->pass = 0;
+	}
+	store_lines(r, text, tlen, rec);
+	free(text);
+	herd_buf_free(&cmd);
+	herd_run_free(&c);
+}
+
 /* The end of input: runs without their E were interrupted. */
 static void
 finish(struct recorder *r)
@@ -249,15 +312,18 @@ tee(struct recorder *r)
 		/* every complete line read goes downstream before any is stored */
 		herd_buf_reset(&got);
 		while (herd_lines_next(&in, &line, &len)) {
+			if (r->last && len > 1 && line[0] == 'C' && line[1] == '\t') {
+				pass_on(r, got.p, got.len);
+				store_lines(r, got.p, got.len, &rec);
+				herd_buf_reset(&got);
+				pass_with_last(r, line, len, &rec);
+				continue;
+			}
 			herd_buf_add(&got, line, len);
 			herd_buf_addc(&got, '\n');
 		}
 		pass_on(r, got.p, got.len);
-		for (line = got.p; line && line < got.p + got.len; line += len + 1) {
-			len = (size_t)((char *)memchr(line, '\n', got.p + got.len - line) - line);
-			if (!r->broken && herd_rec_parse(&rec, line, len))
-				on_record(r, &rec);
-		}
+		store_lines(r, got.p, got.len, &rec);
 		if (in.eof)
 			break;
 	}
@@ -267,7 +333,7 @@ tee(struct recorder *r)
 }
 
 static const char record_usage[] =
-    "usage: herd-hist record [-c FILE] [--db PATH] [--no-prune]\n";
+    "usage: herd-hist record [-c FILE] [--db PATH] [--last] [--no-prune]\n";
 
 int
 cmd_record(int argc, char **argv)
@@ -275,6 +341,7 @@ cmd_record(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "db", required_argument, NULL, 'd' },
+		{ "last", no_argument, NULL, 'L' },
 		{ "no-prune", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -289,6 +356,7 @@ cmd_record(int argc, char **argv)
 		switch (c) {
 		case 'c': config = optarg; break;
 		case 'd': dbopt = optarg; break;
+		case 'L': r.last = 1; break;
 		case 'P': noprune = 1; break;
 		case 'h': fputs(record_usage, stdout); return HERD_EXIT_OK;
 		default: herd_usage_exit(record_usage);

@@ -47,6 +47,8 @@ static const struct opt opts[] = {
 	{ "dry-run", 0, 0, K_PASS, O_DRY_RUN, RUN, GROUP | HIST, NULL },
 	/* herd-hist: an option that only leaves the stage out */
 	{ "no-history", 0, 0, K_PASS, O_HISTORY, 0, HIST, NULL },
+	/* herd-hist record --last | herd-group --compare (build_exec) */
+	{ "diff-last", 0, 0, K_PASS, O_HISTORY, 0, 0, NULL },
 	/* herd mux */
 	{ "idle-timeout", 0, 1, K_PASS, O_MUX, 0, 0, NULL },
 	/* herd-group */

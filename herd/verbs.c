@@ -138,6 +138,28 @@ give(struct pipeline *pl, const struct verb *v, const struct args *a)
 	}
 }
 
+/* --diff-last: the last run like this one goes along, and the view compares with it. */
+static void
+diff_last(struct pipeline *pl, const struct args *a)
+{
+	struct stage *hist = stage_of(pl, HIST), *group = stage_of(pl, GROUP);
+	static const char *const views[] = { "oneline", "parse" };
+	size_t i;
+
+	if (!args_find(a, "diff-last") || !group)
+		return;
+	if (!hist)
+		errx(HERD_EXIT_USAGE, "exec: --diff-last looks in the history, which %s",
+		    a->no_history && !args_find(a, "no-history") ?
+		    "history.record: false in the config turns off" : "--no-history turns off");
+	for (i = 0; i < sizeof views / sizeof views[0]; i++)
+		if (args_find(a, views[i]))
+			errx(HERD_EXIT_USAGE, "exec: --diff-last and --%s: choose one view",
+			    views[i]);
+	herd_strv_add(&hist->argv, "--last");
+	herd_strv_add(&group->argv, "--compare");
+}
+
 static void
 build_exec(struct pipeline *pl, const struct args *a)
 {
@@ -146,6 +168,7 @@ build_exec(struct pipeline *pl, const struct args *a)
 	char *selection;
 	size_t i;
 
+	diff_last(pl, a);
 	check_words(a);
 	exec_words(a, &hosts, &cmd);
 	for (i = 0; i < hosts.n; i++)

@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "compare.h"
 
 void
@@ -172,7 +174,47 @@ herd_comparison_print(FILE *f, const struct herd_comparison *c, const char *sinc
 	}
 	put_hosts(f, "new since then", &c->added, fold);
 	put_hosts(f, "gone since then", &c->removed, fold);
-	fprintf(f, "\n%zu unchanged, %zu changed, %zu new, %zu gone\n", c->unchanged.n, changed,
-	    c->added.n, c->removed.n);
 	herd_buf_free(&d);
+}
+
+void
+herd_comparison_summary(FILE *f, const struct herd_comparison *c)
+{
+	fprintf(f, "\n%zu unchanged, %zu changed, %zu new, %zu gone\n", c->unchanged.n,
+	    herd_comparison_changed(c), c->added.n, c->removed.n);
+}
+
+static json_t *
+strv_json(const struct herd_strv *v)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		json_array_append_new(a, herd_json_bytes(v->v[i], strlen(v->v[i])));
+	return a;
+}
+
+json_t *
+herd_comparison_json(const struct herd_comparison *c, const char *old_label,
+    const char *new_label)
+{
+	json_t *o = json_object(), *changes = json_array(), *ch;
+	struct herd_buf d = { 0 };
+	size_t i;
+
+	json_object_set_new(o, "unchanged", strv_json(&c->unchanged));
+	for (i = 0; i < c->nchange; i++) {
+		ch = json_object();
+		json_object_set_new(ch, "hosts", strv_json(&c->change[i].hosts));
+		herd_buf_reset(&d);
+		herd_change_diff(&c->change[i], old_label, new_label, &d);
+		json_object_set_new(ch, "diff", herd_json_bytes(d.p, d.len));
+		json_array_append_new(changes, ch);
+	}
+	json_object_set_new(o, "changed", changes);
+	json_object_set_new(o, "added", strv_json(&c->added));
+	json_object_set_new(o, "removed", strv_json(&c->removed));
+	herd_buf_free(&d);
+	return o;
 }

@@ -38,9 +38,14 @@ void herd_change_diff(const struct herd_change *, const char *old_label,
  *    N hosts unchanged since SINCE
  *    N hosts changed: (each change: hosts, then the diff, indented)
  *    N hosts new since then: / N hosts gone since then:
- * then a summary line.  FOLD: host lists as ranges.
+ * FOLD: host lists as ranges.  The summary line "N unchanged, N changed, N new,
+ * N gone" is herd_comparison_summary's.
  */
 void herd_comparison_print(FILE *, const struct herd_comparison *, const char *since,
     const char *old_label, const char *new_label, int fold);
+void herd_comparison_summary(FILE *, const struct herd_comparison *);
+/* {"unchanged": [hosts], "changed": [{"hosts", "diff"}], "added", "removed"} */
+struct json_t *herd_comparison_json(const struct herd_comparison *, const char *old_label,
+    const char *new_label);
 
 #endif

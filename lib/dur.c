@@ -94,6 +94,18 @@ herd_format_duration(long long ms, char *buf, size_t len)
 	return buf;
 }
 
+/* Local time as YYYY-MM-DD HH:MM. */
+const char *
+herd_clock(long long ms, char *buf, size_t len)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M", &tm))
+		snprintf(buf, len, "%lld", ms);
+	return buf;
+}
+
 long long
 herd_now_ms(void)
 {

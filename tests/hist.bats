@@ -514,6 +514,87 @@ hx() { herd exec -c "$FLEET_CONFIG" -F "$FLEET_SSH_CONFIG" "$@"; }
 	assert_equal "$(jq -r .command <<<"$output" | sort | paste -sd,)" "behave; sleep 0.3,uname -r; sleep 0.3"
 }
 
+# --diff-last: a command whose output is the file S/ADDR_PORT of its host, or "base".
+dl_cmd() { printf 'set -- $SSH_CONNECTION; cat %s/"$3_$4" 2>/dev/null || echo base' "$1"; }
+dl_set() { awk -v h="$2" '$1 == h { print $2 "_" $3 }' "$FLEET_DIR/roles" | {
+	read -r a; printf '%s' "$3" >"$1/$a"; chmod 644 "$1/$a"; }; }
+dl_web() { printf 'groups:\n  web:\n    hosts: [%s]\n' "$1" >"$T/web.yaml"; }
+
+@test "herd exec --diff-last: no earlier run said; then changes with diffs, hosts new and gone, still failing" {
+	S="$FD/dl-$BATS_TEST_NUMBER"
+	mkdir -p "$S" && chmod 755 "$S"
+	cmd=$(dl_cmd "$S")
+	dl_web "h001, h002, h003, authfail"
+	run herd exec -c "$T/web.yaml" -F "$FLEET_SSH_CONFIG" --diff-last -g web "$cmd"
+	assert_failure 1
+	assert_line --index 0 "no earlier run of this command on these hosts to compare with"
+	assert_line "3 succeeded, 1 failed"
+	# h002 and h003 change alike, h001 goes, h004 comes; authfail fails as before
+	dl_set "$S" h002 $'base\nv2\n'
+	dl_set "$S" h003 $'base\nv2\n'
+	dl_web "h002, h003, h004, authfail"
+	run herd exec -c "$T/web.yaml" -F "$FLEET_SSH_CONFIG" --diff-last -g web "$cmd"
+	assert_failure 1
+	then=$(herd history list --json | jq -r 'select(.id == 1) | .started_ms')
+	when=$(date -d "@$((then / 1000))" '+%Y-%m-%d %H:%M')
+	assert_line --index 0 " 1 host unchanged since last run ($when)"
+	assert_output --partial " 2 hosts changed:
+   h[002-003]
+   --- $when
+   +++ "
+	assert_output --partial "   @@ -1 +1,2 @@
+    base
+   +v2"
+	assert_output --partial " 1 host new since then:
+   h004"
+	assert_output --partial " 1 host gone since then:
+   h001"
+	assert_output --partial " not ok, as last time:
+   authfail: failed: "
+	assert_line "3 succeeded, 2 changed, 1 new, 1 gone, 1 failed"
+	# compared with the last finished run only: run 2, where nothing changed since
+	run herd exec -c "$T/web.yaml" -F "$FLEET_SSH_CONFIG" --diff-last --json -g web "$cmd"
+	assert_equal "$(jq -c 'select(.comparison) | .comparison | [(.unchanged | sort), .changed, .added, .removed]' <<<"$output")" \
+	    '[["authfail","h002","h003","h004"],[],[],[]]'
+	assert_equal "$(jq -r 'select(.comparison) | .comparison.compare' <<<"$output")" \
+	    "$(herd history list --json | jq -r 'select(.id == 2) | .run')"
+	assert_equal "$(jq -r 'select(.summary) | .summary.succeeded' <<<"$output")" 3
+	# the same hosts picked another way, or another command: no earlier run
+	run herd exec -c "$T/web.yaml" -F "$FLEET_SSH_CONFIG" --diff-last -w h00[2-4],authfail "$cmd"
+	assert_line --index 0 --partial "no earlier run"
+	run herd exec -c "$T/web.yaml" -F "$FLEET_SSH_CONFIG" --diff-last -g web "$cmd; true"
+	assert_line --index 0 --partial "no earlier run"
+	# the earlier runs' records were not stored again
+	assert_equal "$(q 'select count(*) from runs')" 5
+}
+
+@test "herd exec --diff-last: not without the history, not with --oneline; herd-group --compare alone" {
+	run herd exec -F "$FLEET_SSH_CONFIG" --diff-last --no-history h001 -- true
+	assert_failure 2
+	assert_output --partial "--diff-last looks in the history, which --no-history turns off"
+	run herd exec -F "$FLEET_SSH_CONFIG" --diff-last --oneline h001 -- true
+	assert_failure 2
+	assert_output --partial "--diff-last and --oneline: choose one view"
+	run herd --explain exec --diff-last h001 -- true
+	assert_output --partial "| herd-hist record --last | herd-group --compare"
+	# hand-made as herd-hist record --last writes it: run b names run a, a's
+	# records follow; a is read, not shown
+	{ rec-make C b 2000 'uname -r' '-g web' '' '' '' a
+	  run_rec a 1000 h1:ok:0:one h2:ok:0:one; end_rec a 1010 2 0
+	  rec-make -x R b h1 ok 0 5 - one '' '' '' 2005 ''
+	  rec-make -x R b h2 ok 0 5 - two '' '' '' 2005 ''
+	  end_rec b 2010 2 0; } >"$T/ab.rec"
+	run herd-group --compare --no-fold "$T/ab.rec"
+	assert_success
+	assert_line --index 0 --partial " 1 host unchanged since last run"
+	assert_line "   h2"
+	assert_line "   +two"
+	assert_line "2 succeeded, 1 changed"
+	refute_output --partial "identical"
+	run herd-group --compare --oneline "$T/ab.rec"
+	assert_failure 2
+}
+
 @test "herd history: herd-hist's commands; herd help history" {
 	three_runs
 	assert_equal "$(herd history list --json | jq -r .id | paste -sd,)" "3,2,1"
