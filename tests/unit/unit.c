@@ -28,6 +28,7 @@ static const struct {
 	{ "map", test_map },
 	{ "text", test_text },
 	{ "diff", test_diff },
+	{ "mask", test_mask },
 };
 #define NSUITES (sizeof suites / sizeof suites[0])
 

@@ -39,5 +39,6 @@ void test_json(void);
 void test_map(void);
 void test_text(void);
 void test_diff(void);
+void test_mask(void);
 
 #endif
