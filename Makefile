@@ -10,7 +10,7 @@ CFLAGS ?= -O2 -g
 WARNINGS = -Wall -Wextra -Werror -Wno-unused-parameter
 CPPFLAGS += -D_GNU_SOURCE -Ilib -DHERD_EXEC_DIR='"$(BINDIR)"'
 
-PROGRAMS = herd herd-select herd-run herd-group herd-hist
+PROGRAMS = herd herd-select herd-run herd-group herd-hist herd-ui
 TOOLS = rec-roundtrip measure hdiff rec-get rec-make mux-listen mux-client serve-bench stream-lat \
 	unix-relay
 # A tool may take in objects of a program (without its main).
@@ -26,6 +26,9 @@ PKGS_herd-select = $(LIB_PKGS)
 PKGS_herd-run = $(LIB_PKGS) libssh
 PKGS_herd-group = $(LIB_PKGS)
 PKGS_herd-hist = $(LIB_PKGS) sqlite3
+PKGS_herd-ui = $(LIB_PKGS) libedit
+# A program may take in objects of another (herd-ui finds programs as herd does).
+PROG_OBJS_herd-ui = $(O)/obj/herd/execpath.o
 
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:%.c=$(O)/obj/%.o)
@@ -56,7 +59,7 @@ $(LIB): $(LIB_OBJ)
 	@$(AR) rcs $@ $^
 
 objs = $(patsubst %.c,$(O)/obj/%.o,$(wildcard $(1)/*.c))
-$(PROGRAMS:%=$(O)/%): $(O)/%: $$(call objs,$$*) $(LIB)
+$(PROGRAMS:%=$(O)/%): $(O)/%: $$(call objs,$$*) $$(PROG_OBJS_$$*) $(LIB)
 	@echo "LD $@"
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(PKGS_$*))
 

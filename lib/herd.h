@@ -122,6 +122,7 @@ int herd_parse_int(const char *, long long min, long long max, long long *out);
 /* xdg.c: paths. */
 char *herd_default_config_path(void);	/* NULL if no home */
 char *herd_data_dir(void);		/* $XDG_DATA_HOME/herd */
+char *herd_state_dir(void);		/* $XDG_STATE_HOME/herd */
 
 /* suggest.c: the closest candidate to a misspelt word, or NULL. */
 const char *herd_suggest(const char *word, const char *const *cands, size_t n);

@@ -31,3 +31,9 @@ herd_data_dir(void)
 {
 	return xdg_dir("XDG_DATA_HOME", ".local/share");
 }
+
+char *
+herd_state_dir(void)
+{
+	return xdg_dir("XDG_STATE_HOME", ".local/state");
+}
