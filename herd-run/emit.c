@@ -84,6 +84,8 @@ emit_result(struct task *t, const struct options *o, long long now)
 		herd_json_print(out_of(t->run), herd_result_json(&res));
 	else
 		herd_result_write(out_of(t->run), &res);
+	if (o->every)
+		every_result(o->every, &res);
 }
 
 void
@@ -96,6 +98,8 @@ emit_end(struct run *r, const struct options *o)
 		herd_json_print(out_of(r), herd_end_json(&e));
 	else
 		herd_end_write(out_of(r), &e);
+	if (o->every)
+		every_end(o->every, r, herd_mono_ms());
 }
 
 /* A kept connection's state, to a client that named its host. */

@@ -369,6 +369,8 @@ wait_events(struct engine *e, struct polling *p, long long now)
 		watch(p, e->listen_fd, POLLIN, (struct polled){ P_LISTEN, NULL, NULL });
 	if (e->idle_timeout_ms > 0 && e->idle_since)
 		due = sooner(due, e->idle_since + e->idle_timeout_ms);
+	if (e->every && !e->nruns && !e->stopping)
+		due = sooner(due, every_wait(e->every));
 	/* The self-pipe last: a signal between the check and poll. */
 	watch(p, wake[0], POLLIN, (struct polled){ P_WAKE, NULL, NULL });
 	ms = due < 0 ? -1 : due <= now ? 0 : due - now > 100000 ? 100000 : (int)(due - now);
@@ -434,7 +436,7 @@ stop_everything(struct engine *e, long long now)
 static int
 output_failed(const struct engine *e)
 {
-	return !e->keep && e->nclients && e->clients[0]->out.err;
+	return (!e->keep || e->every) && e->nclients && e->clients[0]->out.err;
 }
 
 static int
@@ -446,6 +448,8 @@ done(const struct engine *e)
 		return 0;
 	if (e->stopping || !e->keep)
 		return 1;
+	if (e->every && every_wait(e->every) >= 0)
+		return 0;
 	for (i = 0; i < e->nclients; i++)
 		if (e->clients[i]->in_fd >= 0)
 			return 0;
@@ -461,9 +465,11 @@ engine_loop(struct engine *e)
 
 	for (;;) {
 		now = herd_mono_ms();
-		if (!e->stopping && (terminated || (!e->keep && interrupted) ||
+		if (!e->stopping && (terminated || ((!e->keep || e->every) && interrupted) ||
 		    output_failed(e)))
 			stop_everything(e, now);
+		if (e->every && !e->stopping)
+			every_due(e, now);
 		/* slots freed are filled, and hosts that failed at once reported */
 		while (reap(e, now) + schedule(e, now) > 0)
 			now = herd_mono_ms();

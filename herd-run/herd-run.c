@@ -61,6 +61,15 @@ static const char usage[] =
     "      --kind, --series, --seq, --compare TEXT  what the run is and belongs\n"
     "                           to, for the C record (herd-records(5))\n"
     "      --json               one JSON object per host instead of records\n"
+    "      --every DUR          run again every DUR (at least 5s) on the same\n"
+    "                           connections, each run after the one before; each\n"
+    "                           run is one of a series (kind watch)\n"
+    "      --count N            --every: stop after N runs\n"
+    "      --until-change       --every: stop after a run in which a host's result\n"
+    "                           differs from its run before\n"
+    "      --until-ok           --every: stop after a run in which every host is ok\n"
+    "      --ignore REGEX       --until-change: what REGEX matches does not count\n"
+    "                           (PCRE2, repeatable)\n"
     "      --ping               no command: time the TCP connection and SSH banner\n"
     "      --auth               with --ping: also log in\n"
     "      --dry-run            show each host's connection settings, connect none\n"
@@ -355,7 +364,7 @@ static int
 muxable(const struct options *o, const char *mode)
 {
 	return strcmp(mode, "no") && !o->ping && !o->dry_run && !o->show_config &&
-	    !o->ask_pass && !o->ask_become_pass &&
+	    !o->ask_pass && !o->ask_become_pass && !o->every &&
 	    (!*o->kind || !strcmp(o->kind, "exec"));
 }
 
@@ -397,8 +406,8 @@ by_mux(struct options *o, const char *mode, const char *config,
 	return rc;
 }
 
-/* The one run of COMMAND (or --ping) on the hosts read. */
-static struct run *
+/* The one run of COMMAND (or --ping) on the hosts read; with --every, each of them. */
+struct run *
 one_run(struct engine *e, struct client *cl, const struct herd_hostlist *hosts)
 {
 	struct options *o = e->opts;
@@ -419,8 +428,12 @@ one_run(struct engine *e, struct client *cl, const struct herd_hostlist *hosts)
 	r->stream = o->stream;
 	r->sudo = o->sudo;
 	r->has_stdin = o->stdin_file != NULL;
-	r->stdin_data = o->stdin_data;
-	memset(&o->stdin_data, 0, sizeof o->stdin_data);
+	if (o->every && o->stdin_file) {
+		herd_buf_add(&r->stdin_data, o->stdin_data.p, o->stdin_data.len);
+	} else {
+		r->stdin_data = o->stdin_data;
+		memset(&o->stdin_data, 0, sizeof o->stdin_data);
+	}
 	r->remote_command = sudo_wrap(o->command, o->sudo, o);
 	for (i = 0; i < hosts->n; i++) {
 		if (!(conn = engine_conn(e, &hosts->h[i], &why))) {
@@ -440,7 +453,8 @@ main(int argc, char **argv)
 		OPT_ASKPASS, OPT_SUDO, OPT_BECOME, OPT_BECOMEFILE, OPT_MAXOUT,
 		OPT_MAXTOTAL, OPT_JSON, OPT_SELECTION, OPT_PING, OPT_AUTH, OPT_DRYRUN,
 		OPT_KIND, OPT_SERIES, OPT_SEQ, OPT_COMPARE, OPT_STREAM, OPT_STDIN,
-		OPT_SERVE, OPT_KEEPALIVE, OPT_SOCKET, OPT_IDLE, OPT_MUX,
+		OPT_SERVE, OPT_KEEPALIVE, OPT_SOCKET, OPT_IDLE, OPT_MUX, OPT_EVERY,
+		OPT_COUNT, OPT_UNTILCHANGE, OPT_UNTILOK, OPT_IGNORE,
 	};
 	static const struct option longopts[] = {
 		{ "accept-new", no_argument, NULL, OPT_ACCEPT },
@@ -452,10 +466,13 @@ main(int argc, char **argv)
 		{ "concurrency", required_argument, NULL, OPT_CONC },
 		{ "config", required_argument, NULL, 'c' },
 		{ "connect-timeout", required_argument, NULL, OPT_CTIMEOUT },
+		{ "count", required_argument, NULL, OPT_COUNT },
 		{ "dry-run", no_argument, NULL, OPT_DRYRUN },
+		{ "every", required_argument, NULL, OPT_EVERY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "hosts-file", required_argument, NULL, 'f' },
 		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
+		{ "ignore", required_argument, NULL, OPT_IGNORE },
 		{ "insecure", no_argument, NULL, OPT_INSECURE },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "keepalive", required_argument, NULL, OPT_KEEPALIVE },
@@ -473,6 +490,8 @@ main(int argc, char **argv)
 		{ "socket", required_argument, NULL, OPT_SOCKET },
 		{ "sudo", no_argument, NULL, OPT_SUDO },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "until-change", no_argument, NULL, OPT_UNTILCHANGE },
+		{ "until-ok", no_argument, NULL, OPT_UNTILOK },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct options o = { 0 };
@@ -481,11 +500,14 @@ main(int argc, char **argv)
 	const char *opt_config = NULL, *hosts_file = NULL, *pass_file = NULL;
 	const char *socket_path = NULL, *mux_mode = NULL;
 	long long idle_timeout_ms = HERD_MUX_IDLE_MS;
+	struct herd_strv ignore = { 0 };
+	struct every_opts eo = { .interval_ms = -1, .count = -1, .ignore = &ignore };
 	struct client *cl = NULL;
 	struct run *run;
+	char *why = NULL;
 	long long v;
 	FILE *in = stdin;
-	int c, records, out_err;
+	int c, records, out_err, code;
 
 	herd_init(argv[0]);
 #ifdef M_MMAP_THRESHOLD
@@ -562,6 +584,15 @@ main(int argc, char **argv)
 				errx(HERD_EXIT_USAGE, "--seq: expected a number, got %s",
 				    herd_safe(optarg));
 			break;
+		case OPT_EVERY: eo.interval_ms = parse_dur("--every", optarg); break;
+		case OPT_COUNT:
+			if (herd_parse_int(optarg, 1, INT64_MAX, &eo.count) < 0)
+				errx(HERD_EXIT_USAGE, "--count: expected a number of runs, "
+				    "got %s", herd_safe(optarg));
+			break;
+		case OPT_UNTILCHANGE: eo.until_change = 1; break;
+		case OPT_UNTILOK: eo.until_ok = 1; break;
+		case OPT_IGNORE: herd_strv_add(&ignore, optarg); break;
 		case OPT_PING: o.ping = 1; break;
 		case OPT_AUTH: o.ping_auth = 1; break;
 		case OPT_DRYRUN: o.dry_run = 1; break;
@@ -571,10 +602,10 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (o.serve && (argc || o.json || o.ping || o.dry_run || o.show_config ||
-	    o.stdin_file || hosts_file || o.stream))
+	    o.stdin_file || hosts_file || o.stream || eo.interval_ms >= 0))
 		errx(HERD_EXIT_USAGE, "--serve takes its hosts and commands as records on "
-		    "stdin: no COMMAND, -f, -G, --json, --ping, --dry-run, --stream or "
-		    "--stdin-file");
+		    "stdin: no COMMAND, -f, -G, --json, --ping, --dry-run, --stream, "
+		    "--stdin-file or --every");
 	if (socket_path && !o.serve)
 		errx(HERD_EXIT_USAGE, "--socket goes with --serve");
 	if (o.serve) {
@@ -600,6 +631,11 @@ main(int argc, char **argv)
 	if (o.stdin_file && (o.ping || o.ask_become_pass))
 		errx(HERD_EXIT_USAGE, "--stdin-file goes with neither --ping nor "
 		    "--ask-become-pass");
+	if (!(o.every = every_new(&eo, &o, &why)) && why)
+		errx(HERD_EXIT_USAGE, "%s", why);
+	herd_strv_free(&ignore);
+	e.every = o.every;
+	e.keep = o.every != NULL;
 	if (o.stdin_file)
 		read_stdin_file(&o);
 	if (o.show_config && (o.ping || o.dry_run))
@@ -647,14 +683,20 @@ main(int argc, char **argv)
 	if (records || o.json)
 		fit_file_limit(&o, hosts.n);
 	ssh_init();
-	run = one_run(&e, cl, &hosts);
-	if (o.dry_run || o.show_config) {
+	if (o.every) {
+		/* each run started by the loop when its time comes (every.c) */
+		every_hosts(o.every, &hosts, cl);
+		engine_loop(&e);
+		outq_flush_all(&cl->out);
+	} else if (o.dry_run || o.show_config) {
+		run = one_run(&e, cl, &hosts);
 		if (o.dry_run)
 			dry_run(run, &o);
 		else
 			show_config(run);
 		engine_run_free(run);
 	} else {
+		run = one_run(&e, cl, &hosts);
 		if (!o.ping || o.ping_auth)
 			keys_preload(e.conns, e.nconns);
 		engine_run_start(&e, run);
@@ -664,7 +706,9 @@ main(int argc, char **argv)
 	out_err = cl ? cl->out.err : 0;
 	engine_free(&e);
 	herd_hostlist_free(&hosts);
+	code = finish(o.every ? every_counts(o.every) : e.total, out_err);
+	every_free(o.every);
 	free_options(&o);
 	ssh_finalize();
-	return finish(e.total, out_err);
+	return code;
 }

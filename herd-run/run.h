@@ -42,6 +42,7 @@ struct options {
 	const char *stdin_file;			/* --stdin-file: every command's input */
 	struct herd_buf stdin_data;
 	char *mux_config;			/* defaults.mux: auto or no */
+	struct every *every;			/* --every: the iterations */
 };
 
 enum job_status { S_OK, S_NONZERO, S_FAILED, S_TIMEOUT };
@@ -280,6 +281,7 @@ struct engine {
 	int listen_fd;			/* --socket */
 	long long idle_timeout_ms, idle_since;
 	long long total[HERD_NSTATUS];
+	struct every *every;		/* --every: runs repeated, connections kept */
 };
 struct conn *engine_conn(struct engine *, const struct herd_host *, char **why);
 struct run *engine_run_new(struct engine *, struct client *, const struct herd_run *c);
@@ -289,6 +291,25 @@ void engine_run_free(struct run *);
 void engine_cancel(struct engine *, struct run *, const char *why, long long now);
 void engine_loop(struct engine *);
 void engine_free(struct engine *);
+
+/* every.c: --every */
+struct every_opts {
+	long long interval_ms;		/* -1: no --every */
+	long long count;		/* -1: until stopped */
+	int until_change, until_ok;
+	const struct herd_strv *ignore;
+};
+struct every *every_new(const struct every_opts *, struct options *, char **err);
+void every_hosts(struct every *, const struct herd_hostlist *, struct client *);
+void every_free(struct every *);
+long long every_wait(const struct every *);
+void every_due(struct engine *, long long now);
+void every_result(struct every *, const struct herd_result *);
+void every_end(struct every *, const struct run *, long long now);
+const long long *every_counts(const struct every *);
+
+/* herd-run.c */
+struct run *one_run(struct engine *, struct client *, const struct herd_hostlist *);
 
 /* serve.c */
 struct client *client_new(struct engine *, int in_fd, int out_fd);

@@ -1,0 +1,190 @@
+bats_require_minimum_version 1.5.0
+load helper
+
+# Watch mode against the loopback fleet (tests/fleet/README): herd-run
+# --every (runs repeated on kept connections, --count, --until-change,
+# --until-ok, --ignore), herd-group --watch and herd watch.  Intervals are
+# sub-second here: HERD_MIN_INTERVAL lowers the 5 s minimum, for tests only.
+
+setup_file() {
+	export FD="$BATS_FILE_TMPDIR/fleet"
+	"$TESTS/fleet/fleet-start" "$FD" 3
+}
+
+teardown_file() {
+	"$TESTS/fleet/fleet-stop" "$FD"
+}
+
+setup() {
+	. "$FD/env"
+	T="$BATS_TEST_TMPDIR"
+	export HOME="$T/home" HERD_MIN_INTERVAL=10ms
+	mkdir -p "$HOME"
+	# per-test state the hosts' commands keep (they run as the fleet user)
+	S="$FD/w-$BATS_TEST_NUMBER"
+	mkdir -p "$S" && chmod 777 "$S"
+	printf 'H\th001\nH\th002\n' >"$T/hosts"
+}
+
+teardown() {
+	[ -z "${PID:-}" ] || kill "$PID" 2>/dev/null || true
+}
+
+# count_cmd: shell that counts this host's runs: $n is 1, 2, ... on each host.
+count_cmd() {
+	printf 'f=%s/$FLEET_HOST; n=$(($(cat $f 2>/dev/null || echo 0) + 1)); echo $n >$f; ' "$S"
+}
+
+# kill_conn: shell that SIGKILLs the sshd process of the command's connection.
+kill_conn='p=$$; while [ "$p" -gt 1 ]; do read -r l </proc/$p/stat || break; set -- $l; case $2 in "(sshd)"|"(sshd-session)") kill -KILL "$p"; exit 0;; esac; p=$4; done'
+
+hr() { herd-run -F "$FLEET_SSH_CONFIG" -f "$T/hosts" "$@"; }
+
+# rf FILE TYPE N: field N of FILE's TYPE records, one a line.
+rf() { awk -F '\t' -v t="$2" -v n="$3" '$1 == t { print $n }' "$1"; }
+
+# runs_of FILE HOST: "STATUS|STDOUT" of HOST in each run, one a line.
+runs_of() { awk -F '\t' -v h="$2" '$1 == "R" && $3 == h { print $4 "|" $8 }' "$1"; }
+
+@test "herd-run --every: a series of runs on the same connections (kind watch, seq, compare the run before)" {
+	hr --every 50ms --count 3 'echo $SSH_CONNECTION' >"$T/out"
+	assert_equal "$(grep -c '^C' "$T/out")" 3
+	assert_equal "$(grep -c '^E' "$T/out")" 3
+	assert_equal "$(grep -c '^#herd-records 1$' "$T/out")" 1
+	assert_equal "$(grep -c '^H' "$T/out")" 2
+	# C: id started command selection kind series seq compare
+	assert_equal "$(rf "$T/out" C 6 | sort -u)" watch
+	assert_equal "$(rf "$T/out" C 7 | sort -u | wc -l)" 1
+	assert_equal "$(rf "$T/out" C 8 | paste -sd' ')" "1 2 3"
+	ids=$(rf "$T/out" C 2)
+	assert_equal "$(rf "$T/out" C 9 | paste -sd' ')" " $(head -2 <<<"$ids" | paste -sd' ')"
+	# the same TCP connection (the client's address and port) on every run
+	assert_equal "$(runs_of "$T/out" h001 | sort -u | wc -l)" 1
+	assert_equal "$(runs_of "$T/out" h002 | sort -u | wc -l)" 1
+	assert_equal "$(runs_of "$T/out" h001 | head -1 | cut -d'|' -f1)" ok
+}
+
+@test "herd-run --every: none new TCP connection after the first run" {
+	herd-run -F "$FLEET_SSH_CONFIG" -f "$T/hosts" --every 300ms --count 40 true \
+	    >"$T/out" 2>"$T/err" &
+	PID=$!
+	for ((i = 0; i < 300; i++)); do
+		[ "$(grep -c '^E' "$T/out")" -ge 1 ] && break
+		sleep 0.1
+	done
+	conns() { ss -tnpH state established | awk -v p="pid=$PID," 'index($0, p) { print $3 }' | sort; }
+	first=$(conns)
+	assert_equal "$(wc -l <<<"$first")" 2
+	n=$(grep -c '^E' "$T/out")
+	for ((i = 0; i < 300; i++)); do
+		[ "$(grep -c '^E' "$T/out")" -ge $((n + 2)) ] && break
+		sleep 0.1
+	done
+	[ "$(grep -c '^E' "$T/out")" -ge $((n + 2)) ]
+	assert_equal "$(conns)" "$first"
+	kill -INT "$PID"
+	wait "$PID" || true
+	PID=
+}
+
+@test "herd-run --every --until-change: stops after the run in which a host's result changed, exit 0" {
+	cmd="$(count_cmd)"'if [ $FLEET_HOST = h002 ] && [ $n -ge 3 ]; then echo v2; else echo v1; fi'
+	hr --every 20ms --count 20 --until-change "$cmd" >"$T/out"
+	assert_equal "$(grep -c '^E' "$T/out")" 3
+	assert_equal "$(runs_of "$T/out" h002 | paste -sd' ')" 'ok|v1\n ok|v1\n ok|v2\n'
+	# a change of status counts too: exit 3 on the second run
+	printf 'H\th001\n' >"$T/hosts"
+	rm -f "$S"/*
+	run hr --every 20ms --count 20 --until-change "$(count_cmd)"'[ $n -lt 2 ] || exit 3; echo v1'
+	assert_success
+	assert_equal "$(grep -c '^E' <<<"$output")" 2
+}
+
+@test "herd-run --every --ignore: what the patterns match does not count as a change" {
+	cmd="$(count_cmd)"'v=v1; if [ $FLEET_HOST = h002 ] && [ $n -ge 3 ]; then v=v2; fi; echo "$v count=$n time=$(date +%N)"'
+	# without --ignore, the counter is a change at once
+	hr --every 20ms --count 20 --until-change "$cmd" >"$T/out"
+	assert_equal "$(grep -c '^E' "$T/out")" 2
+	rm -f "$S"/*
+	hr --every 20ms --count 20 --until-change --ignore 'count=[0-9]+' --ignore 'time=[0-9]+' "$cmd" >"$T/out"
+	assert_equal "$(grep -c '^E' "$T/out")" 3
+	# the records keep the output as it was
+	assert_equal "$(runs_of "$T/out" h002 | tail -1 | cut -d' ' -f1-2)" 'ok|v2 count=3'
+	run hr --every 20ms --until-change --ignore 'a(b' true
+	assert_failure 2
+	assert_output --partial "'a(b': missing closing parenthesis at offset 3"
+}
+
+@test "herd-run --every --until-ok: stops after the run in which every host is ok; --count alone: the last run's status" {
+	hr --every 20ms --count 20 --until-ok "$(count_cmd)"'[ $n -ge 3 ]' >"$T/out"
+	assert_equal "$(grep -c '^E' "$T/out")" 3
+	assert_equal "$(runs_of "$T/out" h001 | cut -d'|' -f1 | paste -sd' ')" "nonzero nonzero ok"
+	rm -f "$S"/*
+	run hr --every 20ms --count 2 "$(count_cmd)"'[ $n -ge 3 ]'
+	assert_failure 1
+	assert_equal "$(grep -c '^E' <<<"$output")" 2
+	rm -f "$S"/*
+	run hr --every 20ms --count 3 "$(count_cmd)"'[ $n -ge 3 ]'
+	assert_success
+}
+
+@test "herd-run --every: a run never starts before the one before ended; a late one is said once" {
+	hr --every 50ms --count 3 'sleep 0.3' >"$T/out" 2>"$T/err"
+	# each C (started_ms) after the E (finished_ms) before it
+	run awk -F '\t' '$1 == "C" && last && $3 < last { print "overlap" } $1 == "E" { last = $3 }' "$T/out"
+	assert_output ""
+	assert_equal "$(grep -c '^E' "$T/out")" 3
+	run cat "$T/err"
+	assert_line --index 0 --regexp '^herd-run: iteration 1 took [0-9]+ms, longer than the interval \(50ms\): the next starts now$'
+	assert_equal "${#lines[@]}" 2
+}
+
+@test "herd-run --every: a connection that dies is reported failed in its run and made again for the next" {
+	cmd="$(count_cmd)"'echo $SSH_CONNECTION; if [ $FLEET_HOST = h001 ] && [ $n = 2 ]; then '"$kill_conn"'; fi'
+	hr --every 50ms --count 4 "$cmd" >"$T/out" || true
+	assert_equal "$(runs_of "$T/out" h001 | cut -d'|' -f1 | paste -sd' ')" "ok failed ok ok"
+	run awk -F '\t' '$1 == "R" && $3 == "h001" && $4 == "failed" { print $10 }' "$T/out"
+	assert_output --partial "disconnected"
+	# h001: a new connection from run 3 on; h002 kept its one
+	h1=$(runs_of "$T/out" h001 | cut -d'|' -f2 | sed -n '1p;3p;4p' | uniq | wc -l)
+	assert_equal "$h1" 2
+	assert_equal "$(runs_of "$T/out" h002 | sort -u | wc -l)" 1
+}
+
+@test "herd-run --every: Ctrl-C ends the run in flight (every host its R, the run its E), exit 130" {
+	printf 'H\th001\nH\tslow\n' >"$T/hosts"
+	herd-run -F "$FLEET_SSH_CONFIG" -f "$T/hosts" --every 20ms behave >"$T/out" 2>"$T/err" &
+	PID=$!
+	for ((i = 0; i < 300; i++)); do
+		[ "$(grep -c '^C' "$T/out")" -ge 2 ] && break
+		sleep 0.1
+	done
+	sleep 0.3
+	kill -INT "$PID"
+	status=0
+	wait "$PID" || status=$?
+	PID=
+	assert_equal "$status" 130
+	c=$(grep -c '^C' "$T/out")
+	assert_equal "$(grep -c '^E' "$T/out")" "$c"
+	assert_equal "$(grep -c '^R' "$T/out")" $((2 * c))
+	assert_equal "$(awk -F '\t' '$1 == "R" && $3 == "slow" { s = $4 "|" $10 } END { print s }' "$T/out")" \
+	    "failed|interrupted; the remote command was stopped"
+	run "$TESTS/fleet/fleet-procs" "$FD" 5
+	refute_output --partial 'behave'
+}
+
+@test "herd-run --every: below the 5 s minimum, and the options that need it, are usage errors" {
+	unset HERD_MIN_INTERVAL
+	run hr --every 1s true
+	assert_failure 2
+	assert_output "herd-run: --every: the interval must be at least 5s, got 1s"
+	run hr --count 2 true
+	assert_failure 2
+	assert_output --partial "go with --every"
+	run hr --every 5s --ping
+	assert_failure 2
+	run herd-run --serve --every 5s </dev/null
+	assert_failure 2
+	herd-run --help | grep -q -- '--until-change'
+}
