@@ -10,9 +10,9 @@ CFLAGS ?= -O2 -g
 WARNINGS = -Wall -Wextra -Werror -Wno-unused-parameter
 CPPFLAGS += -D_GNU_SOURCE -Ilib -DHERD_EXEC_DIR='"$(BINDIR)"'
 
-PROGRAMS = herd herd-select herd-run herd-group herd-hist herd-ui
+PROGRAMS = herd herd-select herd-run herd-group herd-hist herd-ui herd-notify
 TOOLS = rec-roundtrip measure hdiff rec-get rec-make mux-listen mux-client serve-bench stream-lat \
-	unix-relay
+	unix-relay http-recv
 # A tool may take in objects of a program (without its main).
 TOOL_OBJS_mux-listen = $(O)/obj/herd-run/listen.o
 TOOL_OBJS_mux-client = $(patsubst %,$(O)/obj/herd-run/%.o,listen mux_client mux_relay)
@@ -26,6 +26,7 @@ PKGS_herd-select = $(LIB_PKGS)
 PKGS_herd-run = $(LIB_PKGS) libssh
 PKGS_herd-group = $(LIB_PKGS)
 PKGS_herd-hist = $(LIB_PKGS) sqlite3
+PKGS_herd-notify = $(LIB_PKGS) libcurl
 PKGS_herd-ui = $(LIB_PKGS) libedit
 # A program may take in objects of another (herd-ui finds programs as herd does).
 PROG_OBJS_herd-ui = $(O)/obj/herd/execpath.o

@@ -10,7 +10,7 @@
 
 #include "verb.h"
 
-#define ALL (SELECT | RUN | HIST | GROUP)
+#define ALL (SELECT | RUN | HIST | NOTIFY | GROUP)
 
 static const struct opt opts[] = {
 	{ "help", 'h', 0, K_HELP, O_HELP, 0, 0, NULL },
@@ -44,11 +44,14 @@ static const struct opt opts[] = {
 	{ "stream", 0, 0, K_PASS, O_COMMAND, RUN | GROUP, 0, NULL },
 	{ "stdin", 'I', 0, K_STDIN, O_COMMAND, RUN, 0, NULL },
 	{ "mux", 0, 1, K_PASS, O_COMMAND, RUN, 0, NULL },
-	{ "dry-run", 0, 0, K_PASS, O_DRY_RUN, RUN, GROUP | HIST, NULL },
+	{ "dry-run", 0, 0, K_PASS, O_DRY_RUN, RUN, GROUP | HIST | NOTIFY, NULL },
 	/* herd-hist: an option that only leaves the stage out */
 	{ "no-history", 0, 0, K_PASS, O_HISTORY, 0, HIST, NULL },
 	/* herd-hist record --last | herd-group --compare (build_exec) */
 	{ "diff-last", 0, 0, K_PASS, O_HISTORY, 0, 0, NULL },
+	/* herd-notify: the stage is there when one of these is given (add_stages) */
+	{ "notify", 0, 0, K_PASS, O_NOTIFY, 0, 0, NULL },
+	{ "notify-on-resolve", 0, 0, K_PASS, O_NOTIFY, NOTIFY, 0, NULL },
 	/* herd mux */
 	{ "idle-timeout", 0, 1, K_PASS, O_MUX, 0, 0, NULL },
 	/* herd-group */

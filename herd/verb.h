@@ -10,6 +10,7 @@ enum role {
 	RUN = 1 << 1,		/* herd-run */
 	GROUP = 1 << 2,		/* herd-group */
 	HIST = 1 << 3,		/* herd-hist record */
+	NOTIFY = 1 << 4,	/* herd-notify: only with an option of its own */
 };
 
 /* Sets of options: a verb takes some sets. */
@@ -26,6 +27,7 @@ enum optset {
 	O_CONN = 1 << 9,	/* how to reach them: what makes a connection */
 	O_MUX = 1 << 10,	/* herd mux's own */
 	O_HISTORY = 1 << 11,	/* whether the run is recorded */
+	O_NOTIFY = 1 << 12,	/* notifications: herd-notify */
 };
 
 enum kind {

@@ -3,6 +3,7 @@
  * (each option is given to the stages of its role, see opts.c), and what is
  * the verb's own.
  *   herd exec CMD [HOSTS...]  = herd-select | herd-run -- CMD | herd-hist record | herd-group
+ *     (--notify: herd-notify after herd-hist record)
  *   herd ping [HOSTS...]      = herd-select | herd-run --ping | herd-group --ping
  * and verbs that act themselves:
  *   herd mux start|stop|status  (mux.c)
@@ -22,6 +23,7 @@ static const struct {
 	{ RUN, "herd-run" },
 	{ GROUP, "herd-group" },
 	{ HIST, "herd-hist" },
+	{ NOTIFY, "herd-notify" },
 };
 
 extern const char exec_help[], ping_help[], mux_help[];
@@ -29,9 +31,9 @@ static void build_exec(struct pipeline *, const struct args *);
 static void build_ping(struct pipeline *, const struct args *);
 
 static const struct verb verbs[] = {
-	{ "exec", { SELECT, RUN, HIST, GROUP },
+	{ "exec", { SELECT, RUN, HIST, NOTIFY, GROUP },
 	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW | O_RESULTS |
-	  O_DRY_RUN | O_HISTORY,
+	  O_DRY_RUN | O_HISTORY | O_NOTIFY,
 	  find_unresolved, build_exec, exec_help, NULL },
 	{ "ping", { SELECT, RUN, GROUP },
 	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_AUTH | O_VIEW,
@@ -82,6 +84,8 @@ add_stages(struct pipeline *pl, const struct verb *v, const struct args *a)
 
 	for (i = 0; i < a->nopt; i++)
 		drop |= a->opt[i].opt->drops;
+	if (!args_find(a, "notify") && !args_find(a, "notify-on-resolve"))
+		drop |= NOTIFY;
 	for (i = 0; v->stages[i]; i++) {
 		if (v->stages[i] & drop)
 			continue;

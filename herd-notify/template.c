@@ -1,0 +1,211 @@
+/*
+ * Body templates: JSON text with {{.Name}} placeholders (spaces allowed
+ * inside the braces), each replaced by its value escaped as the inside of
+ * a JSON string; and ${NAME} taken from the environment.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "notify.h"
+
+const char *const field_names[NFIELD] = {
+	[F_SUMMARY] = "Summary", [F_COMMAND] = "Command", [F_SELECTION] = "Selection",
+	[F_FAILED] = "FailedHosts", [F_CHANGED] = "ChangedHosts", [F_HOSTS] = "Hosts",
+	[F_HOST] = "Host", [F_GROUP] = "Group", [F_TIME] = "Time", [F_EVENT] = "Event",
+	[F_RUNID] = "RunID", [F_TARGET] = "Target", [F_COUNT] = "Count",
+	[F_TOTAL] = "Total", [F_OUTPUT] = "Output",
+};
+
+static void
+add_part(struct tpl *t, int field, size_t off, size_t len)
+{
+	if (field < 0 && !len)
+		return;
+	herd_grow(&t->part, &t->cap, t->n, sizeof *t->part);
+	t->part[t->n++] = (struct tpl_part){ field, off, len };
+}
+
+/* Line and column (from 1) of OFF in TEXT. */
+static char *
+where(const char *text, size_t off, const char *what)
+{
+	size_t line = 1, col = 1, i;
+
+	for (i = 0; i < off; i++) {
+		if (text[i] == '\n')
+			line++, col = 1;
+		else
+			col++;
+	}
+	return xasprintf("%zu:%zu: %s", line, col, what);
+}
+
+static int
+fail(struct tpl *t, size_t off, const char *what, char **err)
+{
+	*err = where(t->text, off, what);
+	tpl_free(t);
+	return -1;
+}
+
+int
+tpl_parse(struct tpl *t, const char *text, size_t len, char **err)
+{
+	const char *p, *end, *name;
+	size_t lit = 0, i = 0, nlen;
+	int f;
+
+	memset(t, 0, sizeof *t);
+	t->text = xstrndup(text, len);
+	len = strlen(t->text);	/* a NUL ends the template */
+	while (i < len) {
+		if (t->text[i] != '{' || t->text[i + 1] != '{') {
+			i++;
+			continue;
+		}
+		add_part(t, -1, lit, i - lit);
+		p = t->text + i + 2;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != '.')
+			return fail(t, i, "expected {{.Name}} (a placeholder starts with {{.)", err);
+		name = ++p;
+		while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'))
+			p++;
+		nlen = (size_t)(p - name);
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (p[0] != '}' || p[1] != '}')
+			return fail(t, i, "a placeholder not closed by }}", err);
+		end = p + 2;
+		for (f = 0; f < NFIELD; f++)
+			if (strlen(field_names[f]) == nlen && !strncmp(field_names[f], name, nlen))
+				break;
+		if (f == NFIELD)
+			return fail(t, i, "unknown placeholder (known: .Summary .Command "
+			    ".Selection .FailedHosts .ChangedHosts .Hosts .Host .Group .Time "
+			    ".Event .RunID .Target .Count .Total .Output)", err);
+		add_part(t, f, 0, 0);
+		i = lit = (size_t)(end - t->text);
+	}
+	add_part(t, -1, lit, len - lit);
+	return 0;
+}
+
+void
+tpl_free(struct tpl *t)
+{
+	free(t->text);
+	free(t->part);
+	memset(t, 0, sizeof *t);
+}
+
+void
+tpl_render(const struct tpl *t, const struct values *v, struct herd_buf *out)
+{
+	const struct tpl_part *p;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		p = &t->part[i];
+		if (p->field < 0)
+			herd_buf_add(out, t->text + p->off, p->len);
+		else if (v->v[p->field])
+			json_escape(out, v->v[p->field], v->len[p->field]);
+	}
+	if (!out->p)
+		herd_buf_adds(out, "");
+}
+
+/* The code point at S (N bytes left), or -1 for an invalid sequence; *len its bytes. */
+static long
+decode(const unsigned char *s, size_t n, size_t *len)
+{
+	unsigned cp;
+
+	*len = herd_utf8_decode(s, n, &cp);
+	if (!*len) {
+		*len = 1;
+		return -1;
+	}
+	return (long)cp;
+}
+
+void
+json_escape(struct herd_buf *b, const void *data, size_t n)
+{
+	const unsigned char *s = data;
+	size_t i = 0, len;
+	long cp;
+
+	while (i < n) {
+		cp = decode(s + i, n - i, &len);
+		if (cp < 0)
+			herd_buf_adds(b, "\\ufffd");
+		else if (cp == '"' || cp == '\\')
+			herd_buf_addf(b, "\\%c", (int)cp);
+		else if (cp == '\n')
+			herd_buf_adds(b, "\\n");
+		else if (cp == '\t')
+			herd_buf_adds(b, "\\t");
+		else if (cp == '\r')
+			herd_buf_adds(b, "\\r");
+		else if (cp < 0x20 || cp == 0x7f || cp == 0x2028 || cp == 0x2029)
+			herd_buf_addf(b, "\\u%04lx", cp);
+		else
+			herd_buf_add(b, s + i, len);
+		i += len;
+	}
+	if (!b->p)
+		herd_buf_adds(b, "");
+}
+
+void
+utf8_clean(struct herd_buf *b, const void *data, size_t n)
+{
+	const unsigned char *s = data;
+	size_t i = 0, len;
+
+	while (i < n) {
+		if (decode(s + i, n - i, &len) < 0 || !s[i])
+			herd_buf_adds(b, "\xef\xbf\xbd");
+		else
+			herd_buf_add(b, s + i, len);
+		i += len;
+	}
+	if (!b->p)
+		herd_buf_adds(b, "");
+}
+
+int
+env_expand(const char *in, struct herd_buf *out, char **err)
+{
+	const char *p = in, *close, *val;
+	char *name;
+
+	herd_buf_reset(out);
+	while (*p) {
+		if (p[0] != '$' || p[1] != '{') {
+			herd_buf_addc(out, *p++);
+			continue;
+		}
+		if (!(close = strchr(p + 2, '}'))) {
+			*err = xstrdup("a ${ without its }");
+			return -1;
+		}
+		name = xstrndup(p + 2, (size_t)(close - p - 2));
+		if (!herd_valid_name(name) || !(val = getenv(name))) {
+			*err = herd_valid_name(name) ?
+			    xasprintf("${%s} is not set in the environment", name) :
+			    xstrdup("a ${...} that is not a variable name");
+			free(name);
+			return -1;
+		}
+		free(name);
+		herd_buf_adds(out, val);
+		p = close + 1;
+	}
+	if (!out->p)
+		herd_buf_adds(out, "");
+	return 0;
+}
