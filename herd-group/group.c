@@ -222,15 +222,33 @@ run_counts(const struct run *run, struct counts *c)
 char *
 group_hosts(const struct run *run, const struct group *g, int fold)
 {
-	char **names = xcalloc(g->n + 1, sizeof *names);
-	char *list;
-	size_t i;
+	char **names = xcalloc(g->n + 1, sizeof *names), **changed = names + g->n;
+	struct herd_buf b = { 0 };
+	char *list, *p, *sep;
+	size_t i, n = 0;
 
+	/* the hosts changed since the run before (a watch) after the others */
 	for (i = 0; i < g->n; i++)
-		names[i] = run->results[g->member[i]].host;
-	list = herd_fold(names, g->n, fold);
+		if (run->results[g->member[i]].change == CHANGE_CHANGED)
+			*--changed = run->results[g->member[i]].host;
+		else
+			names[n++] = run->results[g->member[i]].host;
+	list = herd_fold(names, n, fold);
+	if (n == g->n) {
+		free(names);
+		return list;
+	}
+	herd_buf_adds(&b, list);
+	free(list);
+	list = herd_fold(changed, g->n - n, fold);
+	for (p = list; p; p = sep ? sep + 2 : NULL) {
+		sep = strstr(p, ", ");
+		herd_buf_addf(&b, "%s%.*s [changed]", b.len ? ", " : "",
+		    (int)(sep ? sep - p : (long)strlen(p)), p);
+	}
+	free(list);
 	free(names);
-	return list;
+	return herd_buf_steal(&b);
 }
 
 /* What selectors see: the results as read, then the hosts without one; to free. */
@@ -246,6 +264,7 @@ run_picks(const struct run *run, size_t *n)
 		p[i].name = r->host;
 		p[i].status = r->status;
 		p[i].in_norm = run->groups[r->group].norm;
+		p[i].changed = r->change == CHANGE_CHANGED;
 		p[i].host = run_host(run, r->host);
 	}
 	for (i = 0; i < run->nmissing; i++) {
@@ -342,6 +361,7 @@ run_reset(struct run *run)
 	free(run->id);
 	free(run->command);
 	free(run->compare);
+	free(run->series);
 	herd_map_free(&run->by_host);
 	herd_map_free(&run->by_sha);
 	herd_map_free(&run->host_index);

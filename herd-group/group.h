@@ -13,6 +13,9 @@ struct body {
 	size_t outlen, errlen;
 };
 
+/* A result against the same host's in the run before of its series (watch.c). */
+enum change { CHANGE_NONE, CHANGE_CHANGED, CHANGE_NEW };
+
 struct result {
 	char *host;
 	enum herd_result_status status;	/* never HERD_RESULT_NONE */
@@ -22,6 +25,7 @@ struct result {
 	const struct body *body;
 	char *error, *hint;
 	size_t group;		/* index into run.groups */
+	enum change change;
 };
 
 /* Results with the same digest; failed and timed-out hosts with the same reason. */
@@ -37,6 +41,8 @@ struct run {
 	char *id, *command;
 	char *compare;		/* the run its C names to compare with; NULL none */
 	long long started_ms;
+	char *series;		/* its C record's series; NULL none */
+	long long seq;		/* ... and number in it; 0 none */
 	int baseline;		/* named by another run's compare: kept, not shown */
 	struct result *results;
 	size_t nresults, capresults;
@@ -139,6 +145,22 @@ struct json_t *summary_json(const struct run *);
 /* compare.c: --compare; BASE NULL: no run to compare with */
 void render_compare(FILE *, const struct run *, const struct run *base,
     const struct render_opts *);
+
+/* watch.c: --watch, and the changes that @changed picks */
+struct series;
+struct herd_mask;
+struct watch {
+	struct herd_mask *mask;		/* --ignore */
+	int changes_only, clear;
+	long long interval_ms;		/* --interval, for the header; 0 none */
+	struct series *series;
+	size_t nseries, capseries;
+	struct herd_map by_id;		/* series id -> index */
+};
+void watch_mark(struct watch *, struct run *);
+void render_watch(FILE *, const struct run *, const struct watch *,
+    const struct render_opts *, int first);
+void watch_free(struct watch *);
 
 /* oneline.c, ping.c */
 void render_oneline(FILE *, const struct run *, const struct render_opts *);

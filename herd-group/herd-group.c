@@ -10,6 +10,7 @@
 
 #include "conf.h"
 #include "group.h"
+#include "mask.h"
 #include "records.h"
 
 /* The lines of each output and each diff shown on a terminal, unless --lines. */
@@ -29,8 +30,10 @@ static const char usage[] =
     "      --errors-only    only hosts that exited non-zero, failed or timed out\n"
     "      --hosts SEL      print H records of the hosts SEL picks, for the next\n"
     "                       stage: @all @ok @differs @failed @nonzero @timeout\n"
-    "                       @noresult @tag:NAME @tag:!NAME, names, globs;\n"
-    "                       comma = union\n"
+    "                       @noresult @changed @tag:NAME @tag:!NAME, names,\n"
+    "                       globs; comma = union\n"
+    "      --ignore REGEX   what REGEX matches does not count when a result is\n"
+    "                       compared with its run before (PCRE2, repeatable)\n"
     "      --json           JSON Lines: one object per group, then a summary\n"
     "                       (with --oneline, per host; with --parse, per host)\n"
     "      --lines N        at most N lines per output and per diff (0: all;\n"
@@ -44,6 +47,11 @@ static const char usage[] =
     "      --ping           one line per host, reachable or not (herd-run --ping)\n"
     "      --stream         show the L records of herd-run --stream as they come,\n"
     "                       host: line, then the view of each run as it ends\n"
+    "      --watch          each run of a series (herd-run --every) under a header\n"
+    "                       and a line N unchanged, N changed, N down; hosts whose\n"
+    "                       result changed since the run before marked [changed]\n"
+    "      --changes-only   --watch: show only the hosts changed (and new)\n"
+    "      --interval DUR   --watch: the interval, said in the header\n"
     "  -h, --help           this help\n"
     "Exit status: 0 every host ok, 1 some host non-zero, failed, timed out or\n"
     "without a result, 2 usage error, 3 a file not written, 130 interrupted.\n"
@@ -53,7 +61,8 @@ struct state {
 	struct render_opts ro;
 	const char *hosts_sel, *parse, *outdir, *errdir;
 	int outfd, errfd;
-	int oneline, ping, max_exit, stream, compare;
+	int oneline, ping, max_exit, stream, compare, watching;
+	struct watch watch;
 	struct herd_config cfg;
 	int progress, ended_any;
 	int bad;		/* some host not ok, a record left out, a run cut short */
@@ -189,6 +198,9 @@ finish(struct state *st, struct run *run)
 
 	clear_progress(st);
 	run_group(run);
+	watch_mark(&st->watch, run);
+	if (st->watching)
+		st->bad = st->maxexit = 0;	/* the last run's status */
 	account(st, run);
 	if (st->hosts_sel) {
 		print_selected(run, st->hosts_sel, !st->ended_any);
@@ -201,6 +213,8 @@ finish(struct state *st, struct run *run)
 		render_hosts_json(stdout, run);
 	} else if (st->oneline) {
 		render_oneline(stdout, run, &st->ro);
+	} else if (st->watching) {
+		render_watch(stdout, run, &st->watch, &st->ro, !st->ended_any);
 	} else if (st->compare) {
 		if (st->ended_any && !st->ro.json)
 			fputc('\n', stdout);
@@ -327,6 +341,9 @@ read_begin(struct state *st, const char *name, const struct herd_rec *r)
 	run->command = c.command;
 	c.command = NULL;
 	run->started_ms = c.started_ms;
+	free(run->series);
+	run->series = c.series && *c.series ? xstrdup(c.series) : NULL;
+	run->seq = c.seq > 0 ? c.seq : 0;
 	if (st->compare && c.compare && *c.compare) {
 		run->compare = xstrdup(c.compare);
 		herd_strv_add(&st->wanted, c.compare);
@@ -502,6 +519,11 @@ check_views(const struct state *st)
 		errx(HERD_EXIT_USAGE, "%s and %s: choose one view", views[0], views[1]);
 	if (n && st->compare)
 		errx(HERD_EXIT_USAGE, "--compare and %s: choose one view", views[0]);
+	if (st->watching && (n || st->compare))
+		errx(HERD_EXIT_USAGE, "--watch and %s: choose one view", n ? views[0] :
+		    "--compare");
+	if (!st->watching && (st->watch.changes_only || st->watch.interval_ms))
+		errx(HERD_EXIT_USAGE, "--changes-only and --interval go with --watch");
 	if (st->hosts_sel && st->ro.json)
 		errx(HERD_EXIT_USAGE, "--hosts writes H records: --json does not apply");
 	if (st->ro.errors_only && (st->hosts_sel || st->ping || st->parse))
@@ -540,8 +562,10 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_COLOR = 256, OPT_COMPARE, OPT_ERRORS, OPT_HOSTS, OPT_JSON, OPT_LINES, OPT_NOFOLD,
-		OPT_PARSE, OPT_PING, OPT_ONELINE, OPT_OUTDIR, OPT_ERRDIR, OPT_STREAM };
+		OPT_PARSE, OPT_PING, OPT_ONELINE, OPT_OUTDIR, OPT_ERRDIR, OPT_STREAM,
+		OPT_WATCH, OPT_CHANGES, OPT_IGNORE, OPT_INTERVAL };
 	static const struct option longopts[] = {
+		{ "changes-only", no_argument, NULL, OPT_CHANGES },
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "compare", no_argument, NULL, OPT_COMPARE },
 		{ "config", required_argument, NULL, 'c' },
@@ -549,6 +573,8 @@ main(int argc, char **argv)
 		{ "errors-only", no_argument, NULL, OPT_ERRORS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "hosts", required_argument, NULL, OPT_HOSTS },
+		{ "ignore", required_argument, NULL, OPT_IGNORE },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "lines", required_argument, NULL, OPT_LINES },
 		{ "max-exit", no_argument, NULL, 'S' },
@@ -558,11 +584,13 @@ main(int argc, char **argv)
 		{ "parse", required_argument, NULL, OPT_PARSE },
 		{ "ping", no_argument, NULL, OPT_PING },
 		{ "stream", no_argument, NULL, OPT_STREAM },
+		{ "watch", no_argument, NULL, OPT_WATCH },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct state st = { 0 };
 	const char *opt_config = NULL, *when = "auto";
-	char *safe;
+	struct herd_strv ignore = { 0 };
+	char *safe, *why;
 	long long v;
 	FILE *in;
 	int c, i;
@@ -598,18 +626,34 @@ main(int argc, char **argv)
 		case OPT_PARSE: st.parse = optarg; break;
 		case OPT_PING: st.ping = 1; break;
 		case OPT_STREAM: st.stream = 1; break;
+		case OPT_WATCH: st.watching = 1; break;
+		case OPT_CHANGES: st.watch.changes_only = 1; break;
+		case OPT_IGNORE: herd_strv_add(&ignore, optarg); break;
+		case OPT_INTERVAL:
+			if (herd_parse_duration(optarg, &v) < 0 || v == 0) {
+				safe = herd_safe(optarg);
+				errx(HERD_EXIT_USAGE, "--interval: expected a duration such "
+				    "as 30s, got %s", safe);
+			}
+			st.watch.interval_ms = v;
+			break;
 		default: herd_usage_exit(usage);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	check_views(&st);
+	if (!(st.watch.mask = herd_mask_new(&ignore, &why)))
+		errx(HERD_EXIT_USAGE, "--ignore %s", why);
+	herd_strv_free(&ignore);
 	st.ro.color = want_color(when);
+	st.watch.clear = st.watching && !st.ro.json && isatty(STDOUT_FILENO);
 	if (st.ro.lines < 0)
 		st.ro.lines = isatty(STDOUT_FILENO) || st.stream ? TTY_LINES : 0;
 	st.ro.width = term_width();
 	herd_conf_load_or_die(&st.cfg, opt_config);
-	st.progress = !st.hosts_sel && !st.stream && isatty(STDERR_FILENO) && !isatty(STDIN_FILENO);
+	st.progress = !st.hosts_sel && !st.stream && !st.watching && isatty(STDERR_FILENO) &&
+	    !isatty(STDIN_FILENO);
 	if (argc == 0)
 		herd_refuse_tty(stdin, "give a file of records, or pipe herd-run into it, "
 		    "as in herd-select -g web | herd-run -- uptime | herd-group");
@@ -634,6 +678,7 @@ main(int argc, char **argv)
 		free(safe);
 	}
 	finish_all(&st);
+	watch_free(&st.watch);
 	herd_conf_free(&st.cfg);
 	return exit_status(&st);
 }

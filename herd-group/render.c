@@ -164,6 +164,8 @@ put_distinct(struct out *out, const struct run *run)
 		herd_buf_reset(&name);
 		safe_line(&name, run->results[g->first].host,
 		    strlen(run->results[g->first].host));
+		if (run->results[g->first].change == CHANGE_CHANGED)
+			herd_buf_adds(&name, " [changed]");
 		fprintf(out->f, "   %s\n", name.p);
 		put_output(out, run->results[g->first].body, "     ");
 	}

@@ -12,8 +12,6 @@
 #include "mask.h"
 #include "run.h"
 
-#define MIN_INTERVAL_MS 5000
-
 struct every {
 	long long interval_ms, count;
 	int until_change, until_ok;
@@ -32,18 +30,6 @@ struct every {
 	int met;		/* an --until condition ended it */
 };
 
-static long long
-min_interval(void)
-{
-	const char *env = getenv("HERD_MIN_INTERVAL");
-	long long ms;
-
-	/* for the tests only (herd-run(1), ENVIRONMENT) */
-	if (env && herd_parse_duration(env, &ms) == 0)
-		return ms;
-	return MIN_INTERVAL_MS;
-}
-
 /* The options that go with --every, checked; NULL without --every. */
 struct every *
 every_new(const struct every_opts *eo, struct options *o, char **err)
@@ -57,9 +43,9 @@ every_new(const struct every_opts *eo, struct options *o, char **err)
 			    "with --every");
 		return NULL;
 	}
-	if (eo->interval_ms < min_interval()) {
+	if (eo->interval_ms < herd_watch_min_ms()) {
 		*err = xasprintf("--every: the interval must be at least %s, got %s",
-		    herd_format_duration(min_interval(), m, sizeof m),
+		    herd_format_duration(herd_watch_min_ms(), m, sizeof m),
 		    herd_format_duration(eo->interval_ms, d, sizeof d));
 		return NULL;
 	}

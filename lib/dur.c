@@ -1,6 +1,7 @@
 #include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -122,4 +123,19 @@ herd_mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * The shortest interval of a watch (herd-run --every, herd watch --interval):
+ * 5s; $HERD_MIN_INTERVAL, for the tests only, can lower it.
+ */
+long long
+herd_watch_min_ms(void)
+{
+	const char *env = getenv("HERD_MIN_INTERVAL");
+	long long ms;
+
+	if (env && herd_parse_duration(env, &ms) == 0)
+		return ms;
+	return 5000;
 }

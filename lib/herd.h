@@ -115,6 +115,7 @@ const char *herd_format_duration(long long ms, char *buf, size_t len);
 const char *herd_clock(long long ms, char *buf, size_t len);	/* local YYYY-MM-DD HH:MM */
 long long herd_now_ms(void);	/* wall clock, milliseconds since the epoch */
 long long herd_mono_ms(void);	/* monotonic clock, milliseconds */
+long long herd_watch_min_ms(void);	/* a watch's shortest interval */
 
 /* num.c: strict number parsing. */
 int herd_parse_int(const char *, long long min, long long max, long long *out);
@@ -197,6 +198,7 @@ struct herd_pick {		/* what a selector sees of one host */
 	const char *name;
 	enum herd_result_status status;
 	int in_norm;		/* its result is the norm's */
+	int changed;		/* its result differs from its run before in a series */
 	const struct herd_host *host;	/* its H record, or NULL */
 };
 struct herd_picker {

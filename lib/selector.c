@@ -55,6 +55,12 @@ pick_noresult(const struct herd_pick *p, const char *arg)
 }
 
 static int
+pick_changed(const struct herd_pick *p, const char *arg)
+{
+	return p->changed;
+}
+
+static int
 pick_tag(const struct herd_pick *p, const char *arg)
 {
 	int has = p->host && herd_host_has_tag(p->host, arg[0] == '!' ? arg + 1 : arg);
@@ -72,6 +78,8 @@ const struct herd_picker herd_pickers[] = {
 	{ "@timeout", "@timeout", pick_timeout, "the hosts that timed out" },
 	{ "@noresult", "@noresult", pick_noresult,
 	    "the hosts without a result (a run cut short)" },
+	{ "@changed", "@changed", pick_changed,
+	    "the hosts whose result differs from their run before in a series (a watch)" },
 	{ "@tag:", "@tag:NAME @tag:!NAME", pick_tag,
 	    "the hosts with the tag NAME; with !, those without it" },
 };

@@ -1149,7 +1149,7 @@ summary"
 
 @test "--hosts: an unknown selector or host is an error (exit 2)" {
 	mixed
-	selectors="(selectors: @all @ok @differs @failed @nonzero @timeout @noresult @tag:NAME @tag:!NAME)"
+	selectors="(selectors: @all @ok @differs @failed @nonzero @timeout @noresult @changed @tag:NAME @tag:!NAME)"
 	run --separate-stderr herd-group --hosts @bogus "$T/mixed"
 	assert_failure 2
 	assert_output ""
@@ -1848,7 +1848,7 @@ group_on_fifo() {
 	R a ok 0 '' >"$T/in"
 	run --separate-stderr herd-group --hosts $'\e[2Jx' "$T/in"
 	assert_failure 2
-	assert_equal "$stderr" "herd-group: --hosts: unknown selector or host \"^[[2Jx\" (selectors: @all @ok @differs @failed @nonzero @timeout @noresult @tag:NAME @tag:!NAME)"
+	assert_equal "$stderr" "herd-group: --hosts: unknown selector or host \"^[[2Jx\" (selectors: @all @ok @differs @failed @nonzero @timeout @noresult @changed @tag:NAME @tag:!NAME)"
 	run --separate-stderr herd-group --hosts $'@tag:\e' "$T/in"
 	assert_equal "$stderr" "herd-group: --hosts: @tag:^[: a tag is letters, digits, '_' and '-'"
 	run --separate-stderr herd-group --parse $'\e]0;t\a' "$T/in"

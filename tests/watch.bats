@@ -188,3 +188,101 @@ runs_of() { awk -F '\t' -v h="$2" '$1 == "R" && $3 == h { print $4 "|" $8 }' "$1
 	assert_failure 2
 	herd-run --help | grep -q -- '--until-change'
 }
+
+# --- herd-group --watch: the runs of a series, each against the run before ---
+
+# watch_records [COUNT [TIME]]: $T/rec, COUNT (3) runs on h001-h003 and authfail:
+# h002 prints v2 from its second run on, the others v1; with TIME, then a line t=TIME.
+watch_records() {
+	local t=
+	[ -z "${2:-}" ] || t='; echo t=$(date +%N)'
+	rm -f "$S"/*
+	printf 'H\th001\nH\th002\nH\th003\nH\tauthfail\n' >"$T/hosts"
+	hr --every 20ms --count "${1:-3}" "$(count_cmd)"'if [ $FLEET_HOST = h002 ] && [ $n -ge 2 ]; then echo v2; else echo v1; fi'"$t" \
+	    >"$T/rec" 2>/dev/null || true
+	assert_equal "$(grep -c '^E' "$T/rec")" "${1:-3}"
+}
+
+@test "herd-group --watch: each run under a header and a line N unchanged, N changed, N down; the changed host marked" {
+	watch_records
+	run herd-group --watch --interval 30s "$T/rec"
+	assert_failure 1
+	assert_line --regexp '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}  iteration 2, every 30s: f='
+	assert_equal "$(grep -c '  iteration [123], every 30s: ' <<<"$output")" 3
+	assert_equal "$(grep -E '^[0-9]+ unchanged' <<<"$output" | paste -sd'|')" \
+	    "0 unchanged, 0 changed, 1 down, 3 new|2 unchanged, 1 changed, 1 down|3 unchanged, 0 changed, 1 down"
+	# h001 and h003 alike, h002 the outlier, marked in the run it changed in only
+	assert_line "   h[001,003]"
+	assert_equal "$(grep -c '\[changed\]' <<<"$output")" 2
+	assert_line "   h002 [changed]"
+	assert_line "   +++ h002 [changed]"
+	assert_line --partial "   authfail (auth: "
+	# piped: no screen clearing, a blank line between runs
+	refute_output --partial $'\033'
+	# a time line: every host changes each run, unless --ignore masks it
+	watch_records 3 time
+	run herd-group --watch "$T/rec"
+	assert_equal "$(grep -E '^[0-9]+ unchanged' <<<"$output" | tail -1)" "0 unchanged, 3 changed, 1 down"
+	assert_equal "$(grep -c '\[changed\]' <<<"$output")" 6
+	refute_output --partial "every"
+	run herd-group --watch --ignore '^t=[0-9]+$' "$T/rec"
+	assert_equal "$(grep -E '^[0-9]+ unchanged' <<<"$output" | tail -2 | paste -sd'|')" \
+	    "2 unchanged, 1 changed, 1 down|3 unchanged, 0 changed, 1 down"
+}
+
+@test "herd-group --watch --changes-only: only the hosts that changed (all of them the first time)" {
+	watch_records 3 time
+	run herd-group --watch --changes-only --ignore 't=[0-9]+' "$T/rec"
+	assert_failure 1
+	# run 2: the tally, then h002 alone (its output as it was); run 3: the tally alone
+	run awk '/iteration 2/ { on = 1; next } /iteration 3/ { on = 0 } on && NF' <<<"$output"
+	assert_line --index 0 "2 unchanged, 1 changed, 1 down"
+	assert_line --index 1 "h002:"
+	assert_line --index 2 "   v2"
+	assert_line --index 3 --regexp '^   t=[0-9]+$'
+	assert_equal "${#lines[@]}" 4
+	run herd-group --watch --changes-only --ignore 't=[0-9]+' "$T/rec"
+	run awk '/iteration 3/ { on = 1; next } on && NF' <<<"$output"
+	assert_output "3 unchanged, 0 changed, 1 down"
+}
+
+@test "herd-group --watch --json: an object per host and run (changed, output), then the run's summary" {
+	watch_records 3 time
+	herd-group --watch --json --ignore 't=[0-9]+' "$T/rec" >"$T/json" || true
+	assert_equal "$(jq -c 'select(.host == "h002") | [.iteration, .status, .changed, (.output | split("\n")[0])]' "$T/json" | paste -sd' ')" \
+	    '[1,"ok",false,"v1"] [2,"ok",true,"v2"] [3,"ok",false,"v2"]'
+	assert_equal "$(jq -c 'select(.summary) | .summary | [.iteration, .unchanged, .changed, .down, .new, .hosts]' "$T/json" | paste -sd' ')" \
+	    '[1,0,0,1,3,4] [2,2,1,1,0,4] [3,3,0,1,0,4]'
+	assert_equal "$(jq -r 'select(.host == "authfail") | .status' "$T/json" | sort -u)" failed
+	assert_equal "$(jq -r 'select(.summary) | .summary.run' "$T/json" | paste -sd' ')" \
+	    "$(rf "$T/rec" C 2 | paste -sd' ')"
+	# --changes-only: the hosts that changed (or are new) alone
+	herd-group --watch --json --changes-only --ignore 't=[0-9]+' "$T/rec" >"$T/json" || true
+	assert_equal "$(jq -r 'select(.host) | "\(.iteration) \(.host)"' "$T/json" | sort | paste -sd,)" \
+	    "1 authfail,1 h001,1 h002,1 h003,2 h002"
+	assert_equal "$(jq -c 'select(.summary)' "$T/json" | wc -l)" 3
+}
+
+@test "herd-group --hosts @changed: the hosts whose result changed since their run before" {
+	watch_records 2 time
+	run herd-group --hosts @changed --ignore 't=[0-9]+' "$T/rec"
+	assert_equal "$(hosts_of <<<"$output")" h002
+	# (--hosts picks from each run: authfail from both)
+	run herd-group --hosts @changed,authfail --ignore 't=[0-9]+' "$T/rec"
+	assert_equal "$(grep '^H' <<<"$output" | cut -f2 | sort | paste -sd' ')" "authfail authfail h002"
+	herd-group --help | grep -q '@changed'
+}
+
+@test "herd-group --watch: on a terminal the screen is cleared before each run; usage errors" {
+	watch_records 2
+	script -qec "herd-group --watch --ignore 't=[0-9]+' '$T/rec'" /dev/null >"$T/tty" || true
+	assert_equal "$(grep -o $'\033\\[H\033\\[2J' "$T/tty" | wc -l)" 2
+	run herd-group --changes-only "$T/rec"
+	assert_failure 2
+	run herd-group --watch --oneline "$T/rec"
+	assert_failure 2
+	assert_output --partial "--watch and --oneline: choose one view"
+	run herd-group --watch --ignore '(' "$T/rec"
+	assert_failure 2
+	assert_output --partial "--ignore '(': missing closing parenthesis"
+}
