@@ -48,10 +48,12 @@ notify_message(struct notify *nt, struct message *m)
 	struct payload p;
 	char *why = NULL, *what;
 
-	if (payload_make(t, &nt->tpl[m->target], m, &p, &why) < 0) {
-		warnx("%s: %s message for run %s not made: %s", t->name, event_name(m->event),
-		    m->run_id, why);
+	if (payload_make(t, &nt->tpl[m->target], m, !nt->dry, &p, &why) < 0) {
+		warnx("%s: %s message for run %s not delivered: %s", t->name,
+		    event_name(m->event), m->run_id, why);
 		free(why);
+		payload_free(&p);
+		nt->failed++;
 		return;
 	}
 	if (nt->dry) {
@@ -84,7 +86,7 @@ check_body(const struct herd_config *cfg, const struct herd_notifier *t, struct 
 		v.v[f] = f == F_COUNT || f == F_TOTAL ? "1" : "x";
 		v.len[f] = 1;
 	}
-	tpl_render(tpl, &v, &b);
+	tpl_render(tpl, &v, 0, &b, NULL);
 	if (!(j = json_loadb(b.p, b.len, 0, &je)))
 		errx(HERD_EXIT_USAGE, "%s: notification \"%s\": body: not JSON once its "
 		    "placeholders are filled (write \"{{.Name}}\" inside quotes): %d:%d: %s",
@@ -351,5 +353,5 @@ main(int argc, char **argv)
 	free(state);
 	if (interrupted)
 		return HERD_EXIT_INTERRUPT;
-	return failed ? HERD_EXIT_RUNTIME : HERD_EXIT_OK;
+	return failed || nt.failed ? HERD_EXIT_RUNTIME : HERD_EXIT_OK;
 }

@@ -34,7 +34,9 @@ struct values {
 	const char *v[NFIELD];
 	size_t len[NFIELD];
 };
-void tpl_render(const struct tpl *, const struct values *, struct herd_buf *out);
+/* EXPAND: ${NAME} in the template's own text from the environment: -1 with *err if unset. */
+int tpl_render(const struct tpl *, const struct values *, int expand, struct herd_buf *out,
+    char **err);
 /* Bytes as the inside of a JSON string: valid UTF-8, controls as \uXXXX. */
 void json_escape(struct herd_buf *, const void *, size_t);
 /* Bytes as valid UTF-8 (invalid sequences as U+FFFD). */
@@ -66,7 +68,7 @@ struct payload {
 };
 /* 0, or -1 with *err (to free). */
 int payload_make(const struct herd_notifier *, const struct tpl *, const struct message *,
-    struct payload *, char **err);
+    int expand, struct payload *, char **err);
 void payload_free(struct payload *);
 /* The URL as it may be shown: scheme://host/… (to free). */
 char *mask_url(const char *);
@@ -138,6 +140,7 @@ struct notify {
 	int dry;
 	int flap_n, flap_m;
 	struct deliver *d;
+	size_t failed;			/* messages that could not be made */
 	long long now_ms;
 };
 void notify_message(struct notify *, struct message *);

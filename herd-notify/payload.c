@@ -251,7 +251,7 @@ script_env(const struct values *v, struct herd_strv *env)
 
 int
 payload_make(const struct herd_notifier *t, const struct tpl *tpl, const struct message *m,
-    struct payload *p, char **err)
+    int expand, struct payload *p, char **err)
 {
 	struct values v;
 	char nb[96];
@@ -285,7 +285,7 @@ payload_make(const struct herd_notifier *t, const struct tpl *tpl, const struct 
 	if (!strcmp(t->type, "slack"))
 		slack_body(m, &p->body);
 	else if (tpl && tpl->n)
-		tpl_render(tpl, &v, &p->body);
+		return tpl_render(tpl, &v, expand, &p->body, err);
 	else
 		default_body(&v, &p->body);
 	return 0;

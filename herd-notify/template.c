@@ -100,21 +100,57 @@ tpl_free(struct tpl *t)
 	memset(t, 0, sizeof *t);
 }
 
-void
-tpl_render(const struct tpl *t, const struct values *v, struct herd_buf *out)
+/* The template's own text with ${NAME} replaced, JSON-escaped (never a value's). */
+static int
+literal(struct herd_buf *out, const char *s, size_t len, char **err)
+{
+	struct herd_buf in = { 0 }, name = { 0 }, exp = { 0 };
+	const char *p, *q;
+	int rc = 0;
+
+	herd_buf_add(&in, s, len);
+	herd_buf_adds(&in, "");
+	for (p = in.p; (q = strstr(p, "${")); p = q) {
+		herd_buf_add(out, p, (size_t)(q - p));
+		p = q;
+		if (!(q = strchr(p, '}')))
+			break;
+		q++;
+		herd_buf_reset(&name);
+		herd_buf_add(&name, p, (size_t)(q - p));
+		if ((rc = env_expand(name.p, &exp, err)) < 0)
+			goto out;
+		json_escape(out, exp.p, exp.len);
+	}
+	herd_buf_adds(out, p);
+out:
+	herd_buf_free(&in);
+	herd_buf_free(&name);
+	herd_buf_free(&exp);
+	return rc;
+}
+
+int
+tpl_render(const struct tpl *t, const struct values *v, int expand, struct herd_buf *out,
+    char **err)
 {
 	const struct tpl_part *p;
 	size_t i;
 
 	for (i = 0; i < t->n; i++) {
 		p = &t->part[i];
-		if (p->field < 0)
+		if (p->field < 0 && expand) {
+			if (literal(out, t->text + p->off, p->len, err) < 0)
+				return -1;
+		} else if (p->field < 0) {
 			herd_buf_add(out, t->text + p->off, p->len);
-		else if (v->v[p->field])
+		} else if (v->v[p->field]) {
 			json_escape(out, v->v[p->field], v->len[p->field]);
+		}
 	}
 	if (!out->p)
 		herd_buf_adds(out, "");
+	return 0;
 }
 
 /* The code point at S (N bytes left), or -1 for an invalid sequence; *len its bytes. */

@@ -135,7 +135,7 @@ notifications:
       {"summary": "{{.Summary}}", "command": "{{.Command}}",
        "failed": "{{.FailedHosts}}", "changed": "{{ .ChangedHosts }}", "host": "{{.Host}}",
        "group": "{{.Group}}", "time": "{{.Time}}", "event": "{{.Event}}", "run": "{{.RunID}}",
-       "n": {{.Count}}, "of": {{.Total}}, "target": "{{.Target}}"}
+       "n": {{.Count}}, "of": {{.Total}}, "target": "{{.Target}}", "key": "\${ROUTING_KEY}"}
 EOF
 	{
 		rec-make H web-01 '' '' '' '' web,prod
@@ -152,7 +152,7 @@ EOF
 	printf '%s\n' '{"summary": "2/2 hosts failed: web-[01-02]", "command": "uname -r",' \
 	    ' "failed": "web-[01-02]", "changed": "", "host": "web-[01-02]",' \
 	    ' "group": "web,prod", "time": "2025-11-26T09:40:00Z", "event": "failure", "run": "r1",' \
-	    ' "n": 2, "of": 2, "target": "pd"}' >"$T/want"
+	    ' "n": 2, "of": 2, "target": "pd", "key": "rk-123"}' >"$T/want"
 	diff -u "$T/want" "$T/r/001.body"
 }
 
@@ -167,11 +167,11 @@ notifications:
 EOF
 	{
 		rec-make -x C r1 1764150000000 'echo "}{\\' ''
-		rec-make -x R r1 'h"1' nonzero 1 5 - 'a"b\\c\nd\te\x01\x1b[31m\xff\xe2\x80\xa8z' '' '' '' 1 ''
+		rec-make -x R r1 'h"1' nonzero 1 5 - 'a"b\\c\nd\te\x01\x1b[31m\xff\xe2\x80\xa8z${HOME}' '' '' '' 1 ''
 		rec-make E r1 2 0 1 0 0
 	} >"$T/in"
 	hn --state "$T/st" <"$T/in" >/dev/null
-	printf '%s' '{"out": "a\"b\\c\nd\te\u0001\u001b[31m\ufffd\u2028z", "cmd": "echo \"}{\\"}' \
+	printf '%s' '{"out": "a\"b\\c\nd\te\u0001\u001b[31m\ufffd\u2028z${HOME}", "cmd": "echo \"}{\\"}' \
 	    >"$T/want"
 	diff -u "$T/want" "$T/r/001.body"
 	run jq -r .out "$T/r/001.body"
