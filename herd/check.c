@@ -61,6 +61,7 @@ check_config(const struct verb *v, struct args *a, int explain)
 		if (herd_conf_load(&cfg, path, must) == 0) {
 			a->json = !strcmp(herd_conf_output(&cfg), "json");
 			a->no_history = cfg.history.record == 0;
+			a->notify_targets = cfg.nnotifiers > 0;
 		}
 		herd_conf_free(&cfg);
 		free(path);
@@ -69,6 +70,7 @@ check_config(const struct verb *v, struct args *a, int explain)
 	herd_conf_load_or_die(&cfg, opt);
 	a->json = !strcmp(herd_conf_output(&cfg), "json");
 	a->no_history = cfg.history.record == 0;
+	a->notify_targets = cfg.nnotifiers > 0;
 	for (i = 0; i < a->nopt && !bad; i++)
 		if (a->opt[i].opt->name && !strcmp(a->opt[i].opt->name, "parse"))
 			bad = check_parser(v, &cfg, a->opt[i].value);

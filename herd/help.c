@@ -13,6 +13,7 @@ const char usage[] =
     "Verbs:\n"
     "  exec     run a command on hosts, show the grouped results\n"
     "  ping     check that hosts answer SSH (--auth: that they let us in)\n"
+    "  watch    run a command every --interval on kept connections, show changes\n"
     "  select   print host records for groups, tags and host patterns\n"
     "  list     list groups (--tags: tags with host counts, --tag EXPR: hosts)\n"
     "  config   validate | export the configuration\n"
@@ -75,6 +76,36 @@ const char ping_help[] =
     "View: --json, --color WHEN\n"
     "Exit: 0 every host answered, 1 some host did not, 2 usage or config error.\n";
 
+const char watch_help[] =
+    "usage: herd watch [options] COMMAND [HOSTS...]\n"
+    "       herd watch [options] -g GROUP|-t TAGS|-w HOSTS|-a COMMAND [WORDS...]\n"
+    "Runs COMMAND on the selected hosts every --interval, over one SSH connection\n"
+    "per host kept for the whole watch, and shows each iteration grouped under a\n"
+    "timestamp header (the screen cleared on a terminal), with a line\n"
+    "N unchanged, N changed, N down on top and the hosts whose result differs\n"
+    "from their previous iteration marked [changed]:\n"
+    "  herd-select SELECTION | herd-run --every DUR -- COMMAND | herd-hist record |\n"
+    "  herd-group --watch\n"
+    "(and herd-notify when the config has notification targets).  Each iteration\n"
+    "is a run of one series in the history.  Iterations never overlap: a slow one\n"
+    "delays the next, and says so.  Ctrl-C stops after recording what finished.\n"
+    "The command and hosts are given as to herd exec (herd help exec).\n"
+    "  --interval DUR   time between iterations (default 30s, at least 5s)\n"
+    "  --count N        stop after N iterations (default: until Ctrl-C)\n"
+    "  --until-change   stop (exit 0) after the first iteration in which a host's\n"
+    "                   result changed, as watch -g\n"
+    "  --until-ok       stop (exit 0) after the first iteration with every host ok\n"
+    "  --ignore REGEX   mask what REGEX (PCRE2) matches before results are compared:\n"
+    "                   timestamps, PIDs, counters (repeatable)\n"
+    "  --changes-only   show only the hosts that changed (and the count line)\n"
+    "  --json           one object per host per iteration (host, iteration, run,\n"
+    "                   status, exit, changed, output), then a summary object\n"
+    "  --color WHEN, --no-history, --notify-on-resolve; selection and SSH options\n"
+    "                   as herd exec; herd-group --hosts @changed picks the hosts\n"
+    "                   that changed\n"
+    "Exit: that of the last iteration (0 all ok, 1 some host not ok); 0 when\n"
+    "--until-change or --until-ok is met; 2 usage or config error; 130 Ctrl-C.\n";
+
 const char mux_help[] =
     "usage: herd mux start [--idle-timeout DUR] [options]\n"
     "       herd mux stop|status [options]\n"
@@ -130,6 +161,7 @@ static const struct topic {
 	  "herd config export.\n" },
 	{ "exec", exec_help },
 	{ "ping", ping_help },
+	{ "watch", watch_help },
 	{ "mux", mux_help },
 	{ "selectors",
 	  "herd-group --hosts SEL picks hosts of a run for the next stage:\n"
@@ -137,6 +169,7 @@ static const struct topic {
 	  "  @differs   not the norm        @failed    non-zero, failed or timed out\n"
 	  "  @nonzero   exited non-zero     @timeout   timed out\n"
 	  "  @tag:NAME  with the tag        @tag:!NAME without it\n"
+	  "  @changed   changed since its run before (herd watch)\n"
 	  "  web-01, 'web-*'  names and globs; a comma is a union.\n"
 	  "  herd-group --hosts @failed run.rec | herd-run -- 'systemctl status x'\n" },
 	{ "parsers",

@@ -52,6 +52,13 @@ static const struct opt opts[] = {
 	/* herd-notify: the stage is there when one of these is given (add_stages) */
 	{ "notify", 0, 0, K_PASS, O_NOTIFY, 0, 0, NULL },
 	{ "notify-on-resolve", 0, 0, K_PASS, O_NOTIFY, NOTIFY, 0, NULL },
+	/* herd watch: --interval is herd-run's --every and herd-group's (build_watch) */
+	{ "interval", 0, 1, K_PASS, O_WATCH, 0, 0, NULL },
+	{ "count", 0, 1, K_PASS, O_WATCH, RUN, 0, NULL },
+	{ "until-change", 0, 0, K_PASS, O_WATCH, RUN, 0, NULL },
+	{ "until-ok", 0, 0, K_PASS, O_WATCH, RUN, 0, NULL },
+	{ "changes-only", 0, 0, K_PASS, O_WATCH, GROUP, 0, NULL },
+	{ "ignore", 0, 1, K_PASS, O_WATCH, RUN | NOTIFY | GROUP, 0, NULL },
 	/* herd mux */
 	{ "idle-timeout", 0, 1, K_PASS, O_MUX, 0, 0, NULL },
 	/* herd-group */

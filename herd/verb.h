@@ -28,6 +28,7 @@ enum optset {
 	O_MUX = 1 << 10,	/* herd mux's own */
 	O_HISTORY = 1 << 11,	/* whether the run is recorded */
 	O_NOTIFY = 1 << 12,	/* notifications: herd-notify */
+	O_WATCH = 1 << 13,	/* herd watch: herd-run --every, herd-group --watch */
 };
 
 enum kind {
@@ -65,6 +66,7 @@ struct args {
 	int selects;		/* a K_HOSTS option was given */
 	int json;		/* the config's defaults.output is json */
 	int no_history;		/* the config's history.record is false */
+	int notify_targets;	/* the config has notification targets */
 	struct herd_strv unresolved;	/* exec: hosts that look like command words */
 };
 

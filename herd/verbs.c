@@ -5,6 +5,9 @@
  *   herd exec CMD [HOSTS...]  = herd-select | herd-run -- CMD | herd-hist record | herd-group
  *     (--notify: herd-notify after herd-hist record)
  *   herd ping [HOSTS...]      = herd-select | herd-run --ping | herd-group --ping
+ *   herd watch CMD [HOSTS...] = herd-select | herd-run --every DUR -- CMD |
+ *     herd-hist record | herd-group --watch  (herd-notify when the config has
+ *     notification targets)
  * and verbs that act themselves:
  *   herd mux start|stop|status  (mux.c)
  */
@@ -29,6 +32,9 @@ static const struct {
 extern const char exec_help[], ping_help[], mux_help[];
 static void build_exec(struct pipeline *, const struct args *);
 static void build_ping(struct pipeline *, const struct args *);
+static void check_watch(struct args *);
+static void build_watch(struct pipeline *, const struct args *);
+extern const char watch_help[];
 
 static const struct verb verbs[] = {
 	{ "exec", { SELECT, RUN, HIST, NOTIFY, GROUP },
@@ -39,6 +45,10 @@ static const struct verb verbs[] = {
 	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_AUTH | O_VIEW,
 	  NULL, build_ping, ping_help, NULL },
 	{ "mux", { 0 }, O_HELP | O_CONFIG | O_CONN | O_MUX, NULL, NULL, mux_help, mux_act },
+	{ "watch", { SELECT, RUN, HIST, NOTIFY, GROUP },
+	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW | O_HISTORY |
+	  O_NOTIFY | O_WATCH,
+	  check_watch, build_watch, watch_help, NULL },
 };
 
 const struct verb *
@@ -84,7 +94,9 @@ add_stages(struct pipeline *pl, const struct verb *v, const struct args *a)
 
 	for (i = 0; i < a->nopt; i++)
 		drop |= a->opt[i].opt->drops;
-	if (!args_find(a, "notify") && !args_find(a, "notify-on-resolve"))
+	/* a watch notifies when the config has targets */
+	if (!args_find(a, "notify") && !args_find(a, "notify-on-resolve") &&
+	    !((v->takes & O_WATCH) && a->notify_targets))
 		drop |= NOTIFY;
 	for (i = 0; v->stages[i]; i++) {
 		if (v->stages[i] & drop)
@@ -209,6 +221,45 @@ build_ping(struct pipeline *pl, const struct args *a)
 	herd_strv_free(&hosts);
 	herd_strv_add(&run->argv, "--ping");
 	herd_strv_add(&stage_of(pl, GROUP)->argv, "--ping");
+}
+
+/* herd watch: what would fail in a stage only once the hosts are selected. */
+static void
+check_watch(struct args *a)
+{
+	const char *iv = args_value(a, "interval");
+	char m[32];
+	long long ms;
+
+	if (args_find(a, "stream") || args_find(a, "diff-last"))
+		errx(HERD_EXIT_USAGE, "watch: %s does not go with watch: each iteration "
+		    "is shown as it ends, against the one before", args_find(a, "stream") ?
+		    "--stream" : "--diff-last");
+	find_unresolved(a);
+	if (!iv)
+		return;
+	if (herd_parse_duration(iv, &ms) < 0)
+		errx(HERD_EXIT_USAGE, "watch: --interval: expected a duration such as 30s, "
+		    "got %s", shown(iv));
+	if (ms < herd_watch_min_ms())
+		errx(HERD_EXIT_USAGE, "watch: --interval must be at least %s, got %s",
+		    herd_format_duration(herd_watch_min_ms(), m, sizeof m), shown(iv));
+}
+
+/* The command and hosts as exec's; the interval to herd-run and herd-group. */
+static void
+build_watch(struct pipeline *pl, const struct args *a)
+{
+	const char *iv = args_value(a, "interval");
+
+	if (!iv)
+		iv = "30s";
+	herd_strv_add(&stage_of(pl, RUN)->argv, "--every");
+	herd_strv_add(&stage_of(pl, RUN)->argv, iv);
+	build_exec(pl, a);	/* after: it ends with -- COMMAND */
+	herd_strv_add(&stage_of(pl, GROUP)->argv, "--watch");
+	herd_strv_add(&stage_of(pl, GROUP)->argv, "--interval");
+	herd_strv_add(&stage_of(pl, GROUP)->argv, iv);
 }
 
 /* Run (or explain) a composed verb; -1 when VERB is not one. */

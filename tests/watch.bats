@@ -286,3 +286,113 @@ watch_records() {
 	assert_failure 2
 	assert_output --partial "--ignore '(': missing closing parenthesis"
 }
+
+# --- herd watch: the verb ---
+
+hw() { herd watch -F "$FLEET_SSH_CONFIG" "$@"; }
+
+@test "herd watch: the pipeline; herd-notify in it when the config has notification targets" {
+	run herd --explain watch --count 2 --ignore 'x+' 'echo hi' h001 h002
+	assert_success
+	assert_output --regexp "^herd-select h001 h002 \\| herd-run --count 2 --ignore x\\+ --every 30s --selection .* -- 'echo hi' \\| herd-hist record \\| herd-group --ignore x\\+ --watch --interval 30s$"
+	run herd --explain watch --interval 1m --changes-only --json -g web uptime
+	assert_output --partial "herd-run --every 1m --selection"
+	assert_output --partial "| herd-group --changes-only --json --watch --interval 1m"
+	printf 'notifications:\n  - name: hook\n    type: webhook\n    url: "http://127.0.0.1:9/"\n' >"$T/n.yaml"
+	chmod 600 "$T/n.yaml"
+	run herd --explain watch -c "$T/n.yaml" --ignore 'x+' uptime h001
+	assert_output --regexp "\\| herd-hist record -c [^|]*\\| herd-notify -c [^|]* --ignore x\\+ \\| herd-group "
+	run herd --explain watch -c "$T/n.yaml" --no-history uptime h001
+	assert_output --partial "herd-notify"
+	refute_output --partial "herd-hist"
+}
+
+@test "herd watch: one series in the history, none new TCP connection after the first iteration; Ctrl-C records what finished, exit 130" {
+	herd watch -F "$FLEET_SSH_CONFIG" --interval 300ms 'behave; echo $SSH_CONNECTION' h001 slow \
+	    >"$T/out" 2>"$T/err" &
+	PID=$!
+	for ((i = 0; i < 300; i++)); do
+		[ "$(grep -c '  iteration 2, every 300ms: ' "$T/out")" -ge 1 ] && break
+		sleep 0.1
+	done
+	run=$(pgrep -P "$PID" herd-run)
+	conns() { ss -tnpH state established | awk -v p="pid=$run," 'index($0, p) { print $3 }' | sort; }
+	first=$(conns)
+	assert_equal "$(wc -l <<<"$first")" 2
+	for ((i = 0; i < 300; i++)); do
+		[ "$(grep -c '  iteration 3, every 300ms: ' "$T/out")" -ge 1 ] && break
+		sleep 0.1
+	done
+	assert_equal "$(conns)" "$first"
+	# in iteration 4 (or later): h001 done, slow still printing its lines
+	n=$(herd history list --json | jq -s length)
+	for ((i = 0; i < 300; i++)); do
+		[ "$(herd history list --json | jq -s length)" -gt "$n" ] && break
+		sleep 0.1
+	done
+	sleep 0.5
+	kill -INT "$PID"
+	status=0
+	wait "$PID" || status=$?
+	PID=
+	assert_equal "$status" 130
+	# every iteration a run of one series, kind watch, seq 1, 2, ..., each compared with the one before
+	herd history list --json | jq -s -c 'sort_by(.id) | .[]' >"$T/runs"
+	assert_equal "$(jq -r .kind "$T/runs" | sort -u)" watch
+	assert_equal "$(jq -r .series "$T/runs" | sort -u | wc -l)" 1
+	total=$(wc -l <"$T/runs")
+	assert_equal "$(jq -r .seq "$T/runs" | paste -sd' ')" "$(seq "$total" | paste -sd' ')"
+	assert_equal "$(jq -r '.compare // ""' "$T/runs" | tail -n +2)" "$(jq -r .run "$T/runs" | head -n -1)"
+	# the one interrupted: h001 ok, slow stopped; the run ended
+	last=$(tail -1 "$T/runs")
+	assert_equal "$(jq -r '[.status, .ok, .failed] | join(" ")' <<<"$last")" "finished 1 1"
+	run herd history show "$(jq -r .id <<<"$last")" --oneline
+	assert_line --regexp '^h001 +\| OK'
+	assert_line --regexp '^slow +\| FAILED'
+}
+
+@test "herd watch --until-change --ignore: stops after the iteration with a change, exit 0; --changes-only shows it alone" {
+	rm -f "$S"/*
+	cmd="$(count_cmd)"'v=v1; if [ $FLEET_HOST = h002 ] && [ $n -ge 3 ]; then v=v2; fi; echo "$v t=$(date +%N)"'
+	run hw --interval 20ms --count 20 --until-change --ignore 't=[0-9]+' --changes-only "$cmd" h001 h002
+	assert_success
+	assert_equal "$(grep -c '  iteration [0-9]*, every 20ms: ' <<<"$output")" 3
+	assert_equal "$(grep -E '^[0-9]+ unchanged' <<<"$output" | paste -sd'|')" \
+	    "0 unchanged, 0 changed, 0 down, 2 new|2 unchanged, 0 changed, 0 down|1 unchanged, 1 changed, 0 down"
+	assert_equal "$(awk '/iteration 3/ { on = 1; next } on && /^[a-z]/' <<<"$output")" "h002:"
+	assert_equal "$(herd history list --json | jq -s length)" 3
+}
+
+@test "herd watch --json, --until-ok, --count: objects through jq; the exit status is the last iteration's" {
+	rm -f "$S"/*
+	run --separate-stderr hw --interval 20ms --count 5 --until-ok --json "$(count_cmd)"'echo $n; [ $n -ge 2 ]' h001 h002
+	assert_success
+	assert_equal "$(jq -r 'select(.host == "h001") | "\(.iteration) \(.status) \(.exit) \(.changed)"' <<<"$output" | paste -sd,)" \
+	    "1 nonzero 1 false,2 ok 0 true"
+	assert_equal "$(jq -c 'select(.summary) | .summary | [.iteration, .changed, .hosts]' <<<"$output" | paste -sd' ')" \
+	    "[1,0,2] [2,2,2]"
+	rm -f "$S"/*
+	run hw --interval 20ms --count 2 "$(count_cmd)"'[ $n -ge 2 ] || [ $FLEET_HOST = h001 ]' h001 h002
+	assert_success
+	rm -f "$S"/*
+	run hw --interval 20ms --count 2 "$(count_cmd)"'[ $n -lt 2 ] || [ $FLEET_HOST = h001 ]' h001 h002
+	assert_failure 1
+}
+
+@test "herd watch: below the 5 s minimum, --stream and --diff-last are usage errors; herd help watch" {
+	unset HERD_MIN_INTERVAL
+	run hw --interval 1s uptime h001
+	assert_failure 2
+	assert_output "herd: watch: --interval must be at least 5s, got 1s"
+	run hw --interval soon uptime h001
+	assert_failure 2
+	run hw --stream uptime h001
+	assert_failure 2
+	run hw --diff-last uptime h001
+	assert_failure 2
+	run herd help watch
+	assert_success
+	assert_output --partial "--until-change"
+	assert_output --partial "@changed"
+	herd help | grep -q '^  watch '
+}
