@@ -25,7 +25,7 @@ PKGS_herd = $(LIB_PKGS)
 PKGS_herd-select = $(LIB_PKGS)
 PKGS_herd-run = $(LIB_PKGS) libssh
 PKGS_herd-group = $(LIB_PKGS)
-PKGS_herd-hist = $(LIB_PKGS) sqlite3
+PKGS_herd-hist = $(LIB_PKGS) sqlite3 libzstd
 PKGS_herd-notify = $(LIB_PKGS) libcurl
 PKGS_herd-ui = $(LIB_PKGS) libedit
 # A program may take in objects of another (herd-ui finds programs as herd does).

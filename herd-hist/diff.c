@@ -61,8 +61,9 @@ cmd_diff(int argc, char **argv)
 	free(la);
 	free(lb);
 	herd_comparison_free(&cmp);
+	c = a.unreadable || b.unreadable ? HERD_EXIT_RUNTIME : HERD_EXIT_OK;
 	stored_free(&a);
 	stored_free(&b);
 	hist_close(&h);
-	return HERD_EXIT_OK;
+	return c;
 }

@@ -42,6 +42,23 @@ struct redact *redact_new(const struct herd_strv *patterns);
 int redact_apply(const struct redact *, const void *data, size_t len, struct herd_buf *out);
 void redact_free(struct redact *);
 
+/* codec.c: outputs compressed as stored (outputs.codec). */
+#define HIST_ZSTD_MIN 512	/* bytes of output below which it is stored as is */
+enum { HIST_CODEC_RAW, HIST_CODEC_ZSTD };
+struct codec_blob {
+	const void *p;
+	size_t len;
+};
+struct codec;
+struct codec *codec_new(void);
+void codec_free(struct codec *);
+/* B (stdout, stderr) as stored: the codec, B then pointing at what to store. */
+int codec_pack(struct codec *, struct codec_blob b[2]);
+/* Stored columns B of CODEC back into OUT and ERR, SIZE bytes in all at most;
+ * -1 with *why (to free) if they cannot be read. */
+int codec_unpack(struct codec *, int codec, const struct codec_blob b[2], size_t size,
+    struct herd_buf *out, struct herd_buf *err, char **why);
+
 /* store.c: what record stores. */
 struct store;
 struct store *store_new(struct hist *, const struct redact *);
@@ -80,11 +97,12 @@ struct stored {
 	size_t nres;
 	struct herd_end end;
 	int finished;		/* else interrupted, or still running */
+	size_t unreadable;	/* results whose stored output could not be read (said) */
 };
 void stored_load(struct hist *, long long rowid, struct stored *);
 void stored_free(struct stored *);
-/* Write run ROWID's records (H, C, R, E) to OUT. */
-void write_run(struct hist *, long long rowid, FILE *out);
+/* Write run ROWID's records (H, C, R, E) to OUT: how many outputs were unreadable. */
+size_t write_run(struct hist *, long long rowid, FILE *out);
 
 /* diff.c */
 int cmd_diff(int argc, char **argv);

@@ -80,13 +80,38 @@ load_hosts(struct hist *h, struct stored *s)
 	sqlite3_finalize(st);
 }
 
+/* Columns 9-12: the output as stored; one that cannot be read is said, and empty. */
+static void
+load_output(struct hist *h, sqlite3_stmt *st, struct codec *codec, struct stored *s,
+    struct herd_result *r)
+{
+	struct codec_blob b[2] = {
+		{ sqlite3_column_blob(st, 9), (size_t)sqlite3_column_bytes(st, 9) },
+		{ sqlite3_column_blob(st, 10), (size_t)sqlite3_column_bytes(st, 10) },
+	};
+	long long size = sqlite3_column_int64(st, 12);
+	char *why = NULL, *run, *host;
+
+	if (codec_unpack(codec, sqlite3_column_int(st, 11), b, size < 0 ? 0 : (size_t)size,
+	    &r->out, &r->err, &why) == 0)
+		return;
+	run = herd_safe(s->run.id);
+	host = herd_safe(r->host);
+	warnx("%s: run %s, host %s: stored output unreadable: %s", h->path, run, host, why);
+	free(run);
+	free(host);
+	free(why);
+	s->unreadable++;
+}
+
 static void
 load_results(struct hist *h, struct stored *s)
 {
 	sqlite3_stmt *st = hist_prepare(h, "SELECT host, status, exit_code, duration_ms,"
-	    " sha256, error, hint, r.finished_at, flags, o.stdout, o.stderr"
+	    " sha256, error, hint, r.finished_at, flags, o.stdout, o.stderr, o.codec, o.size"
 	    " FROM results r JOIN outputs o ON o.id = r.output_id WHERE run_id = ?"
 	    " ORDER BY r.finished_at, host");
+	struct codec *codec = codec_new();
 	struct herd_result *r;
 	size_t cap = 0;
 
@@ -106,10 +131,10 @@ load_results(struct hist *h, struct stored *s)
 		r->hint = text_or_null(st, 6);
 		r->finished_ms = num(st, 7);
 		r->flags = (unsigned)num(st, 8);
-		herd_buf_add(&r->out, sqlite3_column_blob(st, 9), sqlite3_column_bytes(st, 9));
-		herd_buf_add(&r->err, sqlite3_column_blob(st, 10), sqlite3_column_bytes(st, 10));
+		load_output(h, st, codec, s, r);
 	}
 	sqlite3_finalize(st);
+	codec_free(codec);
 }
 
 void
@@ -134,11 +159,11 @@ stored_free(struct stored *s)
 	herd_end_free(&s->end);
 }
 
-void
+size_t
 write_run(struct hist *h, long long rowid, FILE *out)
 {
 	struct stored s;
-	size_t i;
+	size_t i, unreadable;
 
 	stored_load(h, rowid, &s);
 	for (i = 0; i < s.hosts.n; i++)
@@ -148,7 +173,9 @@ write_run(struct hist *h, long long rowid, FILE *out)
 		herd_result_write(out, &s.res[i]);
 	if (s.finished)
 		herd_end_write(out, &s.end);
+	unreadable = s.unreadable;
 	stored_free(&s);
+	return unreadable;
 }
 
 static const char show_usage[] =
@@ -192,6 +219,7 @@ cmd_show(int argc, char **argv)
 	const char *db = read_opts(argc, argv, NULL);
 	long long *rowid;
 	struct hist h;
+	size_t unreadable = 0;
 	int i;
 
 	if (optind == argc)
@@ -202,10 +230,10 @@ cmd_show(int argc, char **argv)
 		rowid[i - optind] = run_lookup(&h, argv[i]);
 	herd_rec_header(stdout);
 	for (i = optind; i < argc; i++)
-		write_run(&h, rowid[i - optind], stdout);
+		unreadable += write_run(&h, rowid[i - optind], stdout);
 	free(rowid);
 	hist_close(&h);
-	return HERD_EXIT_OK;
+	return unreadable ? HERD_EXIT_RUNTIME : HERD_EXIT_OK;
 }
 
 int
@@ -215,7 +243,7 @@ cmd_export(int argc, char **argv)
 	struct stored s;
 	struct hist h;
 	json_t *o;
-	size_t i;
+	size_t i, unreadable;
 
 	if (optind + 1 != argc)
 		herd_usage_exit(show_usage);
@@ -231,9 +259,10 @@ cmd_export(int argc, char **argv)
 		herd_json_print(stdout, herd_result_json(&s.res[i]));
 	if (s.finished)
 		herd_json_print(stdout, herd_end_json(&s.end));
+	unreadable = s.unreadable;
 	stored_free(&s);
 	hist_close(&h);
-	return HERD_EXIT_OK;
+	return unreadable ? HERD_EXIT_RUNTIME : HERD_EXIT_OK;
 }
 
 /* For each C record read, the last finished run like it (its command redacted as stored). */
@@ -248,6 +277,7 @@ cmd_last(int argc, char **argv)
 	struct redact *redact;
 	struct hist h;
 	long long rowid;
+	size_t unreadable = 0;
 
 	if (optind != argc)
 		herd_usage_exit(show_usage);
@@ -264,7 +294,7 @@ cmd_last(int argc, char **argv)
 			herd_buf_adds(&cmd, c.command);
 		}
 		if ((rowid = run_last(&h, c.kind, cmd.p, c.selection, c.started_ms)))
-			write_run(&h, rowid, stdout);
+			unreadable += write_run(&h, rowid, stdout);
 		herd_run_free(&c);
 	}
 	herd_rec_free(&rec);
@@ -272,5 +302,5 @@ cmd_last(int argc, char **argv)
 	redact_free(redact);
 	herd_conf_free(&cfg);
 	hist_close(&h);
-	return HERD_EXIT_OK;
+	return unreadable ? HERD_EXIT_RUNTIME : HERD_EXIT_OK;
 }

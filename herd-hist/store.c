@@ -34,6 +34,7 @@ struct store {
 	sqlite3_stmt *st[NSTMT];
 	char *recorder;
 	struct herd_buf out, err;
+	struct codec *codec;
 };
 
 struct store *
@@ -45,6 +46,7 @@ store_new(struct hist *h, const struct redact *redact)
 	s->h = h;
 	s->redact = redact;
 	s->recorder = hist_recorder_self();
+	s->codec = codec_new();
 	for (i = 0; i < NSTMT; i++)
 		if (sqlite3_prepare_v2(h->db, sql[i] ? sql[i] : hist_interrupt_sql, -1,
 		    &s->st[i], NULL) != SQLITE_OK) {
@@ -64,6 +66,7 @@ store_free(struct store *s)
 	for (i = 0; i < NSTMT; i++)
 		sqlite3_finalize(s->st[i]);
 	free(s->recorder);
+	codec_free(s->codec);
 	herd_buf_free(&s->out);
 	herd_buf_free(&s->err);
 	free(s);
@@ -151,14 +154,16 @@ store_hosts(struct store *s, const struct herd_hostlist *hl, long long run)
 	return rc;
 }
 
-/* The output's row: found by the hash of what is stored, or added. */
+/* The output's row: found by the hash of the output (not of what is stored), or added. */
 static long long
 output_id(struct store *s, const char *out, size_t olen, const char *err, size_t elen,
     char **why)
 {
 	sqlite3_stmt *st = s->st[FIND_OUTPUT];
+	struct codec_blob b[2] = { { out, olen }, { err, elen } };
 	char hash[65];
 	long long id = 0;
+	int codec;
 
 	herd_result_hash("output", -1, out, olen, err, elen, hash);
 	sqlite3_bind_text(st, 1, hash, 64, SQLITE_STATIC);
@@ -169,11 +174,12 @@ output_id(struct store *s, const char *out, size_t olen, const char *err, size_t
 	if (id)
 		return id;
 	st = s->st[INS_OUTPUT];
+	codec = codec_pack(s->codec, b);
 	sqlite3_bind_text(st, 1, hash, 64, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, 0);
+	sqlite3_bind_int(st, 2, codec);
 	sqlite3_bind_int64(st, 3, (long long)(olen + elen));
-	sqlite3_bind_blob(st, 4, out, (int)olen, SQLITE_STATIC);
-	sqlite3_bind_blob(st, 5, err, (int)elen, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 4, b[0].p, (int)b[0].len, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 5, b[1].p, (int)b[1].len, SQLITE_STATIC);
 	if (step(s, st, why) < 0)
 		return -1;
 	return sqlite3_last_insert_rowid(s->h->db);

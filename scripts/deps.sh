@@ -6,7 +6,7 @@
 set -e
 pkgs="build-essential pkg-config libssh-dev libyaml-dev libsqlite3-dev
 libcurl4-openssl-dev libpcre2-dev libncurses-dev libbsd-dev libjansson-dev
-libedit-dev libmd-dev openssh-server openssh-client bats bats-assert bats-support jq
+libedit-dev libmd-dev libzstd-dev openssh-server openssh-client bats bats-assert bats-support jq
 tmux sudo iproute2 util-linux procps man-db mandoc perl parallel sqlite3"
 [ "${1:-}" = bench ] && pkgs="$pkgs pssh pdsh clustershell"
 [ "${1:-}" = fuzz ] && pkgs="$pkgs clang libclang-rt-14-dev"

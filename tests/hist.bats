@@ -217,14 +217,84 @@ record_unharmed() {
 
 @test "a full disk: one warning, every record still passes" {
 	[ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null || skip "needs root and mount namespaces"
-	hosts big h001
-	hr behave >"$T/recs"
+	# 2 MB of random text in one output: more than the 1 MB file system
+	# holds, compressed (to some 1.5 MB) or not
+	{
+		printf '#herd-records 1\nC\tr1\t1764150000000\tcat /dev/random\t\n'
+		printf 'R\tr1\th001\tok\t0\t5\t%064d\t' 0
+		head -c 1500000 /dev/urandom | base64 -w0
+		printf '\t\t\t\t\t\nE\tr1\t1764150000009\t1\t0\t0\t0\n'
+	} >"$T/recs"
 	mkdir -p "$T/small"
 	run --separate-stderr unshare -m sh -c 'mount -t tmpfs -o size=1m tmpfs "$1" &&
 	    HERD_HISTORY="$1/history.db" herd-hist record <"$2" >"$3"' _ "$T/small" "$T/recs" "$T/out"
 	assert_success
 	cmp "$T/recs" "$T/out"
 	assert_equal "$(grep -c '^herd-hist: history not recorded: .*full' <<<"$stderr")" 1
+}
+
+# --- record: large outputs compressed -----------------------------------------------------
+
+# Run r1: big prints 2000 numbered lines (and a stderr), small "hello",
+# random 3000 random bytes (T/random).
+sized_run() {
+	seq -f 'line %g of a long and repetitive output' 2000 >"$T/big"
+	head -c 3000 /dev/urandom >"$T/random"
+	{
+		rec-make -H C r1 1764150000000 'cat /var/log/big' ''
+		rec-make R r1 big ok 0 5 - "$(cat "$T/big")" 'a warning' '' '' 1764150000001 ''
+		rec-make R r1 small ok 0 5 - hello '' '' '' 1764150000002 ''
+		rec-make -x R r1 random ok 0 5 - "$(od -An -tx1 -v "$T/random" | tr -d ' \n' |
+		    sed 's/../\\x&/g')" '' '' '' 1764150000003 ''
+		rec-make E r1 1764150000009 3 0 0 0
+	} >"$T/recs"
+}
+stored() { q "select o.codec, o.size, length(o.stdout) + length(o.stderr) from results r
+    join outputs o on o.id = r.output_id where r.host = '$1'"; }
+
+@test "record: a large output is stored compressed (codec 1, zstd), a small or random one as is" {
+	sized_run
+	herd-hist record <"$T/recs" >/dev/null
+	IFS='|' read -r codec size len <<<"$(stored big)"
+	assert_equal "$codec" 1
+	assert_equal "$size" "$(($(wc -c <"$T/big") - 1 + 9))"	# $(...) dropped the last \n
+	[ "$((len * 10))" -lt "$size" ]
+	assert_equal "$(stored small)" "0|5|5"
+	assert_equal "$(stored random)" "0|3000|3000"
+	# read back byte for byte, by show and export
+	herd-hist show 1 >"$T/shown"
+	cmp "$T/recs" "$T/shown"
+	herd-hist show 1 | rec-get -w 2=random R 7 | cmp - "$T/random"
+	assert_equal "$(herd-hist export 1 | jq -r 'select(.host == "big") | .stdout')" \
+	    "$(cat "$T/big")"
+	assert_equal "$(herd-hist export 1 | jq -r 'select(.host == "big") | .stderr')" "a warning"
+	# addressed by the output, not by what is stored: run after run, one row
+	sed 's/r1/r2/; s/1764150000/1764160000/g' "$T/recs" | herd-hist record >/dev/null
+	assert_equal "$(q "select count(*) from results")" 6
+	assert_equal "$(q "select count(*) from outputs")" 3
+}
+
+@test "a corrupt compressed output: said for its result, the others shown, exit 3" {
+	sized_run
+	herd-hist record <"$T/recs" >/dev/null
+	q "update outputs set stdout = substr(stdout, 1, length(stdout) / 2) where codec = 1"
+	for cmd in 'show 1' 'export 1' 'diff 1 1'; do
+		run --separate-stderr herd-hist $cmd
+		assert_failure 3
+		assert_equal "$(sort -u <<<"$stderr")" "herd-hist: $HERD_HISTORY: run r1, host big: stored output unreadable: zstd: Src size is incorrect"
+	done
+	run --separate-stderr herd-hist show 1
+	assert_equal "$(rec-get -w 2=small R 7 <<<"$output")" hello
+	assert_equal "$(rec-get -w 2=big R 7 <<<"$output")" ""
+	# not a frame at all, or a codec this herd-hist does not know
+	q "update outputs set stdout = x'00112233' where codec = 1"
+	run --separate-stderr herd-hist show 1
+	assert_failure 3
+	assert_equal "$stderr" "herd-hist: $HERD_HISTORY: run r1, host big: stored output unreadable: not a zstd frame"
+	q "update outputs set codec = 7 where codec = 1"
+	run --separate-stderr herd-hist show 1
+	assert_failure 3
+	assert_equal "$stderr" "herd-hist: $HERD_HISTORY: run r1, host big: stored output unreadable: unknown codec 7"
 }
 
 # --- the database file ---------------------------------------------------------------------
@@ -248,10 +318,16 @@ record_unharmed() {
 }
 
 @test "outputs are stored once per content: 500 identical results, run after run, are one row" {
-	# two runs of 500 hosts that all print the same 3000 bytes
+	# two runs of 500 hosts that all print the same 3000 bytes (100 x, then
+	# random text: zstd makes it little smaller)
 	awk 'BEGIN {
 		print "#herd-records 1"
-		x = sprintf("%3000s", ""); gsub(/ /, "x", x)
+		x = sprintf("%100s", ""); gsub(/ /, "x", x)
+		srand(1)
+		for (j = 0; j < 2900; j++) {
+			c = 33 + int(rand() * 94)
+			x = x sprintf("%c", c == 92 ? 47 : c)
+		}
 		for (r = 1; r <= 2; r++) {
 			printf "C\tr%d\t176415000000%d\tcat /etc/big\t\n", r, r
 			for (i = 1; i <= 500; i++)
