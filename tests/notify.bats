@@ -569,3 +569,15 @@ EOF
 	assert_equal "$(nreq r)" 1
 	assert_equal "$(jq -r .summary "$T/r/001.body")" "3/3 hosts failed: h[001-003]"
 }
+
+@test "herd help notifications; herd exec --dry-run leaves herd-notify out" {
+	run herd help notifications
+	assert_success
+	assert_output --partial 'herd-notify(1)'
+	assert_output --partial '.FailedHosts'
+	run herd --explain exec -c /dev/null --notify --dry-run true h1
+	assert_success
+	refute_output --partial herd-notify
+	run herd --explain exec -c /dev/null --notify-on-resolve true h1
+	assert_output --partial '| herd-notify -c /dev/null --notify-on-resolve |'
+}
