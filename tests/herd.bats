@@ -80,6 +80,7 @@ records
 config
 exec
 ping
+watch
 mux
 selectors
 parsers
