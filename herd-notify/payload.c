@@ -309,7 +309,8 @@ mask_url(const char *url)
 {
 	const char *host = strstr(url, "://"), *end;
 
-	if (!host)
+	if (!host || host == url || strspn(url, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-") != (size_t)(host - url))
 		return xstrdup("\xe2\x80\xa6");
 	host += 3;
 	end = host + strcspn(host, "/?#");
