@@ -272,7 +272,7 @@ render_watch(FILE *f, const struct run *run, const struct watch *w,
 		return;
 	}
 	if (w->clear)
-		fputs("\033[H\033[2J\033[3J", f);
+		fputs("\033[H\033[2J", f);
 	else if (!first)
 		fputc('\n', f);
 	put_header(&out, run, w->interval_ms);
