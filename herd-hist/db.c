@@ -69,6 +69,12 @@ static const char *const migrations[] = {
 	"ALTER TABLE results ADD COLUMN flags INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX runs_match ON runs(kind, command, selection, started_at);"
 	"CREATE INDEX results_host ON results(host);",
+	/*
+	 * 3: the runs still running, which every reader looks for, found
+	 * without reading every run; and outputs may be zstd (codec 1),
+	 * which a herd-hist of version 2 would not read
+	 */
+	"CREATE INDEX runs_running ON runs(status) WHERE status = 'running';",
 };
 const int hist_schema_version = sizeof migrations / sizeof migrations[0];
 

@@ -402,9 +402,12 @@ EOF
 	assert_failure 3
 	assert_output --partial "schema version 1"
 	herd-hist record </dev/null
-	assert_equal "$(q 'pragma user_version')" 2
+	assert_equal "$(q 'pragma user_version')" 3
 	assert_equal "$(q 'select flags from results')" 0
 	assert_equal "$(herd-hist show old-run | rec-get R 7)" "up"
+	# 3: the runs a reader marks interrupted are found by an index
+	run q "EXPLAIN QUERY PLAN SELECT id, recorder FROM runs WHERE status = 'running'"
+	assert_output --partial "USING INDEX runs_running"
 }
 
 # --- the commands ----------------------------------------------------------------------------
