@@ -176,7 +176,8 @@ expand_ranges(const char *list)
 	herd_range_split(&items, list);
 	for (i = 0; i < items.n; i++) {
 		t = items.v[i][0] == '@' ? items.v[i] + 1 : items.v[i];
-		if (herd_picker_find(items.v[i], &arg) || strpbrk(t, "*?") ||
+		/* a term that is no range stays as written, for messages */
+		if (herd_picker_find(items.v[i], &arg) || strpbrk(t, "*?") || !strchr(t, '[') ||
 		    herd_range_expand(t, &names, &why) < 0)
 			herd_strv_add(&names, items.v[i]);
 	}

@@ -19,6 +19,7 @@ const char usage[] =
     "  config   validate | export the configuration\n"
     "  history  past runs: list, show ID, diff ID1 ID2, export, search, prune\n"
     "  mux      start | stop | status the mux that keeps SSH connections\n"
+    "  repl     a prompt: commands on kept connections, results grouped\n"
     "  help     help on a verb or topic (herd help topics)\n"
     "  version  print the version\n"
     "\n"
@@ -125,6 +126,28 @@ const char mux_help[] =
     "  --connect-timeout DUR, --accept-new, --insecure (as herd exec)\n"
     "Exit: 0 ok; 1 no mux runs (stop, status); 2 usage; 3 runtime error.\n";
 
+const char repl_help[] =
+    "usage: herd repl [options] [HOSTS...]\n"
+    "A prompt (herd-ui(1)) where each line runs a command on the hosts over SSH\n"
+    "connections kept from one command to the next, its results grouped as by\n"
+    "herd exec, each run recorded in the history.  herd alone, on a terminal,\n"
+    "is herd repl.  The prompt says the hosts: herd [web: 3 hosts]>, and\n"
+    "herd [web: 118/120 up]> when some cannot be reached.\n"
+    "A line is [SELECTORS] COMMAND: with selectors, on the hosts of the last\n"
+    "result they pick (@ok @differs @failed @nonzero @timeout @tag:NAME\n"
+    "@tag:!NAME @NAME @GLOB @RANGE; comma = union), else on every target host.\n"
+    "  :quit :help :hosts :group NAME :tags :timeout [DUR] :sudo :diff :last\n"
+    "  :export FILE :parse NAME :history [search PATTERN]\n"
+    "  +HOSTS, -HOSTS   add or remove target hosts (names, ranges, @tag:NAME)\n"
+    "  !COMMAND         run COMMAND here\n"
+    "Ctrl-C stops the command running (and only it), Tab completes, Ctrl-D quits.\n"
+    "Selection: -a, -g GROUP, -t TAGS, -w HOSTS, --hosts-file FILE, -x HOSTS,\n"
+    "  --pick N, HOSTS (herd help selection); none: every configured host\n"
+    "SSH: -F FILE, -i KEY, -l USER, -p PORT, -o OPTION, -f/--concurrency N,\n"
+    "  --connect-timeout DUR, --accept-new, --insecure, --ask-pass\n"
+    "Also: -c FILE, --timeout DUR, --sudo, --color WHEN, --no-history\n"
+    "Exit: 0 ok, 2 usage or config error, 3 runtime error.\n";
+
 static const struct topic {
 	const char *name, *text;
 } topics[] = {
@@ -166,6 +189,7 @@ static const struct topic {
 	{ "ping", ping_help },
 	{ "watch", watch_help },
 	{ "mux", mux_help },
+	{ "repl", repl_help },
 	{ "selectors",
 	  "herd-group --hosts SEL picks hosts of a run for the next stage:\n"
 	  "  @all       every host          @ok        the norm group\n"

@@ -140,6 +140,9 @@ main(int argc, char **argv)
 			herd_usage_exit(usage);
 		}
 	}
+	/* herd alone on a terminal is the REPL */
+	if (argc == 0 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		return compose_verb("repl", 1, (char *[]){ "repl", NULL }, explain);
 	if (argc == 0)
 		herd_usage_exit(usage);
 	verb = argv[0];

@@ -104,6 +104,9 @@ void check_config(const struct verb *, struct args *, int explain);
 /* stdin.c: exec -I */
 char *stdin_to_file(void);
 
+/* repl.c: herd repl, which becomes herd-ui */
+int repl_act(const struct verb *, const struct args *, int explain);
+
 /* mux.c: herd mux start|stop|status */
 int mux_act(const struct verb *, const struct args *, int explain);
 /* mux_status.c: what the mux on PATH keeps, printed; -1 when none answers. */

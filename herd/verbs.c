@@ -10,6 +10,7 @@
  *     notification targets)
  * and verbs that act themselves:
  *   herd mux start|stop|status  (mux.c)
+ *   herd repl [HOSTS...]        (repl.c: herd-ui)
  */
 #include <err.h>
 #include <stdio.h>
@@ -29,7 +30,7 @@ static const struct {
 	{ NOTIFY, "herd-notify" },
 };
 
-extern const char exec_help[], ping_help[], mux_help[];
+extern const char exec_help[], ping_help[], mux_help[], repl_help[];
 static void build_exec(struct pipeline *, const struct args *);
 static void build_ping(struct pipeline *, const struct args *);
 static void check_watch(struct args *);
@@ -49,6 +50,8 @@ static const struct verb verbs[] = {
 	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW | O_HISTORY |
 	  O_NOTIFY | O_WATCH,
 	  check_watch, build_watch, watch_help, NULL },
+	{ "repl", { 0 }, O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW |
+	  O_HISTORY, NULL, NULL, repl_help, repl_act },
 };
 
 const struct verb *
