@@ -9,6 +9,7 @@ herd-select/herd-select.1
 herd-run/herd-run.1
 herd-group/herd-group.1
 herd-hist/herd-hist.1
+herd-ui/herd-ui.1
 herd-notify/herd-notify.1
 man/herd-records.5
 man/herd-config.5
