@@ -35,7 +35,7 @@ struct every *
 every_new(const struct every_opts *eo, struct options *o, char **err)
 {
 	struct every *w;
-	char d[32], m[32];
+	char d[32], m[32], *why;
 
 	if (eo->interval_ms < 0) {
 		if (eo->count >= 0 || eo->until_change || eo->until_ok || eo->ignore->n)
@@ -54,7 +54,9 @@ every_new(const struct every_opts *eo, struct options *o, char **err)
 		return NULL;
 	}
 	w = xcalloc(1, sizeof *w);
-	if (!(w->mask = herd_mask_new(eo->ignore, err))) {
+	if (!(w->mask = herd_mask_new(eo->ignore, &why))) {
+		*err = xasprintf("--ignore %s", why);
+		free(why);
 		free(w);
 		return NULL;
 	}
