@@ -71,7 +71,7 @@ version() {
 	run herd help
 	assert_success
 	assert_line --index 0 "usage: herd [--exec-path[=DIR]] [--explain] VERB [ARGS...]"
-	assert_line "Help topics (herd help TOPIC): selection tags records config exec ping watch mux selectors parsers exit-codes"
+	assert_line "Help topics (herd help TOPIC): selection tags records config exec ping watch mux repl selectors parsers notifications exit-codes"
 	run herd help topics
 	assert_success
 	assert_output "selection
@@ -82,8 +82,10 @@ exec
 ping
 watch
 mux
+repl
 selectors
 parsers
+notifications
 exit-codes"
 }
 
