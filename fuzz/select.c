@@ -16,40 +16,24 @@
 #define SLOW_NAMES 5000		/* more are slow under the sanitizers, and teach nothing */
 
 /*
- * Roughly how many names the ranges of a pattern stand for.  Patterns of
- * between SLOW_NAMES and a few million (refused at once) are not expanded:
- * they are valid, slow, and teach the fuzzer nothing.
+ * Patterns of more than SLOW_NAMES names (and at most the limit of
+ * lib/range.c) are not expanded: they are valid, slow under the sanitizers,
+ * and teach the fuzzer nothing.  Each comma-separated pattern counts alone.
  */
 static int
 too_slow(const char *p)
 {
-	double total = 1, n, lo, hi;
-	const char *q;
-	char *end;
+	struct herd_strv split = { 0 };
+	unsigned long long n;
+	const char *err;
+	size_t i;
+	int slow = 0;
 
-	for (; (p = strchr(p, '[')); p++) {
-		for (n = 0, q = p + 1; *q && *q != ']'; q++) {
-			lo = strtod(q, &end);
-			if (end == q)
-				break;
-			hi = lo;
-			q = end + strspn(end, " \t");
-			if (*q == '-') {
-				hi = strtod(q + 1, &end);
-				q = end + strspn(end, " \t");
-			}
-			n += hi >= lo ? hi - lo + 1 : 1;
-			if (*q == '/') {	/* a step: n stays a bound */
-				(void)strtod(q + 1, &end);
-				q = end;
-			}
-			q += strspn(q, " \t");
-			if (*q != ',')
-				break;
-		}
-		total *= n > 1 ? n : 1;
-	}
-	return total > SLOW_NAMES && total < 4e6;
+	herd_range_split(&split, p);
+	for (i = 0; i < split.n && !slow; i++)
+		slow = herd_range_count(split.v[i], &n, &err) == 0 && n > SLOW_NAMES;
+	herd_strv_free(&split);
+	return slow || (herd_range_count(p, &n, &err) == 0 && n > SLOW_NAMES);
 }
 
 static int

@@ -172,6 +172,8 @@ void herd_hostlist_free(struct herd_hostlist *);
 
 /* range.c: ClusterShell-style ranges: web-[01-20], db[1-3,7], r[1-2]-n[1-3]. */
 int herd_range_expand(const char *pattern, struct herd_strv *out, const char **err);
+/* The number of names herd_range_expand would make, or -1 with *err as it would. */
+int herd_range_count(const char *pattern, unsigned long long *n, const char **err);
 /* Split a comma list of patterns; commas inside [] belong to ranges. */
 void herd_range_split(struct herd_strv *, const char *);
 int herd_is_glob(const char *);

@@ -210,6 +210,17 @@ advance(struct pattern *pat)
 	}
 }
 
+/* How many names a pattern stands for, without making them. */
+int
+herd_range_count(const char *pattern, unsigned long long *n, const char **err)
+{
+	struct pattern pat = { 0 };
+	int rc = parse_pattern(pattern, &pat, n, err);
+
+	pattern_free(&pat);
+	return rc;
+}
+
 /* Append the names a pattern stands for; a pattern without ranges is itself. */
 int
 herd_range_expand(const char *pattern, struct herd_strv *out, const char **err)
