@@ -150,7 +150,8 @@ edit_init(struct ui *ui)
 	el_set(el, EL_HIST, history, hist);
 	if ((hist_path = history_path()))
 		history(hist, &ev, H_LOAD, hist_path);
-	el_set(el, EL_ADDFN, "herd-complete", "complete a selector, host, name or command",
+	/* the wide call: the narrow one copies the names and never frees them */
+	el_wset(el, EL_ADDFN, L"herd-complete", L"complete a selector, host, name or command",
 	    complete_fn);
 	el_set(el, EL_BIND, "^I", "herd-complete", NULL);
 	el_source(el, NULL);

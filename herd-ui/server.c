@@ -20,6 +20,7 @@ server_start(struct ui *ui)
 	struct herd_strv argv = { 0 };
 	struct child c;
 	size_t i;
+	int rc;
 
 	herd_strv_add(&argv, "herd-run");
 	herd_strv_add(&argv, "--serve");
@@ -37,9 +38,11 @@ server_start(struct ui *ui)
 	/* its header says it serves (a password it asks is asked before) */
 	while (!ui->srv_gone && !ui->srv_ready)
 		server_read(ui);
-	if (ui->srv_gone)
-		errx(HERD_EXIT_RUNTIME, "herd-run --serve exited (status %d)",
-		    child_wait(ui->srv));
+	if (ui->srv_gone) {
+		/* it said why; a usage or config error of its stays one */
+		rc = child_wait(ui->srv);
+		exit(rc == HERD_EXIT_USAGE ? HERD_EXIT_USAGE : HERD_EXIT_RUNTIME);
+	}
 	fcntl(ui->srv_out, F_SETFL, fcntl(ui->srv_out, F_GETFL) | O_NONBLOCK);
 }
 
@@ -191,6 +194,7 @@ run_command(struct ui *ui, const char *command, const struct herd_strv *hosts,
 		return -1;
 	}
 	view_run(ui, hosts);
+	ui_sigpipe_drain();	/* a Ctrl-C during the view was for the run */
 	free(ui->run_id);
 	ui->run_id = NULL;
 	return 0;
