@@ -56,7 +56,8 @@ repl_act(const struct verb *v, const struct args *a, int explaining)
 	}
 	argv = xcalloc(s->argv.n + 2, sizeof *argv);
 	argv[0] = "herd-ui";
-	memcpy(argv + 1, s->argv.v, s->argv.n * sizeof *argv);
+	if (s->argv.n)
+		memcpy(argv + 1, s->argv.v, s->argv.n * sizeof *argv);
 	execv(path, argv);
 	err(HERD_EXIT_RUNTIME, "%s", path);
 	(void)v;
