@@ -390,7 +390,14 @@ conn_poll_events(const struct conn *c)
 
 	if ((c->state == C_CONNECT || c->state == C_BANNER) && !c->tcp_up)
 		ev |= POLLOUT;
-	if (c->session && ssh_get_poll_flags(c->session) & SSH_WRITE_PENDING)
+	/*
+	 * libssh clears its "write pending" only when its own poll sees the
+	 * socket writable, which an idle connection never gives it: asking
+	 * for POLLOUT there would wake the loop at once, forever.  What an
+	 * idle connection writes (a keepalive) is small and goes at once.
+	 */
+	if (c->session && (c->state != C_UP || c->ntasks) &&
+	    ssh_get_poll_flags(c->session) & SSH_WRITE_PENDING)
 		ev |= POLLOUT;
 	return ev;
 }

@@ -80,6 +80,22 @@ r2|echo two"
 	assert_equal "$(head -1 "$T/out")" "#herd-records 1"
 }
 
+# cpu_ticks PID: its user+sys time in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+
+@test "serve: kept connections cost no CPU while idle (the loop sleeps)" {
+	serve
+	send "$(printf 'H\th001')" "$(printf 'H\th002')" "$(printf 'H\th003')"
+	q r1 'echo one' ''
+	await '^E	r1	'
+	before=$(cpu_ticks "$SERVER")
+	sleep 3
+	after=$(cpu_ticks "$SERVER")
+	# a loop that spins takes a whole CPU, hundreds of ticks in 3 s even on
+	# a loaded machine; sleeping it takes none (keepalives come every 30 s)
+	[ $((after - before)) -le 20 ] || { echo "idle for 3 s took $((after - before)) ticks" >&2; false; }
+}
+
 @test "serve: runs interleave; each is C..E by its id, a short one ends before a long one" {
 	serve
 	send "$(printf 'H\tslow')" "$(printf 'H\th001')"
