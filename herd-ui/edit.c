@@ -66,6 +66,10 @@ getc_fn(EditLine *e, wchar_t *wc)
 		}
 		if (p[2].revents)
 			server_read(ui);
+		if (ui->srv_gone) {
+			warnx("herd-run --serve went away");
+			return 0;
+		}
 		if (!p[0].revents)
 			continue;
 		if ((n = read(STDIN_FILENO, &c, 1)) < 0 && errno == EINTR)

@@ -442,3 +442,12 @@ hostport() { awk -v h="$1" '$1 == h { print $2 ":" $3 }' "$FLEET_ROLES_FILE"; }
 	run herd repl --stream
 	assert_failure 2
 }
+
+@test "repl: the serving herd-run going away ends the REPL with exit 3" {
+	repl h001
+	await 'herd [1 host]> '
+	kill -KILL "$(server_pid)"
+	await 'herd-run --serve went away'
+	for ((i = 0; i < 200; i++)); do [ -s "$T/tty.rc" ] && break; sleep 0.05; done
+	assert_equal "$(cat "$T/tty.rc")" 3
+}
