@@ -9,7 +9,9 @@
 /*
  * A run goes when it is older than the retention and is not among the KEEP
  * most recent of its kind, command and selection; then the outputs no
- * result uses any more.
+ * result uses any more.  Only the runs past the retention are looked at,
+ * each with at most KEEP steps of the runs_match index: cheap enough to
+ * run after every recorded run.
  */
 int
 prune(struct hist *h, long long retention_ms, long long keep, long long *deleted,
@@ -22,9 +24,11 @@ prune(struct hist *h, long long retention_ms, long long keep, long long *deleted
 	if (retention_ms < 0)
 		return 0;
 	if (sqlite3_prepare_v2(h->db,
-	    "DELETE FROM runs WHERE status <> 'running' AND started_at < ?1 AND id IN ("
-	    " SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY kind, command,"
-	    "  selection ORDER BY started_at DESC, id DESC) AS n FROM runs) WHERE n > ?2)",
+	    "DELETE FROM runs WHERE id IN (SELECT r.id FROM runs r"
+	    " WHERE r.status <> 'running' AND r.started_at < ?1 AND (SELECT count(*) FROM"
+	    "  (SELECT 1 FROM runs n WHERE n.kind = r.kind AND n.command = r.command"
+	    "   AND n.selection = r.selection AND n.started_at >= r.started_at"
+	    "   AND (n.started_at > r.started_at OR n.id > r.id) LIMIT ?2)) >= ?2)",
 	    -1, &st, NULL) != SQLITE_OK)
 		goto fail;
 	sqlite3_bind_int64(st, 1, herd_now_ms() - retention_ms);
