@@ -84,6 +84,19 @@ run_clear(struct run *r)
 	memset(&r->hosts, 0, sizeof r->hosts);
 }
 
+/* An ended run keeps only its id (the map's key): a watch runs for days. */
+static void
+run_forget(struct run *r)
+{
+	run_clear(r);
+	free(r->c.command);
+	free(r->c.selection);
+	free(r->c.kind);
+	free(r->c.series);
+	free(r->c.compare);
+	r->c.command = r->c.selection = r->c.kind = r->c.series = r->c.compare = NULL;
+}
+
 void
 runs_free(struct runs *rs)
 {
@@ -408,9 +421,9 @@ on_end(struct runs *rs, struct notify *nt, const struct herd_rec *rec)
 	free(c);
 	free(ev);
 	free(key);
-	run_clear(r);
+	run_forget(r);
 	if (ref)
-		run_clear(ref);
+		run_forget(ref);
 out:
 	herd_end_free(&e);
 }
