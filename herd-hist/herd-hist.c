@@ -39,6 +39,18 @@ static const struct {
 	{ "show", cmd_show },
 };
 
+struct herd_mask *
+redact_new(const struct herd_strv *patterns)
+{
+	struct herd_mask *m;
+	char *why;
+
+	/* the config checked the patterns when it loaded */
+	if (!(m = herd_mask_new_with(patterns, "[redacted]", &why)))
+		errx(HERD_EXIT_USAGE, "history.redact: %s", why);
+	return m;
+}
+
 void
 open_or_die(struct hist *h, const char *dbopt, int mode)
 {

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "conf.h"
+#include "mask.h"
 #include "records.h"
 
 #define HIST_BUSY_MS 2000	/* how long a locked database is waited for */
@@ -35,12 +36,11 @@ void hist_die(struct hist *, const char *what) __attribute__((noreturn));
 extern const int hist_schema_version;
 extern const char hist_interrupt_sql[];	/* ?1: the run's rowid */
 
-/* redact.c: the config's history.redact patterns. */
-struct redact;
-struct redact *redact_new(const struct herd_strv *patterns);
-/* Replace each match in DATA by [redacted]; 1 if changed (OUT then holds it). */
-int redact_apply(const struct redact *, const void *data, size_t len, struct herd_buf *out);
-void redact_free(struct redact *);
+/*
+ * herd-hist.c: the config's history.redact patterns as a mask (lib/mask.h)
+ * whose matches are replaced by [redacted]: herd_mask_apply, herd_mask_free.
+ */
+struct herd_mask *redact_new(const struct herd_strv *patterns);
 
 /* codec.c: outputs compressed as stored (outputs.codec). */
 #define HIST_ZSTD_MIN 512	/* bytes of output below which it is stored as is */
@@ -61,7 +61,7 @@ int codec_unpack(struct codec *, int codec, const struct codec_blob b[2], size_t
 
 /* store.c: what record stores. */
 struct store;
-struct store *store_new(struct hist *, const struct redact *);
+struct store *store_new(struct hist *, const struct herd_mask *);
 /* -1 on a database error, with *why (to free). */
 int store_hosts(struct store *, const struct herd_hostlist *, long long run);
 long long store_run(struct store *, const struct herd_run *, size_t nhosts, char **why);

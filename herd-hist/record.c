@@ -23,7 +23,7 @@
 struct recorder {
 	struct hist h;
 	struct store *store;
-	struct redact *redact;
+	struct herd_mask *redact;
 	int broken;		/* the database was given up */
 	int in_txn;
 	long long txn_ms;	/* when the open transaction began */
@@ -233,7 +233,7 @@ pass_with_last(struct recorder *r, const char *line, size_t len, struct herd_rec
 		return;
 	}
 	if (!*c.compare) {
-		if (!redact_apply(r->redact, c.command, strlen(c.command), &cmd))
+		if (!herd_mask_apply(r->redact, c.command, strlen(c.command), &cmd))
 			herd_buf_adds(&cmd, c.command);
 		rowid = run_last(&r->h, c.kind, cmd.p, c.selection, c.started_ms);
 	}
@@ -383,7 +383,7 @@ cmd_record(int argc, char **argv)
 	finish(&r);
 	store_free(r.store);
 	hist_close(&r.h);
-	redact_free(r.redact);
+	herd_mask_free(r.redact);
 	herd_conf_free(&cfg);
 	herd_hostlist_free(&r.pending);
 	herd_map_free(&r.runs);

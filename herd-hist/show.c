@@ -274,7 +274,7 @@ cmd_last(int argc, char **argv)
 	struct herd_rec rec = { 0 };
 	struct herd_run c;
 	struct herd_buf cmd = { 0 };
-	struct redact *redact;
+	struct herd_mask *redact;
 	struct hist h;
 	long long rowid;
 	size_t unreadable = 0;
@@ -289,7 +289,7 @@ cmd_last(int argc, char **argv)
 	while (herd_rec_read(stdin, &rec)) {
 		if (rec.type != 'C' || herd_run_read(&rec, &c, &err) < 0)
 			continue;
-		if (!redact_apply(redact, c.command, strlen(c.command), &cmd)) {
+		if (!herd_mask_apply(redact, c.command, strlen(c.command), &cmd)) {
 			herd_buf_reset(&cmd);
 			herd_buf_adds(&cmd, c.command);
 		}
@@ -299,7 +299,7 @@ cmd_last(int argc, char **argv)
 	}
 	herd_rec_free(&rec);
 	herd_buf_free(&cmd);
-	redact_free(redact);
+	herd_mask_free(redact);
 	herd_conf_free(&cfg);
 	hist_close(&h);
 	return unreadable ? HERD_EXIT_RUNTIME : HERD_EXIT_OK;

@@ -30,7 +30,7 @@ static const char *const sql[NSTMT] = {
 
 struct store {
 	struct hist *h;
-	const struct redact *redact;
+	const struct herd_mask *redact;
 	sqlite3_stmt *st[NSTMT];
 	char *recorder;
 	struct herd_buf out, err;
@@ -38,7 +38,7 @@ struct store {
 };
 
 struct store *
-store_new(struct hist *h, const struct redact *redact)
+store_new(struct hist *h, const struct herd_mask *redact)
 {
 	struct store *s = xcalloc(1, sizeof *s);
 	int i;
@@ -105,7 +105,7 @@ long long
 store_run(struct store *s, const struct herd_run *c, size_t nhosts, char **why)
 {
 	sqlite3_stmt *st = s->st[INS_RUN];
-	int redacted = redact_apply(s->redact, c->command, strlen(c->command), &s->out);
+	int redacted = herd_mask_apply(s->redact, c->command, strlen(c->command), &s->out);
 
 	bind_text(st, 1, c->id);
 	bind_text(st, 2, redacted ? s->out.p : c->command);
@@ -193,11 +193,11 @@ store_result(struct store *s, long long run, const struct herd_result *r, char *
 	size_t olen = r->out.len, elen = r->err.len;
 	long long oid;
 
-	if (redact_apply(s->redact, out, olen, &s->out)) {
+	if (herd_mask_apply(s->redact, out, olen, &s->out)) {
 		out = s->out.p;
 		olen = s->out.len;
 	}
-	if (redact_apply(s->redact, err, elen, &s->err)) {
+	if (herd_mask_apply(s->redact, err, elen, &s->err)) {
 		err = s->err.p;
 		elen = s->err.len;
 	}

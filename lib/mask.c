@@ -10,6 +10,7 @@
 struct herd_mask {
 	pcre2_code **re;
 	size_t n;
+	const char *token;
 };
 
 static char *
@@ -29,11 +30,18 @@ compile_error(const char *pattern, int ec, PCRE2_SIZE off)
 struct herd_mask *
 herd_mask_new(const struct herd_strv *patterns, char **err)
 {
+	return herd_mask_new_with(patterns, HERD_MASK_TOKEN, err);
+}
+
+struct herd_mask *
+herd_mask_new_with(const struct herd_strv *patterns, const char *token, char **err)
+{
 	struct herd_mask *m = xcalloc(1, sizeof *m);
 	PCRE2_SIZE off;
 	size_t i;
 	int ec;
 
+	m->token = token;
 	m->re = xcalloc(patterns->n + 1, sizeof *m->re);
 	for (i = 0; i < patterns->n; i++) {
 		m->re[i] = pcre2_compile((PCRE2_SPTR)patterns->v[i], PCRE2_ZERO_TERMINATED,
@@ -69,7 +77,8 @@ herd_mask_empty(const struct herd_mask *m)
 
 /* One pattern over IN into OUT (reset): the number of matches replaced, or < 0. */
 static int
-substitute(const pcre2_code *re, const char *in, size_t len, struct herd_buf *out)
+substitute(const pcre2_code *re, const char *token, const char *in, size_t len,
+    struct herd_buf *out)
 {
 	PCRE2_SIZE outlen = len + 64;
 	int rc;
@@ -79,8 +88,8 @@ substitute(const pcre2_code *re, const char *in, size_t len, struct herd_buf *ou
 		herd_grow(&out->p, &out->cap, outlen + 1, 1);
 		rc = pcre2_substitute(re, (PCRE2_SPTR)in, len, 0,
 		    PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH |
-		    PCRE2_SUBSTITUTE_LITERAL, NULL, NULL, (PCRE2_SPTR)HERD_MASK_TOKEN,
-		    strlen(HERD_MASK_TOKEN), (PCRE2_UCHAR *)out->p, &outlen);
+		    PCRE2_SUBSTITUTE_LITERAL, NULL, NULL, (PCRE2_SPTR)token,
+		    strlen(token), (PCRE2_UCHAR *)out->p, &outlen);
 		if (rc != PCRE2_ERROR_NOMEMORY)
 			break;
 	}
@@ -91,26 +100,43 @@ substitute(const pcre2_code *re, const char *in, size_t len, struct herd_buf *ou
 	return rc;
 }
 
-void
-herd_mask_text(const struct herd_mask *m, const void *data, size_t len,
+int
+herd_mask_apply(const struct herd_mask *m, const void *data, size_t len,
     struct herd_buf *out)
 {
 	struct herd_buf cur = { 0 }, tmp = { 0 }, swap;
+	int changed = 0;
 	size_t i;
 
-	herd_buf_reset(out);
-	herd_buf_add(&cur, data, len);
+	if (!data)
+		data = "";
 	for (i = 0; m && i < m->n; i++) {
 		/* no match, or a match limit hit: the text stays as it was */
-		if (substitute(m->re[i], cur.p, cur.len, &tmp) <= 0)
+		if (substitute(m->re[i], m->token, changed ? cur.p : data,
+		    changed ? cur.len : len, &tmp) <= 0)
 			continue;
 		swap = cur;
 		cur = tmp;
 		tmp = swap;
+		changed = 1;
 	}
-	herd_buf_add(out, cur.p, cur.len);
+	if (changed) {
+		herd_buf_reset(out);
+		herd_buf_add(out, cur.p, cur.len);
+	}
 	herd_buf_free(&cur);
 	herd_buf_free(&tmp);
+	return changed;
+}
+
+void
+herd_mask_text(const struct herd_mask *m, const void *data, size_t len,
+    struct herd_buf *out)
+{
+	if (!herd_mask_apply(m, data, len, out)) {
+		herd_buf_reset(out);
+		herd_buf_add(out, data, len);
+	}
 }
 
 void
