@@ -21,7 +21,8 @@ static const char usage[] =
     "                   run of its kind, command and selection\n"
     "  prune            delete runs past the retention, keeping the last of each\n"
     "\n"
-    "Every command takes --db PATH (the database) and -c FILE (the config).\n"
+    "Every command takes --db PATH (the database); record, show, export, last and\n"
+    "prune also -c FILE (the config: its history settings).\n"
     "ID is a run's number, its run id, or a unique prefix of the run id.\n"
     "Exit: 0 ok, 2 usage error, 3 database error.\n";
 
