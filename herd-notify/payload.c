@@ -253,6 +253,7 @@ int
 payload_make(const struct herd_notifier *t, const struct tpl *tpl, const struct message *m,
     int expand, struct payload *p, char **err)
 {
+	struct herd_strv words = { 0 };
 	struct values v;
 	char nb[96];
 	size_t i;
@@ -261,12 +262,15 @@ payload_make(const struct herd_notifier *t, const struct tpl *tpl, const struct 
 	memset(p, 0, sizeof *p);
 	message_values(m, t, &v, nb, sizeof nb);
 	if (!strcmp(t->type, "script")) {
-		herd_strv_split(&p->argv, t->command, ' ');
-		for (i = 0; i < p->argv.n; i++)
-			if (!*p->argv.v[i]) {
-				*err = xstrdup("an empty word in \"command\"");
-				return -1;
-			}
+		herd_strv_split(&words, t->command, ' ');
+		for (i = 0; i < words.n; i++)
+			if (*words.v[i])	/* spaces in a row */
+				herd_strv_add(&p->argv, words.v[i]);
+		herd_strv_free(&words);
+		if (!p->argv.n) {
+			*err = xstrdup("\"command\" has no words");
+			return -1;
+		}
 		script_env(&v, &p->env);
 		return 0;
 	}

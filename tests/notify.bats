@@ -274,7 +274,7 @@ EOF
 notifications:
   - name: sc
     type: script
-    command: "$T/alert.sh one two"
+    command: "$T/alert.sh  one two"
     on: [failure]
 EOF
 	run_of r1 'touch x' 'web-01:nonzero:$(touch '"$T"'/pwned)`touch '"$T"'/pwned2`' \
