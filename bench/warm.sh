@@ -11,10 +11,10 @@
 
 warm_cmds=("true" "uname -r")
 
-# The ssh options of a multiplexed peer.
+# The ssh options of a multiplexed peer; [PCT], what a % is written as.
 warm_cm() {
-	printf -- '-F %s -o ControlMaster=auto -o ControlPath=%s/cm/%%C -o ControlPersist=60' \
-	    "$FLEET_SSH_CONFIG_TUNED" "$dir"
+	printf -- '-F %s -o ControlMaster=auto -o ControlPath=%s/cm/%sC -o ControlPersist=60' \
+	    "$FLEET_SSH_CONFIG_TUNED" "$dir" "${1:-%}"
 }
 
 # warm_peer TOOL CMD: peer=(the peer's command line on the warm hosts).
@@ -26,11 +26,15 @@ warm_peer() {
 	parallel-ssh) peer=(parallel-ssh -h "$dir/hosts.$warm_hosts" -x "$cm" -p "$fanout" -t 0 -i "$2") ;;
 	pdsh) peer=(env PDSH_SSH_ARGS_APPEND="$cm" pdsh -R ssh -l "$FLEET_USER" -f "$fanout"
 	    -w "$list" "$2") ;;
-	clush) peer=(clush -f "$fanout" -o "$cm" -w "$list" "$2") ;;
+	# (clush reads % as its own interpolation)
+	clush) peer=(clush -f "$fanout" -o "$(warm_cm %%)" -w "$list" "$2") ;;
 	esac
 }
 
-# The ControlPersist masters' pids, and the user+sys of PIDs in ms.
+# The ControlPersist masters' pids; warm_cpu PID...: their user+sys in ms,
+# from /proc/PID/stat; warm_run_ms PID...: their time on a CPU in ms, from
+# /proc/PID/schedstat (in ns: a master's share of a command is far below
+# the clock tick /proc/PID/stat counts in).
 warm_masters() {
 	local p
 	grep -l -a -F "ssh: $dir/cm/" /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3 |
@@ -43,6 +47,16 @@ warm_cpu() {
 	    awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); s += $12 + $13 }
 	    END { print int(s * 1000 / hz) }'
 }
+
+warm_run_ms() {
+	local p
+	for p in "$@"; do cat "/proc/$p/schedstat" 2>/dev/null; done |
+	    awk '{ s += $1 } END { print int(s / 1000000) }'
+}
+
+# warm_said ERR: whether the tool said something on stderr (a host failed;
+# measure's own line is the last).
+warm_said() { [ "$(wc -l <"$1")" -gt 1 ]; }
 
 # warm_row TOOL CMD CONNECTIONS WALLS CPU_MS [NOTE]: a row; CPU over all the commands.
 warm_row() {
@@ -93,6 +107,7 @@ warm_mux() {
 		    --hosts-file "$dir/hosts.$warm_hosts" -- "$cmd" >/dev/null 2>"$dir/err" ||
 		    notok=$((notok + (i > 0)))
 		c1=$(warm_cpu "$pid")
+		warm_said "$dir/err" && notok=$((notok + (i > 0)))
 		read -r wall tree _ < <(tail -n 1 "$dir/err")
 		((i == 0)) && continue
 		walls="$walls $wall"
@@ -104,15 +119,16 @@ warm_mux() {
 }
 
 warm_peers() {
-	local cmd=$1 tool i wall cpu walls tree masters c0 c1 peer
+	local cmd=$1 tool i wall cpu walls tree masters c0 c1 peer notok
 	for tool in parallel-ssh pdsh clush; do
-		walls="" tree=0 masters=0
+		walls="" tree=0 masters=0 notok=0
 		warm_peer "$tool" "$cmd"
 		"${peer[@]}" >/dev/null 2>&1 || true	# unmeasured: every master is used once
 		for ((i = 0; i < warm_n; i++)); do
-			c0=$(warm_cpu "${warm_pids[@]}")
-			"$measure" "${peer[@]}" >/dev/null 2>"$dir/err" || true
-			c1=$(warm_cpu "${warm_pids[@]}")
+			c0=$(warm_run_ms "${warm_pids[@]}")
+			"$measure" "${peer[@]}" >/dev/null 2>"$dir/err" || notok=$((notok + 1))
+			c1=$(warm_run_ms "${warm_pids[@]}")
+			warm_said "$dir/err" && notok=$((notok + 1))
 			read -r wall cpu _ < <(tail -n 1 "$dir/err")
 			walls="$walls $wall"
 			tree=$((tree + cpu))
@@ -120,7 +136,8 @@ warm_peers() {
 		done
 		warm_row "$tool" "$cmd" "OpenSSH ControlMaster" "$walls" "$((tree + masters))" \
 		    "$(awk -v t="$tree" -v m="$masters" -v n="$warm_n" -v h="$warm_hosts" \
-		    'BEGIN { printf "ssh clients %.3f + masters %.3f ms", t / n / h, m / n / h }')"
+		    -v bad="$notok" 'BEGIN { printf "ssh clients %.3f + masters %.3f ms; runs not ok: %d",
+		    t / n / h, m / n / h, bad }')"
 	done
 }
 
@@ -190,7 +207,8 @@ from /proc/PID/stat over the $warm_n requests.  The peers go through OpenSSH
 multiplexing: \`ControlMaster auto\`, \`ControlPersist 60\`, curve25519-sha256,
 the $warm_hosts masters started before (${#warm_pids[@]} of them, $warm_rss MB RSS together);
 their CPU is the tool's process tree (a new ssh client per host) and the
-masters'.  Fanout $fanout for every tool (herd-run: --connect-timeout
+masters' (their time on a CPU, from /proc/PID/schedstat).  A run is not ok
+when the tool exits non-zero or says anything on stderr.  Fanout $fanout for every tool (herd-run: --connect-timeout
 $connect_timeout); CPU per host per command is the CPU over the $warm_n commands
 / ($warm_n x $warm_hosts).
 
