@@ -348,12 +348,14 @@ h2 failed the mux went away"
 	grep -q '^E' "$T/out"
 	# the mux never ends it: a second signal leaves, every host reported
 	reply "$T/reply" "$(printf 'C\t@RUN@\t5\tsleep 60')" "@WAIT-X@"
-	listen "$p.2" -r "$T/reply"
+	listen "$p.2" -l "$T/got2" -r "$T/reply"
 	mux-client "$p.2" 'sleep 60' < <(hosts) >"$T/out" 2>"$T/err" &
 	client=$!
 	for ((i = 0; i < 100; i++)); do grep -q '^C' "$T/out" && break; sleep 0.05; done
 	kill -INT "$client"
-	sleep 0.2
+	# the first signal taken (its X sent) before the second: two signals
+	# pending at once are one
+	for ((i = 0; i < 600; i++)); do grep -q '^X' "$T/got2" 2>/dev/null && break; sleep 0.05; done
 	kill -0 "$client"
 	kill -INT "$client"
 	rc=0
