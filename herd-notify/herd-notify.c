@@ -255,17 +255,6 @@ parse_flapping(struct notify *nt, const char *s)
 	nt->flap_m = (int)m;
 }
 
-static long long
-duration(const char *opt, const char *s)
-{
-	long long ms;
-
-	if (herd_parse_duration(s, &ms) < 0)
-		errx(HERD_EXIT_USAGE, "%s %s: expected a duration such as 500ms, 10s or 1m",
-		    opt, s);
-	return ms;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -302,8 +291,8 @@ main(int argc, char **argv)
 		case 'I': herd_strv_add(&ignore, optarg); break;
 		case 'R': nt.resolve_all = 1; break;
 		case 'F': parse_flapping(&nt, optarg); break;
-		case 't': timeout_ms = duration("--timeout", optarg); break;
-		case 'w': wait_ms = duration("--wait", optarg); break;
+		case 't': timeout_ms = herd_duration_arg("--timeout", optarg); break;
+		case 'w': wait_ms = herd_duration_arg("--wait", optarg); break;
 		case 'r':
 			if (herd_parse_int(optarg, 0, 10, &retries) < 0)
 				errx(HERD_EXIT_USAGE, "--retries %s: expected 0 to 10", optarg);

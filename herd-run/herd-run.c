@@ -123,16 +123,6 @@ parse_size(const char *opt, const char *s)
 	return (size_t)(v << shift);
 }
 
-static long long
-parse_dur(const char *opt, const char *s)
-{
-	long long ms;
-
-	if (herd_parse_duration(s, &ms) < 0)
-		errx(HERD_EXIT_USAGE, "%s: expected a duration such as 30s, got %s", opt, s);
-	return ms;
-}
-
 /* --ask-become-pass: a prompt sudo's own words never contain. */
 static void
 make_become_prompt(struct options *o)
@@ -548,9 +538,9 @@ main(int argc, char **argv)
 				errx(HERD_EXIT_USAGE, "--concurrency: expected 1 to 100000, "
 				    "got %s", optarg);
 			break;
-		case OPT_TIMEOUT: o.timeout_ms = parse_dur("--timeout", optarg); break;
+		case OPT_TIMEOUT: o.timeout_ms = herd_duration_arg("--timeout", optarg); break;
 		case OPT_CTIMEOUT:
-			o.connect_timeout_ms = parse_dur("--connect-timeout", optarg);
+			o.connect_timeout_ms = herd_duration_arg("--connect-timeout", optarg);
 			if (o.connect_timeout_ms == 0)
 				errx(HERD_EXIT_USAGE, "--connect-timeout must be more than 0");
 			break;
@@ -574,8 +564,8 @@ main(int argc, char **argv)
 		case OPT_SERVE: o.serve = 1; break;
 		case OPT_SOCKET: socket_path = optarg; break;
 		case OPT_MUX: mux_mode = optarg; break;
-		case OPT_IDLE: idle_timeout_ms = parse_dur("--idle-timeout", optarg); break;
-		case OPT_KEEPALIVE: o.keepalive_ms = parse_dur("--keepalive", optarg); break;
+		case OPT_IDLE: idle_timeout_ms = herd_duration_arg("--idle-timeout", optarg); break;
+		case OPT_KEEPALIVE: o.keepalive_ms = herd_duration_arg("--keepalive", optarg); break;
 		case OPT_STDIN: o.stdin_file = optarg; break;
 		case OPT_SERIES: o.series = optarg; break;
 		case OPT_COMPARE: o.compare = optarg; break;
@@ -584,7 +574,7 @@ main(int argc, char **argv)
 				errx(HERD_EXIT_USAGE, "--seq: expected a number, got %s",
 				    herd_safe(optarg));
 			break;
-		case OPT_EVERY: eo.interval_ms = parse_dur("--every", optarg); break;
+		case OPT_EVERY: eo.interval_ms = herd_duration_arg("--every", optarg); break;
 		case OPT_COUNT:
 			if (herd_parse_int(optarg, 1, INT64_MAX, &eo.count) < 0)
 				errx(HERD_EXIT_USAGE, "--count: expected a number of runs, "

@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <err.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,6 +94,18 @@ herd_format_duration(long long ms, char *buf, size_t len)
 			break;
 	}
 	return buf;
+}
+
+/* The duration option OPT's value S, or exit 2 saying why. */
+long long
+herd_duration_arg(const char *opt, const char *s)
+{
+	long long ms;
+
+	if (herd_parse_duration(s, &ms) < 0)
+		errx(HERD_EXIT_USAGE, "%s: expected a duration such as 30s, got %s", opt,
+		    herd_safe(s));
+	return ms;
 }
 
 /* Local time as YYYY-MM-DD HH:MM. */

@@ -111,6 +111,7 @@ void herd_lines_free(struct herd_lines *);
 
 /* dur.c: durations such as 250ms, 30s, 5m, 2h, 30d, 1h30m; a bare number is seconds. */
 int herd_parse_duration(const char *, long long *ms);
+long long herd_duration_arg(const char *opt, const char *s);	/* exits 2 if not one */
 const char *herd_format_duration(long long ms, char *buf, size_t len);
 const char *herd_clock(long long ms, char *buf, size_t len);	/* local YYYY-MM-DD HH:MM */
 long long herd_now_ms(void);	/* wall clock, milliseconds since the epoch */
