@@ -111,7 +111,6 @@ static void
 options(struct ui *ui, int argc, char **argv, struct herd_selector *sel)
 {
 	int c, groups = 0, others = 0;
-	char *safe;
 
 	while ((c = getopt_long(argc, argv, "+ac:g:t:w:x:F:i:l:p:o:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -136,13 +135,7 @@ options(struct ui *ui, int argc, char **argv, struct herd_selector *sel)
 		case OPT_ACCEPT_NEW: pass(&ui->run_args, "--accept-new", NULL); break;
 		case OPT_INSECURE: pass(&ui->run_args, "--insecure", NULL); break;
 		case OPT_ASK_PASS: pass(&ui->run_args, "--ask-pass", NULL); break;
-		case OPT_TIMEOUT:
-			if (herd_parse_duration(optarg, &ui->timeout_ms) < 0) {
-				safe = herd_safe(optarg);
-				errx(HERD_EXIT_USAGE, "--timeout: expected a duration such as 30s, "
-				    "got %s", safe);
-			}
-			break;
+		case OPT_TIMEOUT: ui->timeout_ms = herd_duration_arg("--timeout", optarg); break;
 		case OPT_SUDO: ui->sudo = 1; break;
 		case OPT_COLOR: ui->color = optarg; break;
 		case OPT_NO_HISTORY: ui->history = 0; break;
