@@ -103,6 +103,8 @@ void stored_load(struct hist *, long long rowid, struct stored *);
 void stored_free(struct stored *);
 /* Write run ROWID's records (H, C, R, E) to OUT: how many outputs were unreadable. */
 size_t write_run(struct hist *, long long rowid, FILE *out);
+/* Its records (H, C, R, E) of a run loaded. */
+void write_stored(const struct stored *, FILE *out);
 
 /* diff.c */
 int cmd_diff(int argc, char **argv);

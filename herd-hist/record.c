@@ -241,7 +241,6 @@ pass_with_last(struct recorder *r, const char *line, size_t len, struct herd_rec
 		stored_load(&r->h, rowid, &s);
 		free(c.compare);
 		c.compare = xstrdup(s.run.id);
-		stored_free(&s);
 	}
 	if (!(f = open_memstream(&text, &tlen)))
 		err(HERD_EXIT_RUNTIME, "open_memstream");
@@ -249,10 +248,12 @@ pass_with_last(struct recorder *r, const char *line, size_t len, struct herd_rec
 	fclose(f);
 	pass_on(r, text, tlen);
 	if (rowid && r->pass) {
-		write_run(&r->h, rowid, stdout);
+		write_stored(&s, stdout);
 		if (fflush(stdout) != 0)
 			r->pass = 0;
 	}
+	if (rowid)
+		stored_free(&s);
 	store_lines(r, text, tlen, rec);
 	free(text);
 	herd_buf_free(&cmd);

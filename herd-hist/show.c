@@ -163,19 +163,27 @@ size_t
 write_run(struct hist *h, long long rowid, FILE *out)
 {
 	struct stored s;
-	size_t i, unreadable;
+	size_t unreadable;
 
 	stored_load(h, rowid, &s);
-	for (i = 0; i < s.hosts.n; i++)
-		herd_host_write(out, &s.hosts.h[i]);
-	herd_run_write(out, &s.run);
-	for (i = 0; i < s.nres; i++)
-		herd_result_write(out, &s.res[i]);
-	if (s.finished)
-		herd_end_write(out, &s.end);
+	write_stored(&s, out);
 	unreadable = s.unreadable;
 	stored_free(&s);
 	return unreadable;
+}
+
+void
+write_stored(const struct stored *s, FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < s->hosts.n; i++)
+		herd_host_write(out, &s->hosts.h[i]);
+	herd_run_write(out, &s->run);
+	for (i = 0; i < s->nres; i++)
+		herd_result_write(out, &s->res[i]);
+	if (s->finished)
+		herd_end_write(out, &s->end);
 }
 
 static const char show_usage[] =
