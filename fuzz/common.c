@@ -358,9 +358,11 @@ fuzz_fail(const char *fmt, ...)
 {
 	char msg[4096];
 	va_list ap;
+	int n;
 
+	n = snprintf(msg, sizeof msg, "fuzz oracle failed: ");
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
 	va_end(ap);
 	/* stderr may be closed (-close_fd_mask): the sanitizers' report stream is not */
 	__sanitizer_report_error_summary(msg);

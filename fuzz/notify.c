@@ -58,10 +58,11 @@ check_escape(const uint8_t *data, size_t size)
 	herd_buf_free(&want);
 }
 
+/* \u0000 is valid JSON (RFC 8259), though jansson refuses it by default. */
 static int
 is_json(const struct herd_buf *b)
 {
-	json_t *j = json_loadb(b->p, b->len, JSON_DECODE_ANY, NULL);
+	json_t *j = json_loadb(b->p, b->len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
 
 	json_decref(j);
 	return j != NULL;
