@@ -1,12 +1,13 @@
 /*
- * Body templates: JSON text with {{.Name}} placeholders (spaces allowed
- * inside the braces), each replaced by its value escaped as the inside of
- * a JSON string; and ${NAME} taken from the environment.
+ * Body templates: JSON text with {{.Name}} placeholders (lib/template.c),
+ * each replaced by its value escaped as the inside of a JSON string; and
+ * ${NAME} taken from the environment.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "notify.h"
+#include "template.h"
 
 const char *const field_names[NFIELD] = {
 	[F_SUMMARY] = "Summary", [F_COMMAND] = "Command", [F_SELECTION] = "Selection",
@@ -16,79 +17,36 @@ const char *const field_names[NFIELD] = {
 	[F_TOTAL] = "Total", [F_OUTPUT] = "Output",
 };
 
-static void
-add_part(struct tpl *t, int field, size_t off, size_t len)
-{
-	if (field < 0 && !len)
-		return;
-	herd_grow(&t->part, &t->cap, t->n, sizeof *t->part);
-	t->part[t->n++] = (struct tpl_part){ field, off, len };
-}
-
-/* Line and column (from 1) of OFF in TEXT. */
-static char *
-where(const char *text, size_t off, const char *what)
-{
-	size_t line = 1, col = 1, i;
-
-	for (i = 0; i < off; i++) {
-		if (text[i] == '\n')
-			line++, col = 1;
-		else
-			col++;
-	}
-	return xasprintf("%zu:%zu: %s", line, col, what);
-}
-
-static int
-fail(struct tpl *t, size_t off, const char *what, char **err)
-{
-	*err = where(t->text, off, what);
-	tpl_free(t);
-	return -1;
-}
-
 int
 tpl_parse(struct tpl *t, const char *text, size_t len, char **err)
 {
-	const char *p, *end, *name;
-	size_t lit = 0, i = 0, nlen;
+	struct herd_tpl parsed;
+	const struct herd_tpl_part *p;
+	size_t i;
 	int f;
 
 	memset(t, 0, sizeof *t);
-	t->text = xstrndup(text, len);
-	len = strlen(t->text);	/* a NUL ends the template */
-	while (i < len) {
-		if (t->text[i] != '{' || t->text[i + 1] != '{') {
-			i++;
-			continue;
-		}
-		add_part(t, -1, lit, i - lit);
-		p = t->text + i + 2;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p != '.')
-			return fail(t, i, "expected {{.Name}} (a placeholder starts with {{.)", err);
-		name = ++p;
-		while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z'))
-			p++;
-		nlen = (size_t)(p - name);
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (p[0] != '}' || p[1] != '}')
-			return fail(t, i, "a placeholder not closed by }}", err);
-		end = p + 2;
-		for (f = 0; f < NFIELD; f++)
-			if (strlen(field_names[f]) == nlen && !strncmp(field_names[f], name, nlen))
+	if (herd_tpl_parse(&parsed, text, len, err) < 0)
+		return -1;
+	for (i = 0; i < parsed.n; i++) {
+		p = &parsed.part[i];
+		for (f = 0; p->placeholder && f < NFIELD; f++)
+			if (strlen(field_names[f]) == p->len &&
+			    !strncmp(field_names[f], parsed.text + p->off, p->len))
 				break;
-		if (f == NFIELD)
-			return fail(t, i, "unknown placeholder (known: .Summary .Command "
-			    ".Selection .FailedHosts .ChangedHosts .Hosts .Host .Group .Time "
-			    ".Event .RunID .Target .Count .Total .Output)", err);
-		add_part(t, f, 0, 0);
-		i = lit = (size_t)(end - t->text);
+		if (f == NFIELD) {
+			*err = herd_tpl_where(parsed.text, p->at, "unknown placeholder (known: "
+			    ".Summary .Command .Selection .FailedHosts .ChangedHosts .Hosts .Host "
+			    ".Group .Time .Event .RunID .Target .Count .Total .Output)");
+			herd_tpl_free(&parsed);
+			tpl_free(t);
+			return -1;
+		}
+		herd_grow(&t->part, &t->cap, t->n, sizeof *t->part);
+		t->part[t->n++] = (struct tpl_part){ p->placeholder ? f : -1, p->off, p->len };
 	}
-	add_part(t, -1, lit, len - lit);
+	t->text = parsed.text;
+	free(parsed.part);
 	return 0;
 }
 
