@@ -142,6 +142,23 @@ check_cancel(const struct herd_rec *r, struct herd_rec *back)
 }
 
 static void
+check_host_command(const struct herd_rec *r, struct herd_rec *back)
+{
+	struct herd_host_command p, p2;
+	const char *why;
+
+	if (herd_host_command_read(r, &p, &why) < 0)
+		return;
+	herd_host_command_write(fuzz_out(0), &p);
+	reparse(back, "P");
+	if (herd_host_command_read(back, &p2, &why) < 0 || strcmp(p.run, p2.run) ||
+	    strcmp(p.host, p2.host) || strcmp(p.command, p2.command))
+		fuzz_fail("a P record written reads back changed");
+	herd_host_command_free(&p);
+	herd_host_command_free(&p2);
+}
+
+static void
 check_state(const struct herd_rec *r, struct herd_rec *back)
 {
 	struct herd_conn_state s, s2;
@@ -237,6 +254,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_request(&r, &back);
 		if (r.type == 'X')
 			check_cancel(&r, &back);
+		if (r.type == 'P')
+			check_host_command(&r, &back);
 		if (r.type == 'S')
 			check_state(&r, &back);
 	}

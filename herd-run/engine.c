@@ -101,6 +101,10 @@ engine_run_start(struct engine *e, struct run *r)
 void
 engine_run_free(struct run *r)
 {
+	size_t i;
+
+	for (i = 0; i < r->ntasks; i++)
+		free(r->tasks[i].command);
 	herd_run_free(&r->c);
 	free(r->remote_command);
 	herd_buf_free(&r->stdin_data);

@@ -140,6 +140,7 @@ struct task {
 	int stop_signal_sent;	/* in T_STOP: 1 after TERM, 2 after KILL */
 	size_t stdin_off;	/* bytes of the run's stdin sent */
 	int stdin_done;		/* ... and the EOF */
+	char *command;		/* its own (a P record's), sudo-wrapped; NULL: the run's */
 };
 
 struct client;
@@ -178,6 +179,8 @@ struct client {
 	struct conn **hosts;	/* ... the connection of each */
 	int *said;		/* ... the state last said in an S record, or -1 */
 	size_t nhosts, hcap;
+	struct herd_host_command *pend;	/* P records for the next request */
+	size_t npend, pcap;
 	size_t line;
 };
 

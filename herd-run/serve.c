@@ -30,12 +30,24 @@ client_new(struct engine *e, int in_fd, int out_fd)
 	return cl;
 }
 
+static void
+pending_clear(struct client *cl)
+{
+	size_t i;
+
+	for (i = 0; i < cl->npend; i++)
+		herd_host_command_free(&cl->pend[i]);
+	cl->npend = 0;
+}
+
 void
 client_free(struct client *cl)
 {
 	outq_free(&cl->out);
 	herd_lines_free(&cl->in);
 	herd_map_free(&cl->names);
+	pending_clear(cl);
+	free(cl->pend);
 	free(cl->hosts);
 	free(cl->said);
 	if (cl->sock >= 0)
@@ -91,6 +103,40 @@ read_host(struct engine *e, struct client *cl, const struct herd_rec *r)
 	herd_host_free(&h);
 }
 
+/*
+ * The P records before Q give their hosts' tasks in R their own commands.
+ * 0, or -1 (said) when one is not for R or a host of it: nothing is run.
+ */
+static int
+own_commands(struct client *cl, struct run *r, const struct options *o)
+{
+	const struct herd_host_command *p;
+	struct herd_map tasks = { 0 };
+	const char *name;
+	size_t i, *slot;
+	int added, rc = 0;
+
+	for (i = 0; i < r->ntasks; i++) {
+		name = r->tasks[i].conn->host.name;
+		*herd_map_put(&tasks, name, strlen(name), &added) = i;
+	}
+	for (i = 0; i < cl->npend && !rc; i++) {
+		p = &cl->pend[i];
+		if (strcmp(p->run, r->c.id) ||
+		    !(slot = herd_map_get(&tasks, p->host, strlen(p->host)))) {
+			client_error(cl, "request %s: a P record for run %s, host %s, "
+			    "is not for it; nothing run", r->c.id, p->run, p->host);
+			rc = -1;
+			break;
+		}
+		free(r->tasks[*slot].command);
+		r->tasks[*slot].command = sudo_wrap(p->command, r->sudo, o);
+	}
+	herd_map_free(&tasks);
+	pending_clear(cl);
+	return rc;
+}
+
 /* The run of a request, on the hosts it names (all the client's, if none). */
 static void
 start_request(struct engine *e, struct client *cl, struct herd_request *q)
@@ -131,6 +177,10 @@ start_request(struct engine *e, struct client *cl, struct herd_request *q)
 		for (i = 0; i < cl->nhosts; i++)
 			engine_run_add(e, r, cl->hosts[i]);
 	}
+	if (own_commands(cl, r, e->opts) < 0) {
+		engine_run_free(r);
+		return;
+	}
 	engine_run_start(e, r);
 }
 
@@ -150,6 +200,7 @@ cancel_request(struct engine *e, struct client *cl, const struct herd_cancel *x)
 static void
 read_record(struct engine *e, struct client *cl, const struct herd_rec *r)
 {
+	struct herd_host_command p;
 	struct herd_request q;
 	struct herd_cancel x;
 	const char *why;
@@ -172,6 +223,14 @@ read_record(struct engine *e, struct client *cl, const struct herd_rec *r)
 		else
 			start_request(e, cl, &q);
 		herd_request_free(&q);
+		break;
+	case 'P':
+		if (herd_host_command_read(r, &p, &why) < 0) {
+			client_error(cl, "P: %s", why);
+			break;
+		}
+		herd_grow(&cl->pend, &cl->pcap, cl->npend, sizeof *cl->pend);
+		cl->pend[cl->npend++] = p;
 		break;
 	case 'X':
 		if (herd_cancel_read(r, &x, &why) < 0) {

@@ -365,7 +365,8 @@ task_advance(struct task *t, const struct options *o, long long now)
 			t->state = T_EXEC;
 			continue;
 		case T_EXEC:
-			rc = ssh_channel_request_exec(t->channel, t->run->remote_command);
+			rc = ssh_channel_request_exec(t->channel,
+			    t->command ? t->command : t->run->remote_command);
 			if (rc == SSH_AGAIN)
 				return;
 			if (rc != SSH_OK) {

@@ -99,6 +99,15 @@ int herd_request_read(const struct herd_rec *, struct herd_request *, const char
 void herd_request_write(FILE *, const struct herd_request *);
 void herd_request_free(struct herd_request *);
 
+/* P: HOST's own command in the request for RUN, which follows. */
+struct herd_host_command {
+	char *run, *host, *command;
+};
+int herd_host_command_read(const struct herd_rec *, struct herd_host_command *,
+    const char **err);
+void herd_host_command_write(FILE *, const struct herd_host_command *);
+void herd_host_command_free(struct herd_host_command *);
+
 /* X: cancel a run. */
 struct herd_cancel {
 	char *run;

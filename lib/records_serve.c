@@ -1,6 +1,7 @@
 /*
- * The records of a serving herd-run (herd-records(5)): Q, a request; X, a
- * cancel; S, a connection's state.
+ * The records of a serving herd-run (herd-records(5)): Q, a request; P, a
+ * host's own command in the next request; X, a cancel; S, a connection's
+ * state.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -154,6 +155,41 @@ herd_request_free(struct herd_request *q)
 	free(q->compare);
 	herd_buf_free(&q->stdin_data);
 	memset(q, 0, sizeof *q);
+}
+
+/* P run host command */
+int
+herd_host_command_read(const struct herd_rec *r, struct herd_host_command *p,
+    const char **err)
+{
+	memset(p, 0, sizeof *p);
+	if (!*herd_rec_str(r, 0) || !*herd_rec_str(r, 1) || !*herd_rec_str(r, 2)) {
+		*err = "P record without a run id, a host or a command";
+		return -1;
+	}
+	p->run = str(r, 0);
+	p->host = str(r, 1);
+	p->command = str(r, 2);
+	return 0;
+}
+
+void
+herd_host_command_write(FILE *out, const struct herd_host_command *p)
+{
+	herd_rec_start(out, 'P');
+	herd_rec_fields(out, p->run);
+	herd_rec_fields(out, p->host);
+	herd_rec_fields(out, p->command);
+	herd_rec_end(out);
+}
+
+void
+herd_host_command_free(struct herd_host_command *p)
+{
+	free(p->run);
+	free(p->host);
+	free(p->command);
+	memset(p, 0, sizeof *p);
 }
 
 /* X run */

@@ -206,6 +206,27 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 	herd-run --help | grep -q -- --serve
 }
 
+@test "serve: P records give hosts their own command; one not for the request refuses it" {
+	serve
+	send "$(printf 'H\th001')" "$(printf 'H\th002')" "$(printf 'H\th003')"
+	send "$(printf 'P\tr1\th002\techo own; echo two')"
+	q r1 'echo shared' h001,h002
+	await '^E	r1	'
+	assert_equal "$(field R r1 8 | sort | tr '\n' ' ')" 'own\ntwo\n shared\n '
+	# a P for a host the request leaves out, or for another run: nothing run
+	send "$(printf 'P\tr2\th003\techo x')"
+	q r2 'echo y' h001
+	send "$(printf 'P\tother\th001\techo x')"
+	q r3 'echo y' h001
+	q r4 'echo after' h001
+	await '^E	r4	'
+	run cat "$T/err"
+	assert_line --partial 'request r2: a P record for run r2, host h003, is not for it'
+	assert_line --partial 'request r3: a P record for run other, host h001, is not for it'
+	refute grep -qE '^C	r[23]	' "$T/out"
+	assert_equal "$(field R r4 8)" 'after\n'
+}
+
 @test "serve: usage errors (a COMMAND, --json, -f) exit 2" {
 	run herd-run --serve true </dev/null
 	assert_failure 2
