@@ -218,7 +218,7 @@ read_record(struct engine *e, struct client *cl, const struct herd_rec *r)
 			client_error(cl, "Q: %s", why);
 			break;
 		}
-		if (*q.kind && strcmp(q.kind, "exec"))
+		if (*q.kind && strcmp(q.kind, "exec") && strcmp(q.kind, "recipe"))
 			client_error(cl, "Q: kind %s is not served", q.kind);
 		else
 			start_request(e, cl, &q);

@@ -40,7 +40,8 @@ static const struct colon_cmd cmds[] = {
 	{ "export", "FILE", "the last result as JSON into FILE (mode 0600)", c_export },
 	{ "parse", "NAME", "the last result as a table of a parser's fields", c_parse },
 	{ "history", "[search PATTERN]", "past runs (herd-hist list, search)", c_history },
-	{ "recipe", "[NAME]", "recipes: not yet", c_recipe },
+	{ "recipe", "[NAME [K=V...]]", "run recipe NAME on the targets; without: list them",
+	  c_recipe },
 };
 #define NCMDS (sizeof cmds / sizeof cmds[0])
 
@@ -304,9 +305,27 @@ c_history(struct ui *ui, const char *arg)
 	herd_strv_free(&argv);
 }
 
+/* :recipe NAME [K=V...]: the recipe's steps on the target set; no NAME: the list. */
 static void
 c_recipe(struct ui *ui, const char *arg)
 {
-	printf("recipes are not there yet: :recipe will run the config's recipes in a "
-	    "later version\n");
+	struct herd_strv words = { 0 };
+	struct recipe_call rc;
+	char *copy = xstrdup(arg), *p = copy, *w;
+
+	while ((w = strsep(&p, " \t")))
+		if (*w)
+			herd_strv_add(&words, w);
+	if (!words.n) {
+		recipe_list(ui);
+	} else if (!ui->ntarget) {
+		fprintf(stderr, "herd-ui: no hosts to run on: add some with +HOSTS or "
+		    ":group NAME\n");
+	} else if (recipe_prepare(ui, words.v[0], &(struct herd_strv){ words.v + 1,
+	    words.n - 1, 0 }, &rc) == 0) {
+		recipe_run(ui, &rc);
+		recipe_call_free(&rc);
+	}
+	herd_strv_free(&words);
+	free(copy);
 }

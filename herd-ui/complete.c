@@ -1,7 +1,7 @@
 /*
  * Tab completion: colon commands; selectors, @tag: names and host names in
  * a line's first word (@SEL, +HOSTS, -HOSTS), after its last comma; group
- * names after :group, parsers after :parse.  One match is completed, several
+ * names after :group, parsers after :parse, recipes after :recipe.  One match is completed, several
  * are completed as far as they agree, then listed.
  */
 #include <histedit.h>
@@ -73,6 +73,8 @@ candidates(struct ui *ui, const char *word, const char *cur, int first,
 			herd_strv_add(v, builtin_parsers[i]);
 		for (i = 0; i < ui->cfg.nparsers; i++)
 			herd_strv_add(v, ui->cfg.parsers[i].name);
+	} else if (!first && !strcmp(firstword, ":recipe")) {
+		herd_recipe_names(&ui->cfg, v);
 	} else if (!first && !strcmp(firstword, ":history")) {
 		herd_strv_add(v, "search");
 	}

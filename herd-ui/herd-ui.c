@@ -17,8 +17,11 @@
 
 static const char usage[] =
     "usage: herd-ui [options] [HOST...]\n"
+    "       herd-ui --recipe NAME [--set NAME=VALUE]... [--dry-run] [options] [HOST...]\n"
+    "       herd-ui --list-recipes [-c FILE]\n"
     "A REPL: each line runs a command on the hosts over kept SSH connections\n"
     "and shows the results grouped; :help inside lists what a line can be.\n"
+    "With --recipe, the recipe's steps run in turn, then herd-ui exits.\n"
     "\n"
     "  -a, -g GROUP, -t TAGS, -w HOSTS, -x HOSTS, --hosts-file FILE, --pick N\n"
     "                       the hosts, as herd-select takes them (default -a)\n"
@@ -30,8 +33,13 @@ static const char usage[] =
     "      --sudo           run the commands under sudo -n (:sudo toggles it)\n"
     "      --color WHEN     herd-group's colours: auto, always, never\n"
     "      --no-history     do not record the runs (herd-hist)\n"
+    "      --recipe NAME    run recipe NAME (the config's, or a built-in one)\n"
+    "      --set NAME=VALUE a parameter of the recipe (repeatable)\n"
+    "      --dry-run        show each step's command per host, run nothing\n"
+    "      --list-recipes   the recipes, with their parameters\n"
     "  -h, --help           this help\n"
-    "Exit: 0, 2 usage or config error, 3 runtime error.  See herd-ui(1).\n";
+    "Exit: 0; 1 a recipe's step was not ok on some host; 2 usage or config\n"
+    "error; 3 runtime error; 130 interrupted.  See herd-ui(1).\n";
 
 volatile sig_atomic_t ui_interrupted;
 int ui_sigpipe[2] = { -1, -1 };
@@ -75,6 +83,7 @@ signals(void)
 enum {
 	OPT_HOSTS_FILE = 256, OPT_PICK, OPT_CONCURRENCY, OPT_CONNECT_TIMEOUT, OPT_ACCEPT_NEW,
 	OPT_INSECURE, OPT_ASK_PASS, OPT_TIMEOUT, OPT_SUDO, OPT_COLOR, OPT_NO_HISTORY,
+	OPT_RECIPE, OPT_SET, OPT_DRY_RUN, OPT_LIST_RECIPES,
 };
 
 static const struct option longopts[] = {
@@ -94,6 +103,10 @@ static const struct option longopts[] = {
 	{ "sudo", no_argument, NULL, OPT_SUDO },
 	{ "color", required_argument, NULL, OPT_COLOR },
 	{ "no-history", no_argument, NULL, OPT_NO_HISTORY },
+	{ "recipe", required_argument, NULL, OPT_RECIPE },
+	{ "set", required_argument, NULL, OPT_SET },
+	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+	{ "list-recipes", no_argument, NULL, OPT_LIST_RECIPES },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -139,6 +152,10 @@ options(struct ui *ui, int argc, char **argv, struct herd_selector *sel)
 		case OPT_SUDO: ui->sudo = 1; break;
 		case OPT_COLOR: ui->color = optarg; break;
 		case OPT_NO_HISTORY: ui->history = 0; break;
+		case OPT_RECIPE: ui->recipe = optarg; break;
+		case OPT_SET: herd_strv_add(&ui->sets, optarg); break;
+		case OPT_DRY_RUN: ui->dry_run = 1; break;
+		case OPT_LIST_RECIPES: ui->list_recipes = 1; break;
 		case 'h': fputs(usage, stdout); exit(HERD_EXIT_OK);
 		default: herd_usage_exit(usage);
 		}
@@ -173,40 +190,71 @@ repl(struct ui *ui)
 	edit_end(ui);
 }
 
+static void
+check_mode(const struct ui *ui)
+{
+	if (!ui->recipe && (ui->sets.n || ui->dry_run))
+		errx(HERD_EXIT_USAGE, "--set and --dry-run go with --recipe NAME");
+	if (ui->recipe && ui->list_recipes)
+		errx(HERD_EXIT_USAGE, "--recipe and --list-recipes do not go together");
+	if (!ui->recipe && !ui->list_recipes && !isatty(STDIN_FILENO))
+		errx(HERD_EXIT_USAGE, "the REPL reads a terminal; for a script, use herd exec");
+}
+
 int
 main(int argc, char **argv)
 {
 	struct ui ui = { .timeout_ms = -1, .history = 1 };
 	struct herd_selector sel = { 0 };
 	struct herd_strv names = { 0 };
+	struct recipe_call call = { 0 };
 	int rc;
 
 	herd_init(argv[0]);
 	options(&ui, argc, argv, &sel);
-	if (!isatty(STDIN_FILENO))
-		errx(HERD_EXIT_USAGE, "the REPL reads a terminal; for a script, use herd exec");
+	check_mode(&ui);
 	herd_conf_load_or_die(&ui.cfg, ui.config);
+	if (ui.list_recipes) {
+		recipe_list(&ui);
+		return HERD_EXIT_OK;
+	}
 	if (ui.cfg.history.record == 0)
 		ui.history = 0;
 	ui.selection = herd_selector_describe(&sel);
 	herd_selector_free(&sel);
 	signals();
-	server_start(&ui);
+	/* a recipe's errors come before anything runs: its name, its params */
+	if (ui.recipe && recipe_prepare(&ui, ui.recipe, &ui.sets, &call) < 0)
+		return HERD_EXIT_USAGE;
+	if (!ui.dry_run)
+		server_start(&ui);
 	if ((rc = select_hosts(&ui, &ui.sel_args, &names)) != 0) {
-		server_stop(&ui);
+		if (!ui.dry_run)
+			server_stop(&ui);
 		return rc == 1 ? HERD_EXIT_USAGE : rc;
 	}
 	target_set(&ui, &names);
+	if (ui.recipe && ui.dry_run) {
+		recipe_dry_run(&ui, &call);
+		rc = HERD_EXIT_OK;
+	} else if (ui.recipe) {
+		rc = recipe_run(&ui, &call);
+	} else {
+		repl(&ui);
+		rc = ui.srv_gone ? HERD_EXIT_RUNTIME : HERD_EXIT_OK;
+	}
+	recipe_call_free(&call);
+	if (!ui.dry_run)
+		server_stop(&ui);
 	herd_strv_free(&names);
-	repl(&ui);
-	server_stop(&ui);
 	hosts_free(&ui);
 	herd_buf_free(&ui.run_recs);
 	herd_buf_free(&ui.last);
 	herd_strv_free(&ui.sel_args);
 	herd_strv_free(&ui.run_args);
+	herd_strv_free(&ui.sets);
 	free(ui.label);
 	free(ui.selection);
 	herd_conf_free(&ui.cfg);
-	return ui.srv_gone ? HERD_EXIT_RUNTIME : HERD_EXIT_OK;
+	return rc;
 }

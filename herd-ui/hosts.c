@@ -36,8 +36,10 @@ host_keep(struct ui *ui, const struct herd_host *h)
 	/* the key is the kept copy's name, which does not move */
 	slot = herd_map_put(&ui->ix, k->h.name, strlen(k->h.name), &added);
 	*slot = ui->nhosts;
-	herd_host_write(ui->srv_in, &k->h);
-	fflush(ui->srv_in);
+	if (ui->srv_in) {	/* none for a dry run */
+		herd_host_write(ui->srv_in, &k->h);
+		fflush(ui->srv_in);
+	}
 	return ui->nhosts++;
 }
 

@@ -69,12 +69,20 @@ conn_state(struct ui *ui, const struct herd_rec *r)
 static void
 run_record(struct ui *ui, const struct herd_rec *r, const char *line, size_t len)
 {
+	struct herd_end e;
+	const char *why;
+
 	if (!ui->run_id || r->nf < 1 || strcmp(herd_rec_str(r, 0), ui->run_id))
 		return;
 	herd_buf_add(&ui->run_recs, line, len);
 	herd_buf_addc(&ui->run_recs, '\n');
-	if (r->type == 'E')
+	if (r->type == 'E') {
 		ui->run_ended = 1;
+		if (herd_end_read(r, &e, &why) == 0) {
+			memcpy(ui->run_count, e.count, sizeof ui->run_count);
+			herd_end_free(&e);
+		}
+	}
 }
 
 static void
@@ -130,20 +138,26 @@ server_stop(struct ui *ui)
 }
 
 static void
-request(struct ui *ui, const char *command, const struct herd_strv *hosts,
-    const char *selection)
+request(struct ui *ui, const struct ask *a)
 {
 	struct herd_request q = { 0 };
+	struct herd_host_command p;
+	size_t i;
 
+	for (i = 0; a->own && i < a->hosts->n; i++) {
+		p = (struct herd_host_command){ ui->run_id, a->hosts->v[i], a->own->v[i] };
+		herd_host_command_write(ui->srv_in, &p);
+	}
 	q.id = ui->run_id;
-	q.kind = "";
-	q.command = (char *)command;
-	q.hosts = *hosts;
+	q.kind = (char *)(a->kind ? a->kind : "");
+	q.command = (char *)a->command;
+	q.hosts = *a->hosts;
 	q.timeout_ms = ui->timeout_ms;
 	q.flags = ui->sudo ? HERD_REQ_SUDO : 0;
-	q.selection = (char *)(selection ? selection : ui->selection ? ui->selection : "");
-	q.series = q.compare = "";
-	q.seq = -1;
+	q.selection = (char *)(a->selection ? a->selection : ui->selection ? ui->selection : "");
+	q.series = (char *)(a->series ? a->series : "");
+	q.compare = "";
+	q.seq = a->series ? a->seq : -1;
 	herd_request_write(ui->srv_in, &q);
 	fflush(ui->srv_in);
 }
@@ -158,22 +172,31 @@ cancel(struct ui *ui)
 	fprintf(stderr, "\ncancelling: the hosts still running are stopped\n");
 }
 
-/*
- * COMMAND on HOSTS: the request, then its records until its E; Ctrl-C
- * cancels it (X).  The view follows.  SELECTION: the C record's, NULL for
- * the target set's.  0, or -1 when herd-run went away.
- */
 int
 run_command(struct ui *ui, const char *command, const struct herd_strv *hosts,
     const char *selection)
+{
+	struct ask a = { command, selection, hosts, NULL, NULL, NULL, -1 };
+
+	return run_ask(ui, &a);
+}
+
+/*
+ * The run A asks for: the request, then its records until its E; Ctrl-C
+ * cancels it (X).  The view follows.  0, or -1 when herd-run went away.
+ */
+int
+run_ask(struct ui *ui, const struct ask *a)
 {
 	struct pollfd p[2];
 	int cancelled = 0;
 
 	ui->run_id = herd_run_id_new(herd_now_ms());
 	ui->run_ended = 0;
+	ui->run_cancelled = 0;
+	memset(ui->run_count, 0, sizeof ui->run_count);
 	herd_buf_reset(&ui->run_recs);
-	request(ui, command, hosts, selection);
+	request(ui, a);
 	while (!ui->run_ended) {
 		p[0] = (struct pollfd){ ui->srv_out, POLLIN, 0 };
 		p[1] = (struct pollfd){ ui_sigpipe[0], POLLIN, 0 };
@@ -181,6 +204,7 @@ run_command(struct ui *ui, const char *command, const struct herd_strv *hosts,
 			err(HERD_EXIT_RUNTIME, "poll");
 		if (ui_interrupted) {
 			ui_sigpipe_drain();
+			ui->run_cancelled = 1;
 			if (!cancelled++)
 				cancel(ui);
 		}
@@ -193,7 +217,7 @@ run_command(struct ui *ui, const char *command, const struct herd_strv *hosts,
 		ui->run_id = NULL;
 		return -1;
 	}
-	view_run(ui, hosts);
+	view_run(ui, a->hosts);
 	ui_sigpipe_drain();	/* a Ctrl-C during the view was for the run */
 	free(ui->run_id);
 	ui->run_id = NULL;

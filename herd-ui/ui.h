@@ -39,9 +39,14 @@ struct ui {
 	char *run_id;			/* the run in flight, or NULL */
 	struct herd_buf run_recs;	/* its C, R, E records */
 	int run_ended;
+	int run_cancelled;		/* Ctrl-C came while it ran */
+	long long run_count[HERD_NSTATUS];	/* its hosts by status, from its E */
 	struct herd_buf last;		/* the last run's records; len 0: none */
 	size_t last_nhosts;
 
+	const char *recipe;		/* --recipe NAME: run it, no REPL */
+	struct herd_strv sets;		/* --set NAME=VALUE */
+	int dry_run, list_recipes;
 	long long timeout_ms;		/* -1: each host's own */
 	int sudo;
 	int prompt_dirty;		/* a state changed: redraw the prompt */
@@ -92,11 +97,34 @@ void server_read(struct ui *);	/* what it has written; S, C, R, E */
 void server_stop(struct ui *);
 int run_command(struct ui *, const char *command, const struct herd_strv *hosts,
     const char *selection);
+/* A run to ask for: COMMAND on HOSTS; OWN, when not NULL, each host's own command. */
+struct ask {
+	const char *command;
+	const char *selection;		/* for C; NULL: the target set's */
+	const struct herd_strv *hosts, *own;
+	const char *kind, *series;	/* NULL: exec, none */
+	long long seq;
+};
+int run_ask(struct ui *, const struct ask *);
 
 /* view.c: the grouped view of runs, through herd-group. */
 void view_run(struct ui *, const struct herd_strv *hosts);	/* the run just ended */
 int view_last(struct ui *, const char *opt, const char *arg, int out_fd);
 int pick_last(struct ui *, const char *sel, struct herd_strv *names);
+
+/* recipe.c: recipes, a series of runs. */
+struct recipe_call {
+	const struct herd_recipe *r;
+	struct herd_strv values;	/* of its params, in order */
+	char *timestamp;		/* {{.Timestamp}} */
+};
+/* NAME with its params from SETS ("k=v"): 0, or -1 (said). */
+int recipe_prepare(const struct ui *, const char *name, const struct herd_strv *sets,
+    struct recipe_call *);
+void recipe_call_free(struct recipe_call *);
+void recipe_list(const struct ui *);
+void recipe_dry_run(struct ui *, const struct recipe_call *);
+int recipe_run(struct ui *, const struct recipe_call *);	/* an exit status */
 
 /* line.c: a line of input. */
 void run_line(struct ui *, char *line);

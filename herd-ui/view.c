@@ -58,6 +58,7 @@ view_run(struct ui *ui, const struct herd_strv *hosts)
 
 	keep_run(ui, hosts);
 	group_argv(ui, &group);
+	fflush(stdout);		/* what was said before the view comes before it */
 	if (!ui->history) {
 		child_filter(group.v, &ui->last, STDOUT_FILENO, NULL);
 		herd_strv_free(&group);

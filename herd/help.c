@@ -148,6 +148,26 @@ const char repl_help[] =
     "Also: -c FILE, --timeout DUR, --sudo, --color WHEN, --no-history\n"
     "Exit: 0 ok, 2 usage or config error, 3 runtime error.\n";
 
+const char recipe_help[] =
+    "usage: herd recipe NAME [options] [HOSTS...] [--set NAME=VALUE]... [--dry-run]\n"
+    "       herd recipe --list\n"
+    "Runs the steps of recipe NAME (the config's, or a built-in one) in turn on\n"
+    "the hosts over kept connections (herd-ui(1)), each step's results grouped\n"
+    "and recorded in the history as one series.  A step \"@SELECTOR CMD\" runs\n"
+    "on the hosts SELECTOR picks from the step before (herd help selectors).\n"
+    "  --set NAME=VALUE  a parameter's value (repeatable); shell-quoted in steps\n"
+    "  --dry-run         show each step's command per host; run nothing\n"
+    "  --list            the recipes, their parameters and defaults\n"
+    "Selection: -a, -g GROUP, -t TAGS, -w HOSTS, --hosts-file FILE, -x HOSTS,\n"
+    "  --pick N, HOSTS (herd help selection); none: every configured host\n"
+    "SSH: -F FILE, -i KEY, -l USER, -p PORT, -o OPTION, -f/--concurrency N,\n"
+    "  --connect-timeout DUR, --accept-new, --insecure, --ask-pass\n"
+    "Also: -c FILE, --timeout DUR, --sudo, --color WHEN, --no-history\n"
+    "Exit: 0 every step ok on every host, 1 some host not ok in some step,\n"
+    "2 usage or config error (an unknown recipe or parameter, a required one\n"
+    "missing: nothing is run), 3 runtime error, 130 interrupted.\n"
+    "More: herd help recipes.\n";
+
 static const struct topic {
 	const char *name, *text;
 } topics[] = {
@@ -190,6 +210,35 @@ static const struct topic {
 	{ "watch", watch_help },
 	{ "mux", mux_help },
 	{ "repl", repl_help },
+	{ "recipe", recipe_help },
+	{ "recipes",
+	  "Recipes are named series of commands in the config (herd-config(5)):\n"
+	  "  recipes:\n"
+	  "    deploy:\n"
+	  "      description: Deploy a branch and restart a service\n"
+	  "      params:\n"
+	  "        branch: {default: main, description: the git branch}\n"
+	  "        service: {required: true}\n"
+	  "      stop_on_failure: false      # true: a step not ok stops the recipe\n"
+	  "      steps:\n"
+	  "        - git -C /opt/{{.service}} checkout {{.branch}} && git pull\n"
+	  "        - systemctl restart {{.service}}\n"
+	  "        - \"@failed systemctl status {{.service}}\"\n"
+	  "  herd recipe deploy -g web --set service=myapp --set branch=release/2.0\n"
+	  "Placeholders: {{.PARAM}}, and {{.Host}} (each host's name), {{.Group}} (the\n"
+	  "-g group, else the host's first), {{.Timestamp}} (the recipe's start, UTC,\n"
+	  "20261128T134501Z).  Every value is put in shell-quoted: it is one word of\n"
+	  "data, never code ($(...), quotes, ; and newlines stay text), so write\n"
+	  "{{.service}} where a word goes, not inside quotes.  There is no way to\n"
+	  "put a value in unquoted.\n"
+	  "A step \"@SELECTOR CMD\" runs on the hosts SELECTOR picks from the step\n"
+	  "before (@failed, @differs, @ok ...); none picked: the step is skipped.\n"
+	  "A step not ok on some host does not stop the next unless stop_on_failure.\n"
+	  "Built in (a config recipe of the same name wins): disk-check, uptime,\n"
+	  "reboot-check, service-check (service=sshd), port-check (port=22),\n"
+	  "user-audit, log-tail (path=/var/log/syslog), os-version.\n"
+	  "herd recipe --list shows them; --dry-run shows each step per host;\n"
+	  "in the REPL: :recipe NAME [K=V...].\n" },
 	{ "selectors",
 	  "herd-group --hosts SEL picks hosts of a run for the next stage:\n"
 	  "  @all       every host          @ok        the norm group\n"

@@ -59,6 +59,9 @@ static const struct opt opts[] = {
 	{ "until-ok", 0, 0, K_PASS, O_WATCH, RUN, 0, NULL },
 	{ "changes-only", 0, 0, K_PASS, O_WATCH, GROUP, 0, NULL },
 	{ "ignore", 0, 1, K_PASS, O_WATCH, RUN | NOTIFY | GROUP, 0, NULL },
+	/* herd recipe (herd-ui's) */
+	{ "set", 0, 1, K_PASS, O_RECIPE, 0, 0, NULL },
+	{ "list", 0, 0, K_PASS, O_RECIPE, 0, 0, "--list-recipes" },
 	/* herd mux */
 	{ "idle-timeout", 0, 1, K_PASS, O_MUX, 0, 0, NULL },
 	/* herd-group */

@@ -29,6 +29,7 @@ enum optset {
 	O_HISTORY = 1 << 11,	/* whether the run is recorded */
 	O_NOTIFY = 1 << 12,	/* notifications: herd-notify */
 	O_WATCH = 1 << 13,	/* herd watch: herd-run --every, herd-group --watch */
+	O_RECIPE = 1 << 15,	/* herd recipe's own */
 };
 
 enum kind {
@@ -106,6 +107,7 @@ char *stdin_to_file(void);
 
 /* repl.c: herd repl, which becomes herd-ui */
 int repl_act(const struct verb *, const struct args *, int explain);
+int recipe_act(const struct verb *, const struct args *, int explain);
 
 /* mux.c: herd mux start|stop|status */
 int mux_act(const struct verb *, const struct args *, int explain);

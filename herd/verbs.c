@@ -11,6 +11,7 @@
  * and verbs that act themselves:
  *   herd mux start|stop|status  (mux.c)
  *   herd repl [HOSTS...]        (repl.c: herd-ui)
+ *   herd recipe NAME [HOSTS...] (repl.c: herd-ui --recipe NAME)
  */
 #include <err.h>
 #include <stdio.h>
@@ -30,7 +31,7 @@ static const struct {
 	{ NOTIFY, "herd-notify" },
 };
 
-extern const char exec_help[], ping_help[], mux_help[], repl_help[];
+extern const char exec_help[], ping_help[], mux_help[], repl_help[], recipe_help[];
 static void build_exec(struct pipeline *, const struct args *);
 static void build_ping(struct pipeline *, const struct args *);
 static void check_watch(struct args *);
@@ -52,6 +53,8 @@ static const struct verb verbs[] = {
 	  check_watch, build_watch, watch_help, NULL },
 	{ "repl", { 0 }, O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW |
 	  O_HISTORY, NULL, NULL, repl_help, repl_act },
+	{ "recipe", { 0 }, O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND |
+	  O_VIEW | O_HISTORY | O_DRY_RUN | O_RECIPE, NULL, NULL, recipe_help, recipe_act },
 };
 
 const struct verb *

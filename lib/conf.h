@@ -44,7 +44,8 @@ struct herd_recipe {
 	char *name, *description;
 	struct herd_param *params;
 	size_t nparams;
-	struct herd_strv steps;
+	struct herd_strv steps;		/* templates; "@SELECTOR COMMAND" */
+	int stop_on_failure;
 };
 
 struct herd_extract {
@@ -123,6 +124,27 @@ long long herd_conf_retention_ms(const struct herd_config *);
 const char *herd_conf_output(const struct herd_config *);
 /* "auto" or "no" (defaults.mux, else HERD_MUX_DEFAULT): herd-run's --mux. */
 const char *herd_conf_mux(const struct herd_config *);
+
+/* recipes.c: the config's recipes and the built-in ones. */
+const struct herd_recipe *herd_recipe_find(const struct herd_config *, const char *name,
+    int *is_builtin);
+void herd_recipe_names(const struct herd_config *, struct herd_strv *);
+int herd_recipe_var(const char *name);	/* Host, Group, Timestamp */
+/* A step's placeholders are its recipe's params or the built-ins: 0, or -1 with *err. */
+int herd_recipe_check_step(const struct herd_recipe *, const char *step, char **err);
+/* Each param's value (in params' order) from SETS, "NAME=VALUE": 0, or -1 with *err. */
+int herd_recipe_values(const struct herd_recipe *, const struct herd_strv *sets,
+    struct herd_strv *values, char **err);
+struct herd_recipe_vars {
+	const struct herd_strv *values;	/* herd_recipe_values' */
+	const char *host;		/* NULL: {{.Host}} and {{.Group}} kept as written */
+	const char *group, *timestamp;
+};
+/* STEP's placeholders replaced by their values, each shell-quoted: 0, or -1 with *err. */
+int herd_recipe_render(const struct herd_recipe *, const char *step,
+    const struct herd_recipe_vars *, struct herd_buf *out, char **err);
+/* A step's command; *selector its leading "@SELECTOR" (to free), or NULL. */
+const char *herd_recipe_step_command(const char *step, char **selector);
 
 /* select.c: host selection (herd-select(1)). */
 struct herd_selector {

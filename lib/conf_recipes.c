@@ -49,6 +49,11 @@ params(struct herd_walk *w, struct herd_recipe *r, yaml_node_t *n, const char *w
 		if (k->type != YAML_SCALAR_NODE ||
 		    !herd_walk_name_ok(w, k, "parameter", herd_walk_scalar(k)))
 			continue;
+		if (herd_recipe_var(herd_walk_scalar(k))) {
+			herd_walk_fail(w, k, "%s: parameter \"%s\" is a built-in name "
+			    "({{.Host}}, {{.Group}}, {{.Timestamp}})", where, herd_walk_scalar(k));
+			continue;
+		}
 		herd_grow(&r->params, &cap, r->nparams, sizeof *r->params);
 		pa = &r->params[r->nparams++];
 		pa->name = xstrdup(herd_walk_scalar(k));
@@ -56,10 +61,30 @@ params(struct herd_walk *w, struct herd_recipe *r, yaml_node_t *n, const char *w
 	}
 }
 
+/* A step: its placeholders are the recipe's params (read before) or built-ins. */
+static void
+step(struct herd_walk *w, struct herd_recipe *r, yaml_node_t *n, const char *s,
+    const char *where)
+{
+	char *why, *cmd, *sel;
+
+	if (herd_recipe_check_step(r, s, &why) < 0) {
+		herd_walk_fail(w, n, "%s: step %zu: %s", where, r->steps.n + 1, why);
+		free(why);
+	}
+	cmd = (char *)herd_recipe_step_command(s, &sel);
+	if (sel && !*cmd)
+		herd_walk_fail(w, n, "%s: step %zu: a command goes after the selector %s",
+		    where, r->steps.n + 1, sel);
+	free(sel);
+	herd_strv_add(&r->steps, s);
+}
+
 static void
 recipe(struct herd_walk *w, yaml_node_t *k, yaml_node_t *n, size_t *cap)
 {
-	static const char *const keys[] = { "description", "params", "steps" };
+	static const char *const keys[] = { "description", "params", "steps",
+	    "stop_on_failure" };
 	struct herd_config *cfg = w->cfg;
 	struct herd_recipe *r;
 	yaml_node_item_t *it;
@@ -85,9 +110,11 @@ recipe(struct herd_walk *w, yaml_node_t *k, yaml_node_t *n, size_t *cap)
 		goto out;
 	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++)
 		if ((s = herd_walk_string(w, herd_walk_node(w, *it), where)))
-			herd_strv_add(&r->steps, s);
+			step(w, r, herd_walk_node(w, *it), s, where);
 	if (r->steps.n == 0)
 		herd_walk_fail(w, v, "%s: \"steps\" is empty", where);
+	if ((v = herd_walk_get(w, n, "stop_on_failure")))
+		herd_walk_boolean(w, v, where, &r->stop_on_failure);
 out:
 	free(where);
 }
@@ -145,6 +172,8 @@ export(struct herd_emit *o, const struct herd_config *cfg)
 		for (j = 0; j < r->steps.n; j++)
 			herd_emit_str(o, r->steps.v[j]);
 		herd_emit_seq_end(o);
+		if (r->stop_on_failure)
+			herd_emit_kv(o, "stop_on_failure", "true");
 		herd_emit_map_end(o);
 	}
 	herd_emit_map_end(o);

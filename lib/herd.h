@@ -251,6 +251,7 @@ size_t herd_utf8_decode(const void *, size_t n, unsigned *cp);
 void herd_sanitize(struct herd_buf *, const void *, size_t);
 char *herd_safe(const char *);
 int herd_unsafe_char(unsigned cp);	/* a C1 or bidi control */
+int herd_utf8_locale(void);		/* the terminal's character set is UTF-8 */
 
 /* json.c */
 struct json_t *herd_json_bytes(const void *, size_t);

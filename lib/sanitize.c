@@ -8,8 +8,8 @@
  * herd_init).  In any other, bytes from 0x80 up may be controls (0x9b is a
  * CSI in an 8-bit set): then all of them are escaped.
  */
-static int
-utf8_locale(void)
+int
+herd_utf8_locale(void)
 {
 	static int utf8 = -1;
 
@@ -49,7 +49,7 @@ herd_sanitize(struct herd_buf *out, const void *data, size_t n)
 		} else if (*p == 0x7f) {
 			herd_buf_adds(out, "^?");
 			p++;
-		} else if (!utf8_locale() ||
+		} else if (!herd_utf8_locale() ||
 		    (len = herd_utf8_decode(p, (size_t)(end - p), &cp)) == 0) {
 			herd_buf_addf(out, "\\x%02x", *p++);
 		} else if (herd_unsafe_char(cp)) {
