@@ -269,25 +269,26 @@ recipe_dry_run(struct ui *ui, const struct recipe_call *rc)
 			free(safe);
 		}
 		render(ui, rc, cmd, &hosts, display.p, &own);
+		if (!own.n)	/* every host has the command shown */
+			for (j = 0; j < hosts.n; j++)
+				herd_strv_add(&own, display.p);
 		/* hosts with one command together, in the order of their first */
 		for (j = 0; j < hosts.n; j++) {
-			if (own.n && !own.v[j])
+			if (!own.v[j])
 				continue;
 			herd_strv_add(&same, hosts.v[j]);
-			for (k = j + 1; own.n && k < hosts.n; k++)
+			for (k = j + 1; k < hosts.n; k++)
 				if (own.v[k] && !strcmp(own.v[k], own.v[j])) {
 					herd_strv_add(&same, hosts.v[k]);
 					free(own.v[k]);
 					own.v[k] = NULL;
 				}
 			list = herd_fold(same.v, same.n, 1);
-			safe = herd_safe(own.n ? own.v[j] : display.p);
+			safe = herd_safe(own.v[j]);
 			printf("  %s: %s\n", list, safe);
 			free(list);
 			free(safe);
 			herd_strv_free(&same);
-			if (!own.n)
-				break;
 		}
 		free(sel);
 		herd_strv_free(&own);

@@ -20,6 +20,7 @@ const char usage[] =
     "  history  past runs: list, show ID, diff ID1 ID2, export, search, prune\n"
     "  mux      start | stop | status the mux that keeps SSH connections\n"
     "  repl     a prompt: commands on kept connections, results grouped\n"
+    "  recipe   run a recipe's steps in turn (herd recipe --list)\n"
     "  help     help on a verb or topic (herd help topics)\n"
     "  version  print the version\n"
     "\n"

@@ -190,7 +190,7 @@ hostport() { awk -v h="$1" '$1 == h { print $2 ":" $3 }' "$FLEET_ROLES_FILE"; }
 	quit
 }
 
-@test "repl: :help :hosts :group :tags :timeout :sudo :recipe and an unknown colon command" {
+@test "repl: :help :hosts :group :tags :timeout :sudo :recipe (the list, a built-in recipe) and an unknown colon command" {
 	repl h001
 	await 'herd [1 host]> '
 	cmd ':help'
@@ -231,7 +231,18 @@ hostport() { awk -v h="$1" '$1 == h { print $2 ":" $3 }' "$FLEET_ROLES_FILE"; }
 	fi
 	cmd ':recipe deploy'
 	run after ':recipe deploy'
-	assert_output --partial 'recipes are not there yet'
+	assert_output --partial 'no recipe deploy; herd recipe --list shows them'
+	cmd ':recipe service-check service=no-such-unit'
+	run after ':recipe service-check service=no-such-unit'
+	assert_output --partial '=== Step 1/2: systemctl is-active no-such-unit ==='
+	assert_output --partial '=== Step 2/2: systemctl status --no-pager no-such-unit ==='
+	cmd ':recipe os-version'
+	run after ':recipe os-version'
+	assert_output --partial '3 hosts identical:'
+	assert_output --partial "$(uname -sr)"
+	cmd ':recipe'
+	run after ':recipe'
+	assert_output --regexp 'disk-check +.*\(built-in\)'
 	cmd ':hsots'
 	run after ':hsots'
 	assert_output --partial 'unknown command :hsots; did you mean :hosts?'
@@ -279,7 +290,7 @@ hostport() { awk -v h="$1" '$1 == h { print $2 ":" $3 }' "$FLEET_ROLES_FILE"; }
 	quit
 }
 
-@test "repl: Tab completes colon commands, selectors, tags, groups and hosts" {
+@test "repl: Tab completes colon commands, selectors, tags, groups, recipes and hosts" {
 	repl h001 h002
 	await 'herd [2 hosts]> '
 	keys -l ':hi'
@@ -297,6 +308,10 @@ hostport() { awk -v h="$1" '$1 == h { print $2 ":" $3 }' "$FLEET_ROLES_FILE"; }
 	keys -l ':group sp'
 	keys Tab
 	await 'herd [2 hosts]> :group special '
+	keys C-u
+	keys -l ':recipe os-'
+	keys Tab
+	await 'herd [2 hosts]> :recipe os-version '
 	keys C-u
 	keys -l '+h00'
 	keys Tab
