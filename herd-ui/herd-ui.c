@@ -190,6 +190,34 @@ repl(struct ui *ui)
 	edit_end(ui);
 }
 
+/* The hosts selected, then the recipe CALL or the REPL on them.  An exit status. */
+static int
+run(struct ui *ui, const struct recipe_call *call)
+{
+	struct herd_strv names = { 0 };
+	int rc;
+
+	if (!ui->dry_run)
+		server_start(ui);
+	if ((rc = select_hosts(ui, &ui->sel_args, &names)) != 0) {
+		rc = rc == 1 ? HERD_EXIT_USAGE : rc;
+	} else {
+		target_set(ui, &names);
+		if (ui->recipe && ui->dry_run) {
+			recipe_dry_run(ui, call);
+		} else if (ui->recipe) {
+			rc = recipe_run(ui, call);
+		} else {
+			repl(ui);
+			rc = ui->srv_gone ? HERD_EXIT_RUNTIME : HERD_EXIT_OK;
+		}
+	}
+	if (!ui->dry_run)
+		server_stop(ui);
+	herd_strv_free(&names);
+	return rc;
+}
+
 static void
 check_mode(const struct ui *ui)
 {
@@ -206,7 +234,6 @@ main(int argc, char **argv)
 {
 	struct ui ui = { .timeout_ms = -1, .history = 1 };
 	struct herd_selector sel = { 0 };
-	struct herd_strv names = { 0 };
 	struct recipe_call call = { 0 };
 	int rc;
 
@@ -214,39 +241,21 @@ main(int argc, char **argv)
 	options(&ui, argc, argv, &sel);
 	check_mode(&ui);
 	herd_conf_load_or_die(&ui.cfg, ui.config);
-	if (ui.list_recipes) {
-		recipe_list(&ui);
-		return HERD_EXIT_OK;
-	}
 	if (ui.cfg.history.record == 0)
 		ui.history = 0;
 	ui.selection = herd_selector_describe(&sel);
 	herd_selector_free(&sel);
 	signals();
-	/* a recipe's errors come before anything runs: its name, its params */
-	if (ui.recipe && recipe_prepare(&ui, ui.recipe, &ui.sets, &call) < 0)
-		return HERD_EXIT_USAGE;
-	if (!ui.dry_run)
-		server_start(&ui);
-	if ((rc = select_hosts(&ui, &ui.sel_args, &names)) != 0) {
-		if (!ui.dry_run)
-			server_stop(&ui);
-		return rc == 1 ? HERD_EXIT_USAGE : rc;
-	}
-	target_set(&ui, &names);
-	if (ui.recipe && ui.dry_run) {
-		recipe_dry_run(&ui, &call);
+	if (ui.list_recipes) {
+		recipe_list(&ui);
 		rc = HERD_EXIT_OK;
-	} else if (ui.recipe) {
-		rc = recipe_run(&ui, &call);
+	} else if (ui.recipe && recipe_prepare(&ui, ui.recipe, &ui.sets, &call) < 0) {
+		/* a recipe's errors come before anything runs: its name, its params */
+		rc = HERD_EXIT_USAGE;
 	} else {
-		repl(&ui);
-		rc = ui.srv_gone ? HERD_EXIT_RUNTIME : HERD_EXIT_OK;
+		rc = run(&ui, &call);
 	}
 	recipe_call_free(&call);
-	if (!ui.dry_run)
-		server_stop(&ui);
-	herd_strv_free(&names);
 	hosts_free(&ui);
 	herd_buf_free(&ui.run_recs);
 	herd_buf_free(&ui.last);
