@@ -6,6 +6,7 @@
  * terminal only through herd-group, which makes it safe.
  */
 #include <err.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,32 +49,34 @@ keep_run(struct ui *ui, const struct herd_strv *hosts)
 	free(text);
 }
 
-/* The run just ended: kept, recorded (herd-hist record) and shown (herd-group). */
+/*
+ * The run just ended: kept, recorded (herd-hist record) and shown
+ * (herd-group), the two side by side: the view waits for no database.
+ */
 void
 view_run(struct ui *ui, const struct herd_strv *hosts)
 {
 	struct herd_strv hist = { 0 }, group = { 0 };
-	struct child h, g;
-	int fd;
+	struct child h = { -1, -1, -1 };
+	int fd, nul;
 
 	keep_run(ui, hosts);
 	group_argv(ui, &group);
 	fflush(stdout);		/* what was said before the view comes before it */
-	if (!ui->history) {
-		child_filter(group.v, &ui->last, STDOUT_FILENO, NULL);
-		herd_strv_free(&group);
-		return;
+	if (ui->history) {
+		herd_strv_add(&hist, "herd-hist");
+		herd_strv_add(&hist, "record");
+		add_config(ui, &hist);
+		fd = data_file(&ui->last);
+		if ((nul = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0)
+			err(HERD_EXIT_RUNTIME, "/dev/null");
+		child_start(&h, hist.v, fd, nul);
+		close(fd);
+		close(nul);
 	}
-	fd = data_file(&ui->last);
-	herd_strv_add(&hist, "herd-hist");
-	herd_strv_add(&hist, "record");
-	add_config(ui, &hist);
-	child_start(&h, hist.v, fd, -1);
-	close(fd);
-	child_start(&g, group.v, h.out, STDOUT_FILENO);
-	close(h.out);
-	child_wait(h.pid);
-	child_wait(g.pid);
+	child_filter(group.v, &ui->last, STDOUT_FILENO, NULL);
+	if (h.pid > 0)
+		child_wait(h.pid);
 	herd_strv_free(&hist);
 	herd_strv_free(&group);
 }
