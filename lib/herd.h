@@ -241,8 +241,9 @@ size_t *herd_map_get(const struct herd_map *, const void *key, size_t len);
 size_t *herd_map_put(struct herd_map *, const void *key, size_t len, int *added);
 void herd_map_free(struct herd_map *);
 
-/* quote.c: a word for sh(1). */
+/* quote.c: a word for sh(1); herd_shell_word quotes a '=' too (a template's values). */
 void herd_shell_quote(struct herd_buf *, const char *);
+void herd_shell_word(struct herd_buf *, const char *);
 
 /* utf8.c */
 size_t herd_utf8_decode(const void *, size_t n, unsigned *cp);

@@ -250,7 +250,7 @@ herd_recipe_render(const struct herd_recipe *r, const char *step,
 		if (!p->placeholder)
 			herd_buf_add(out, t.text + p->off, p->len);
 		else if ((val = value(r, v, t.text + p->off, p->len)))
-			herd_shell_quote(out, val);
+			herd_shell_word(out, val);
 		else
 			herd_buf_addf(out, "{{.%.*s}}", (int)p->len, t.text + p->off);
 	}

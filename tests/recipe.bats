@@ -52,6 +52,9 @@ setup() {
 		    steps: ["echo mine"]
 		  stamp:
 		    steps: ["touch $OUT/stamp-{{.Timestamp}}-{{.Host}}"]
+		  assign:
+		    params: {v: ""}
+		    steps: ["{{.v}} env"]
 		EOF
 	} >"$T/config.yaml"
 }
@@ -89,6 +92,10 @@ second line"
 	assert_output --partial 'second line|h003'
 	assert_output --partial '=== Step 1/1: printf'
 	assert_output --partial '3 succeeded'
+	# where a command goes, NAME=VALUE is still a word, not a variable set
+	run -1 recipe assign h001 --set v=HERDX=injected
+	assert_output --partial 'HERDX=injected: not found'
+	refute_line --regexp '^ +HERDX=injected$'
 }
 
 @test "recipe: selector steps run on what the step before picked; none picked: skipped; one series on kept connections" {
