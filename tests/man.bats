@@ -50,10 +50,11 @@ $page: expected .Dt $(echo "$name" | tr a-z A-Z) $sect"
 	local page out err bad=
 	for page in $PAGES; do
 		[ -f "$TOP/$page" ] || continue
-		err=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$TOP/$page" 2>&1 >/dev/null)
+		# one rendering: the page on stdout, the warnings on stderr
+		out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$TOP/$page" 2>"$BATS_TEST_TMPDIR/err")
+		err=$(cat "$BATS_TEST_TMPDIR/err")
 		[ -z "$err" ] || bad="$bad
 $page: $err"
-		out=$(LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$TOP/$page" 2>/dev/null)
 		case $out in
 		*NAME*SYNOPSIS*DESCRIPTION*|*NAME*DESCRIPTION*) ;;
 		*) bad="$bad
