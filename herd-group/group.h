@@ -100,6 +100,7 @@ struct herd_chunk;
 void stream_chunk(const struct render_opts *, const struct herd_chunk *);
 void stream_done(const struct render_opts *, const char *run, const char *host);
 void stream_free(void);
+const char *host_color(const char *host);
 
 /* text.c: output for people. */
 struct render_opts {

@@ -12,6 +12,7 @@
 #include "group.h"
 #include "mask.h"
 #include "records.h"
+#include "tail.h"
 
 /* The lines of each output and each diff shown on a terminal, unless --lines. */
 #define TTY_LINES 40
@@ -51,6 +52,18 @@ static const char usage[] =
     "                       and a line N unchanged, N changed, N down; hosts whose\n"
     "                       result changed since the run before marked [changed]\n"
     "      --changes-only   --watch: show only the hosts changed (and new)\n"
+    "      --tail           the lines of herd-run --follow as they come, [host] line,\n"
+    "                       and what happens to each host's stream\n"
+    "      --path PATH      --tail: a file followed (repeatable; with several,\n"
+    "                       tail's headers say which each line is from)\n"
+    "      --collapse       --tail: a line that came from several hosts within\n"
+    "                       --window shown once, the hosts folded\n"
+    "      --merge-time     --tail: lines ordered by the time they carry, each\n"
+    "                       held at most --window\n"
+    "      --window DUR     --collapse, --merge-time: how long (default 500ms)\n"
+    "      --no-hostname    --tail: the lines without [host]\n"
+    "      --stats          --tail: line rates every 10s, and a summary at the\n"
+    "                       end, on stderr\n"
     "      --interval DUR   --watch: the interval, said in the header\n"
     "  -h, --help           this help\n"
     "Exit status: 0 every host ok, 1 some host non-zero, failed, timed out or\n"
@@ -563,9 +576,11 @@ main(int argc, char **argv)
 {
 	enum { OPT_COLOR = 256, OPT_COMPARE, OPT_ERRORS, OPT_HOSTS, OPT_JSON, OPT_LINES, OPT_NOFOLD,
 		OPT_PARSE, OPT_PING, OPT_ONELINE, OPT_OUTDIR, OPT_ERRDIR, OPT_STREAM,
-		OPT_WATCH, OPT_CHANGES, OPT_IGNORE, OPT_INTERVAL };
+		OPT_WATCH, OPT_CHANGES, OPT_IGNORE, OPT_INTERVAL, OPT_TAIL, OPT_PATH,
+		OPT_COLLAPSE, OPT_MERGE, OPT_WINDOW, OPT_NOHOST, OPT_STATS };
 	static const struct option longopts[] = {
 		{ "changes-only", no_argument, NULL, OPT_CHANGES },
+		{ "collapse", no_argument, NULL, OPT_COLLAPSE },
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "compare", no_argument, NULL, OPT_COMPARE },
 		{ "config", required_argument, NULL, 'c' },
@@ -578,16 +593,24 @@ main(int argc, char **argv)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "lines", required_argument, NULL, OPT_LINES },
 		{ "max-exit", no_argument, NULL, 'S' },
+		{ "merge-time", no_argument, NULL, OPT_MERGE },
 		{ "no-fold", no_argument, NULL, OPT_NOFOLD },
+		{ "no-hostname", no_argument, NULL, OPT_NOHOST },
 		{ "oneline", no_argument, NULL, OPT_ONELINE },
 		{ "outdir", required_argument, NULL, OPT_OUTDIR },
 		{ "parse", required_argument, NULL, OPT_PARSE },
+		{ "path", required_argument, NULL, OPT_PATH },
 		{ "ping", no_argument, NULL, OPT_PING },
+		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "stream", no_argument, NULL, OPT_STREAM },
+		{ "tail", no_argument, NULL, OPT_TAIL },
 		{ "watch", no_argument, NULL, OPT_WATCH },
+		{ "window", required_argument, NULL, OPT_WINDOW },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct state st = { 0 };
+	struct tail_opts to = { .window_ms = 500, .stats_every_ms = 10000 };
+	int tail = 0, tail_only = 0;
 	const char *opt_config = NULL, *when = "auto";
 	struct herd_strv ignore = { 0 };
 	char *safe, *why;
@@ -629,6 +652,16 @@ main(int argc, char **argv)
 		case OPT_WATCH: st.watching = 1; break;
 		case OPT_CHANGES: st.watch.changes_only = 1; break;
 		case OPT_IGNORE: herd_strv_add(&ignore, optarg); break;
+		case OPT_TAIL: tail = 1; break;
+		case OPT_PATH: herd_strv_add(&to.paths, optarg); tail_only = 1; break;
+		case OPT_COLLAPSE: to.collapse = tail_only = 1; break;
+		case OPT_MERGE: to.merge_time = tail_only = 1; break;
+		case OPT_NOHOST: to.no_hostname = tail_only = 1; break;
+		case OPT_STATS: to.stats = tail_only = 1; break;
+		case OPT_WINDOW:
+			to.window_ms = herd_duration_arg("--window", optarg);
+			tail_only = 1;
+			break;
 		case OPT_INTERVAL:
 			if (herd_parse_duration(optarg, &v) < 0 || v == 0) {
 				safe = herd_safe(optarg);
@@ -642,6 +675,29 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (tail_only && !tail)
+		errx(HERD_EXIT_USAGE, "--path, --collapse, --merge-time, --window, "
+		    "--no-hostname and --stats go with --tail");
+	if (tail) {
+		if (st.hosts_sel || st.ping || st.oneline || st.parse || st.watching ||
+		    st.compare || st.stream || st.outdir || st.errdir)
+			errx(HERD_EXIT_USAGE, "--tail is a view of its own: not with "
+			    "--hosts, --ping, --oneline, --parse, --watch, --compare, "
+			    "--stream, --outdir or --errdir");
+		if (to.collapse && to.merge_time)
+			errx(HERD_EXIT_USAGE, "--collapse and --merge-time: choose one");
+		to.json = st.ro.json;
+		to.color = !to.json && want_color(when);
+		if (getenv("HERD_TAIL_STATS_EVERY"))	/* for tests */
+			to.stats_every_ms = herd_duration_arg("HERD_TAIL_STATS_EVERY",
+			    getenv("HERD_TAIL_STATS_EVERY"));
+		if (to.stats_every_ms <= 0)
+			to.stats_every_ms = 10000;
+		c = tail_view(&to, argc, argv);
+		herd_strv_free(&to.paths);
+		herd_strv_free(&ignore);
+		return c;
+	}
 	check_views(&st);
 	if (!(st.watch.mask = herd_mask_new(&ignore, &why)))
 		errx(HERD_EXIT_USAGE, "--ignore %s", why);

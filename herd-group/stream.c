@@ -22,8 +22,8 @@ static struct pending *pend;
 static size_t npend, cappend;
 static struct herd_map by_key;
 
-/* A stable colour of the host's name, from its hash. */
-static const char *
+/* A stable colour of the host's name, from its hash (also --tail's). */
+const char *
 host_color(const char *host)
 {
 	static const char *const colors[] = {

@@ -76,6 +76,8 @@ emit_result(struct task *t, const struct options *o, long long now)
 		res.flags |= HERD_RESULT_TRUNCATED;
 	if (t->run->stream)
 		res.flags |= HERD_RESULT_STREAMED;
+	if (t->run->follow)
+		res.flags |= HERD_RESULT_TRUNCATED;	/* none of it kept */
 	res.out = t->out.buf;
 	res.err = t->err.buf;
 	herd_result_hash(herd_status_name(st), res.exit_code, res.out.p, res.out.len,
@@ -86,6 +88,8 @@ emit_result(struct task *t, const struct options *o, long long now)
 		herd_result_write(out_of(t->run), &res);
 	if (o->every)
 		every_result(o->every, &res);
+	if (o->follow)
+		follow_result(o->follow, t, &res);
 }
 
 void

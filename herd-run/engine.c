@@ -375,6 +375,8 @@ wait_events(struct engine *e, struct polling *p, long long now)
 		due = sooner(due, e->idle_since + e->idle_timeout_ms);
 	if (e->every && !e->nruns && !e->stopping)
 		due = sooner(due, every_wait(e->every));
+	if (e->follow && !e->stopping)
+		due = sooner(due, follow_wait(e->follow));
 	/* The self-pipe last: a signal between the check and poll. */
 	watch(p, wake[0], POLLIN, (struct polled){ P_WAKE, NULL, NULL });
 	ms = due < 0 ? -1 : due <= now ? 0 : due - now > 100000 ? 100000 : (int)(due - now);
@@ -440,7 +442,8 @@ stop_everything(struct engine *e, long long now)
 static int
 output_failed(const struct engine *e)
 {
-	return (!e->keep || e->every) && e->nclients && e->clients[0]->out.err;
+	return (!e->keep || e->every || e->follow) && e->nclients &&
+	    e->clients[0]->out.err;
 }
 
 static int
@@ -453,6 +456,8 @@ done(const struct engine *e)
 	if (e->stopping || !e->keep)
 		return 1;
 	if (e->every && every_wait(e->every) >= 0)
+		return 0;
+	if (e->follow && follow_wait(e->follow) >= 0)
 		return 0;
 	for (i = 0; i < e->nclients; i++)
 		if (e->clients[i]->in_fd >= 0)
@@ -469,11 +474,13 @@ engine_loop(struct engine *e)
 
 	for (;;) {
 		now = herd_mono_ms();
-		if (!e->stopping && (terminated || ((!e->keep || e->every) && interrupted) ||
-		    output_failed(e)))
+		if (!e->stopping && (terminated ||
+		    ((!e->keep || e->every || e->follow) && interrupted) || output_failed(e)))
 			stop_everything(e, now);
 		if (e->every && !e->stopping)
 			every_due(e, now);
+		if (e->follow && !e->stopping)
+			follow_due(e, now);
 		/* slots freed are filled, and hosts that failed at once reported */
 		while (reap(e, now) + schedule(e, now) > 0)
 			now = herd_mono_ms();

@@ -61,6 +61,11 @@ static const char usage[] =
     "      --kind, --series, --seq, --compare TEXT  what the run is and belongs\n"
     "                           to, for the C record (herd-records(5))\n"
     "      --json               one JSON object per host instead of records\n"
+    "      --follow             run COMMAND until stopped (tail -F): output streamed\n"
+    "                           and not kept, a lost host connected again with\n"
+    "                           backoff, each change of a connection said (S)\n"
+    "      --resume CMD         --follow: the command run on a host connected again\n"
+    "                           (default: COMMAND)\n"
     "      --every DUR          run again every DUR (at least 5s) on the same\n"
     "                           connections, each run after the one before; each\n"
     "                           run is one of a series (kind watch)\n"
@@ -354,7 +359,7 @@ static int
 muxable(const struct options *o, const char *mode)
 {
 	return strcmp(mode, "no") && !o->ping && !o->dry_run && !o->show_config &&
-	    !o->ask_pass && !o->ask_become_pass && !o->every &&
+	    !o->ask_pass && !o->ask_become_pass && !o->every && !o->follow &&
 	    (!*o->kind || !strcmp(o->kind, "exec"));
 }
 
@@ -444,7 +449,7 @@ main(int argc, char **argv)
 		OPT_MAXTOTAL, OPT_JSON, OPT_SELECTION, OPT_PING, OPT_AUTH, OPT_DRYRUN,
 		OPT_KIND, OPT_SERIES, OPT_SEQ, OPT_COMPARE, OPT_STREAM, OPT_STDIN,
 		OPT_SERVE, OPT_KEEPALIVE, OPT_SOCKET, OPT_IDLE, OPT_MUX, OPT_EVERY,
-		OPT_COUNT, OPT_UNTILCHANGE, OPT_UNTILOK, OPT_IGNORE,
+		OPT_COUNT, OPT_UNTILCHANGE, OPT_UNTILOK, OPT_IGNORE, OPT_FOLLOW, OPT_RESUME,
 	};
 	static const struct option longopts[] = {
 		{ "accept-new", no_argument, NULL, OPT_ACCEPT },
@@ -459,6 +464,7 @@ main(int argc, char **argv)
 		{ "count", required_argument, NULL, OPT_COUNT },
 		{ "dry-run", no_argument, NULL, OPT_DRYRUN },
 		{ "every", required_argument, NULL, OPT_EVERY },
+		{ "follow", no_argument, NULL, OPT_FOLLOW },
 		{ "help", no_argument, NULL, 'h' },
 		{ "hosts-file", required_argument, NULL, 'f' },
 		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
@@ -471,6 +477,7 @@ main(int argc, char **argv)
 		{ "max-total-output", required_argument, NULL, OPT_MAXTOTAL },
 		{ "mux", required_argument, NULL, OPT_MUX },
 		{ "ping", no_argument, NULL, OPT_PING },
+		{ "resume", required_argument, NULL, OPT_RESUME },
 		{ "selection", required_argument, NULL, OPT_SELECTION },
 		{ "seq", required_argument, NULL, OPT_SEQ },
 		{ "series", required_argument, NULL, OPT_SERIES },
@@ -488,7 +495,7 @@ main(int argc, char **argv)
 	struct herd_hostlist hosts = { 0 };
 	struct engine e = { .opts = &o, .listen_fd = -1 };
 	const char *opt_config = NULL, *hosts_file = NULL, *pass_file = NULL;
-	const char *socket_path = NULL, *mux_mode = NULL;
+	const char *socket_path = NULL, *mux_mode = NULL, *resume = NULL;
 	long long idle_timeout_ms = HERD_MUX_IDLE_MS;
 	struct herd_strv ignore = { 0 };
 	struct every_opts eo = { .interval_ms = -1, .count = -1, .ignore = &ignore };
@@ -497,7 +504,7 @@ main(int argc, char **argv)
 	char *why = NULL;
 	long long v;
 	FILE *in = stdin;
-	int c, records, out_err, code;
+	int c, records, out_err, code, follow = 0;
 
 	herd_init(argv[0]);
 #ifdef M_MMAP_THRESHOLD
@@ -583,6 +590,8 @@ main(int argc, char **argv)
 		case OPT_UNTILCHANGE: eo.until_change = 1; break;
 		case OPT_UNTILOK: eo.until_ok = 1; break;
 		case OPT_IGNORE: herd_strv_add(&ignore, optarg); break;
+		case OPT_FOLLOW: follow = 1; break;
+		case OPT_RESUME: resume = optarg; break;
 		case OPT_PING: o.ping = 1; break;
 		case OPT_AUTH: o.ping_auth = 1; break;
 		case OPT_DRYRUN: o.dry_run = 1; break;
@@ -592,10 +601,19 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (o.serve && (argc || o.json || o.ping || o.dry_run || o.show_config ||
-	    o.stdin_file || hosts_file || o.stream || eo.interval_ms >= 0))
+	    o.stdin_file || hosts_file || o.stream || eo.interval_ms >= 0 || follow))
 		errx(HERD_EXIT_USAGE, "--serve takes its hosts and commands as records on "
 		    "stdin: no COMMAND, -f, -G, --json, --ping, --dry-run, --stream, "
-		    "--stdin-file or --every");
+		    "--stdin-file, --every or --follow");
+	if (resume && !follow)
+		errx(HERD_EXIT_USAGE, "--resume goes with --follow");
+	if (follow && (o.json || o.ping || o.stdin_file || o.ask_become_pass ||
+	    eo.interval_ms >= 0 || o.seq >= 0))
+		errx(HERD_EXIT_USAGE, "--follow writes records, and keeps the commands' "
+		    "standard input: not with --json, --ping, --stdin-file, "
+		    "--ask-become-pass, --every or --seq");
+	if (resume && !*resume)
+		errx(HERD_EXIT_USAGE, "--resume: the command must not be empty");
 	if (socket_path && !o.serve)
 		errx(HERD_EXIT_USAGE, "--socket goes with --serve");
 	if (o.serve) {
@@ -636,6 +654,11 @@ main(int argc, char **argv)
 	}
 	o.command = o.show_config ? xstrdup("") : o.ping ?
 	    xstrdup(o.ping_auth ? "ping --auth" : "ping") : join_args(argc, argv);
+	if (follow && !o.dry_run && !o.show_config) {
+		o.follow = e.follow = follow_new(&o, resume);
+		e.keep = 1;
+		o.stream = 1;
+	}
 	load_config(&o, opt_config);
 	if (o.ask_become_pass)
 		make_become_prompt(&o);
@@ -670,12 +693,20 @@ main(int argc, char **argv)
 		read_hosts(in, &hosts, records ? cl->out.f : NULL);
 	if (in != stdin)
 		fclose(in);
+	/* a follow never ends: every host at once */
+	if (o.follow && o.concurrency < (long long)hosts.n)
+		o.concurrency = (long long)hosts.n;
 	if (records || o.json)
 		fit_file_limit(&o, hosts.n);
 	ssh_init();
 	if (o.every) {
 		/* each run started by the loop when its time comes (every.c) */
 		every_hosts(o.every, &hosts, cl);
+		engine_loop(&e);
+		outq_flush_all(&cl->out);
+	} else if (o.follow) {
+		follow_start(&e, &hosts, cl);
+		keys_preload(e.conns, e.nconns);
 		engine_loop(&e);
 		outq_flush_all(&cl->out);
 	} else if (o.dry_run || o.show_config) {
@@ -698,6 +729,7 @@ main(int argc, char **argv)
 	herd_hostlist_free(&hosts);
 	code = finish(o.every ? every_counts(o.every) : e.total, out_err);
 	every_free(o.every);
+	follow_free(o.follow);
 	free_options(&o);
 	ssh_finalize();
 	return code;

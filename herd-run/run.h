@@ -43,6 +43,7 @@ struct options {
 	struct herd_buf stdin_data;
 	char *mux_config;			/* defaults.mux: auto or no */
 	struct every *every;			/* --every: the iterations */
+	struct follow *follow;			/* --follow: streams kept up */
 };
 
 enum job_status { S_OK, S_NONZERO, S_FAILED, S_TIMEOUT };
@@ -151,6 +152,7 @@ struct run {
 	char *remote_command;	/* with sudo wrapping */
 	long long timeout_ms;	/* -1: the hosts' own, else the default */
 	int stream, sudo, has_stdin;
+	int follow;		/* --follow: output not kept, stdin left open */
 	struct herd_buf stdin_data;
 	struct task *tasks;
 	size_t ntasks, next, nactive, ndone;
@@ -285,6 +287,7 @@ struct engine {
 	long long idle_timeout_ms, idle_since;
 	long long total[HERD_NSTATUS];
 	struct every *every;		/* --every: runs repeated, connections kept */
+	struct follow *follow;		/* --follow: streams tried again, connections kept */
 };
 struct conn *engine_conn(struct engine *, const struct herd_host *, char **why);
 struct run *engine_run_new(struct engine *, struct client *, const struct herd_run *c);
@@ -311,11 +314,22 @@ void every_result(struct every *, const struct herd_result *);
 void every_end(struct every *, const struct run *, long long now);
 const long long *every_counts(const struct every *);
 
+/* follow.c: --follow */
+char *follow_wrap(const char *command);
+struct follow *follow_new(struct options *, const char *resume);
+void follow_free(struct follow *);
+void follow_start(struct engine *, const struct herd_hostlist *, struct client *);
+void follow_result(struct follow *, const struct task *, const struct herd_result *);
+long long follow_wait(const struct follow *);
+void follow_due(struct engine *, long long now);
+void follow_forget(struct task *, struct stream *);
+
 /* herd-run.c */
 struct run *one_run(struct engine *, struct client *, const struct herd_hostlist *);
 
 /* serve.c */
 struct client *client_new(struct engine *, int in_fd, int out_fd);
+void client_watch(struct client *, struct conn *);
 void serve_stdin(struct engine *);
 void client_read(struct engine *, struct client *);
 void client_free(struct client *);

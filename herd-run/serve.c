@@ -71,14 +71,31 @@ client_error(struct client *cl, const char *fmt, ...)
 	free(msg);
 }
 
+/* A host of the client: it is told of its connection's changes (S). */
+void
+client_watch(struct client *cl, struct conn *c)
+{
+	size_t *slot;
+	int added;
+
+	/* (the map keeps the key: the connection's copy of the name lives on) */
+	slot = herd_map_put(&cl->names, c->host.name, strlen(c->host.name), &added);
+	if (added) {
+		herd_grow(&cl->hosts, &cl->hcap, cl->nhosts, sizeof *cl->hosts);
+		cl->said = xreallocarray(cl->said, cl->hcap, sizeof *cl->said);
+		*slot = cl->nhosts;
+		cl->said[cl->nhosts] = -1;
+		cl->nhosts++;
+	}
+	cl->hosts[*slot] = c;
+}
+
 static void
 read_host(struct engine *e, struct client *cl, const struct herd_rec *r)
 {
 	struct herd_host h;
 	struct conn *c;
 	char *why = NULL;
-	size_t *slot;
-	int added;
 
 	if (herd_host_from_rec(r, &h) < 0) {
 		client_error(cl, "bad H record");
@@ -90,16 +107,7 @@ read_host(struct engine *e, struct client *cl, const struct herd_rec *r)
 		herd_host_free(&h);
 		return;
 	}
-	/* (the map keeps the key: the connection's copy of the name lives on) */
-	slot = herd_map_put(&cl->names, c->host.name, strlen(c->host.name), &added);
-	if (added) {
-		herd_grow(&cl->hosts, &cl->hcap, cl->nhosts, sizeof *cl->hosts);
-		cl->said = xreallocarray(cl->said, cl->hcap, sizeof *cl->said);
-		*slot = cl->nhosts;
-		cl->said[cl->nhosts] = -1;
-		cl->nhosts++;
-	}
-	cl->hosts[*slot] = c;
+	client_watch(cl, c);
 	herd_host_free(&h);
 }
 

@@ -61,6 +61,10 @@ stream_output(struct task *j, long long now)
 {
 	send_lines(j, &j->out, now);
 	send_lines(j, &j->err, now);
+	if (j->run->follow) {
+		follow_forget(j, &j->out);
+		follow_forget(j, &j->err);
+	}
 }
 
 /* When a partial line is due, or 0. */
@@ -87,5 +91,7 @@ stream_flush(struct task *j, long long now, int all)
 		    (all || now >= s[i]->partial_since + PARTIAL_MS)) {
 			send_chunk(j, s[i], s[i]->buf.len - s[i]->sent);
 			s[i]->partial_since = 0;
+			if (j->run->follow)
+				follow_forget(j, s[i]);
 		}
 }

@@ -158,7 +158,9 @@ on_exit_signal(ssh_session session, ssh_channel channel, const char *signal,
 	for (i = 1; i < (int)(sizeof names / sizeof names[0]); i++)
 		if (!strcmp(signal, names[i]))
 			t->exit_code = 128 + i;
-	task_keep(t, &t->err, note, strlen(note));
+	/* a follow stopped: the signal was ours, and its output is not kept */
+	if (!(t->run->follow && t->state == T_STOP))
+		task_keep(t, &t->err, note, strlen(note));
 	free(note);
 }
 
@@ -373,8 +375,9 @@ task_advance(struct task *t, const struct options *o, long long now)
 				fail_ssh(t);
 				continue;
 			}
-			/* Without stdin data, stdin at EOF, as ssh -n. */
-			if (!o->ask_become_pass && !t->run->has_stdin)
+			/* Without stdin data, stdin at EOF, as ssh -n; a follow's
+			 * stays open: its end stops the command (follow.c). */
+			if (!o->ask_become_pass && !t->run->has_stdin && !t->run->follow)
 				ssh_channel_send_eof(t->channel);
 			t->exec_started = now;
 			t->deadline = t->timeout_ms > 0 ? now + t->timeout_ms : 0;

@@ -14,6 +14,7 @@ const char usage[] =
     "  exec     run a command on hosts, show the grouped results\n"
     "  ping     check that hosts answer SSH (--auth: that they let us in)\n"
     "  watch    run a command every --interval on kept connections, show changes\n"
+    "  tail     follow log files (or journalctl) on many hosts, lines merged\n"
     "  select   print host records for groups, tags and host patterns\n"
     "  list     list groups (--tags: tags with host counts, --tag EXPR: hosts)\n"
     "  config   validate | export the configuration\n"
@@ -110,6 +111,38 @@ const char watch_help[] =
     "                   that changed\n"
     "Exit: that of the last iteration (0 all ok, 1 some host not ok); 0 when\n"
     "--until-change or --until-ok is met; 2 usage or config error; 130 Ctrl-C.\n";
+
+const char tail_help[] =
+    "usage: herd tail [options] PATH... [HOSTS...]\n"
+    "       herd tail [options] --journalctl UNIT [HOSTS...]\n"
+    "Follows the files (tail -F: rotation and truncation survive) on every\n"
+    "selected host over one kept connection each, and prints their lines as\n"
+    "they come, [host] line, in one stream (host colours on a terminal):\n"
+    "  herd-select SELECTION | herd-run --follow -- 'tail -F -n 10 -- PATH...' |\n"
+    "  herd-group --tail\n"
+    "A word with a '/' is a path (./app.log: in the remote home), the others\n"
+    "are hosts.  A lost stream is said ([web-03] stream lost: ... reconnecting),\n"
+    "connected again with backoff and resumed from the end of the file, the gap\n"
+    "said; a file missing or unreadable is said per host; Ctrl-C stops every\n"
+    "remote tail.\n"
+    "  -n, --lines N     lines of each file to start with (default 10)\n"
+    "  --grep RE         only lines RE matches (grep -E, on the hosts)\n"
+    "  --exclude RE      not the lines RE matches (grep -E -v, on the hosts);\n"
+    "                    -x HOSTS still leaves hosts out\n"
+    "  --journalctl UNIT follow journalctl -f -u UNIT instead of files\n"
+    "  --since DUR       with --journalctl: from DUR ago (5m)\n"
+    "  --no-hostname     lines without [host] (one host)\n"
+    "  --collapse        a line that came from several hosts within --window\n"
+    "                    printed once: [web-[01-14]] GET /health 200\n"
+    "  --merge-time      lines ordered by the time they carry (syslog, RFC 3339,\n"
+    "                    web logs), each held at most --window\n"
+    "  --window DUR      for --collapse and --merge-time (default 500ms)\n"
+    "  --stats           line rates per host every 10s, and a summary on Ctrl-C\n"
+    "                    (lines, bytes, gaps per host), on stderr\n"
+    "  --json            one object per line: host, path, time, line; and one per\n"
+    "                    event: host, event (lost, failed, resumed, ended), reason\n"
+    "  --color WHEN; selection and SSH options as herd exec (herd help exec)\n"
+    "Exit: 130 on Ctrl-C; 0 when every stream ended by itself; 2 usage error.\n";
 
 const char mux_help[] =
     "usage: herd mux start [--idle-timeout DUR] [options]\n"
@@ -209,6 +242,7 @@ static const struct topic {
 	{ "exec", exec_help },
 	{ "ping", ping_help },
 	{ "watch", watch_help },
+	{ "tail", tail_help },
 	{ "mux", mux_help },
 	{ "repl", repl_help },
 	{ "recipe", recipe_help },

@@ -15,6 +15,21 @@
 static const struct opt opts[] = {
 	{ "help", 'h', 0, K_HELP, O_HELP, 0, 0, NULL },
 	{ "config", 'c', 1, K_PASS, O_CONFIG, ALL, 0, NULL },
+	/*
+	 * herd tail's own, before the options of the same name (--exclude,
+	 * --lines) that other verbs take: a verb's name is looked up among
+	 * the options it takes first.  build_tail makes the remote command.
+	 */
+	{ "lines", 'n', 1, K_PASS, O_TAIL, 0, 0, NULL },
+	{ "grep", 0, 1, K_PASS, O_TAIL, 0, 0, NULL },
+	{ "exclude", 0, 1, K_PASS, O_TAIL, 0, 0, NULL },
+	{ "journalctl", 0, 1, K_PASS, O_TAIL, 0, 0, NULL },
+	{ "since", 0, 1, K_PASS, O_TAIL, 0, 0, NULL },
+	{ "no-hostname", 0, 0, K_PASS, O_TAIL, GROUP, 0, NULL },
+	{ "collapse", 0, 0, K_PASS, O_TAIL, GROUP, 0, NULL },
+	{ "merge-time", 0, 0, K_PASS, O_TAIL, GROUP, 0, NULL },
+	{ "window", 0, 1, K_PASS, O_TAIL, GROUP, 0, NULL },
+	{ "stats", 0, 0, K_PASS, O_TAIL, GROUP, 0, NULL },
 	/* herd-select */
 	{ "all", 'a', 0, K_HOSTS, O_SELECT, SELECT, 0, NULL },
 	{ "group", 'g', 1, K_HOSTS, O_SELECT, SELECT, 0, NULL },
@@ -89,26 +104,35 @@ opt_name(const struct opt *o, char *buf, size_t len)
 	return buf;
 }
 
+/* The option NAME, one of those V takes if there is one. */
 static const struct opt *
-find_long(const char *name, size_t len)
+find_long(const struct verb *v, const char *name, size_t len)
 {
-	const struct opt *o;
+	const struct opt *o, *any = NULL;
 
 	for (o = opts; o->name || o->letter; o++)
-		if (o->name && strlen(o->name) == len && !strncmp(o->name, name, len))
-			return o;
-	return NULL;
+		if (o->name && strlen(o->name) == len && !strncmp(o->name, name, len)) {
+			if (o->set & v->takes)
+				return o;
+			if (!any)
+				any = o;
+		}
+	return any;
 }
 
 static const struct opt *
-find_short(char c)
+find_short(const struct verb *v, char c)
 {
-	const struct opt *o;
+	const struct opt *o, *any = NULL;
 
 	for (o = opts; o->name || o->letter; o++)
-		if (o->letter == c)
-			return o;
-	return NULL;
+		if (o->letter == c) {
+			if (o->set & v->takes)
+				return o;
+			if (!any)
+				any = o;
+		}
+	return any;
 }
 
 /* An option nobody knows: say so, with the closest one the verb takes. */
@@ -183,11 +207,11 @@ one_option(const struct verb *v, int argc, char **argv, int *i, struct args *a)
 
 	if (arg[1] == '-') {
 		eq = strchr(arg + 2, '=');
-		o = find_long(arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
+		o = find_long(v, arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
 		if (eq)
 			value = eq + 1;
 	} else {
-		o = find_short(arg[1]);
+		o = find_short(v, arg[1]);
 		if (arg[2])
 			value = arg + 2;
 	}

@@ -29,6 +29,7 @@ enum optset {
 	O_HISTORY = 1 << 11,	/* whether the run is recorded */
 	O_NOTIFY = 1 << 12,	/* notifications: herd-notify */
 	O_WATCH = 1 << 13,	/* herd watch: herd-run --every, herd-group --watch */
+	O_TAIL = 1 << 14,	/* herd tail: the remote command, herd-group --tail */
 	O_RECIPE = 1 << 15,	/* herd recipe's own */
 };
 
@@ -113,6 +114,10 @@ int recipe_act(const struct verb *, const struct args *, int explain);
 int mux_act(const struct verb *, const struct args *, int explain);
 /* mux_status.c: what the mux on PATH keeps, printed; -1 when none answers. */
 int mux_status(const char *path);
+
+/* tail.c: herd tail */
+void check_tail(struct args *);
+void build_tail(struct pipeline *, const struct args *);
 
 /* selection.c: the selection for the C record, as herd-select --describe (to free). */
 char *selection_text(const struct args *, const struct herd_strv *hosts);

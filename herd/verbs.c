@@ -8,6 +8,8 @@
  *   herd watch CMD [HOSTS...] = herd-select | herd-run --every DUR -- CMD |
  *     herd-hist record | herd-group --watch  (herd-notify when the config has
  *     notification targets)
+ *   herd tail PATH... [HOSTS...] = herd-select | herd-run --follow -- 'tail -F ...' |
+ *     herd-group --tail  (tail.c)
  * and verbs that act themselves:
  *   herd mux start|stop|status  (mux.c)
  *   herd repl [HOSTS...]        (repl.c: herd-ui)
@@ -36,7 +38,7 @@ static void build_exec(struct pipeline *, const struct args *);
 static void build_ping(struct pipeline *, const struct args *);
 static void check_watch(struct args *);
 static void build_watch(struct pipeline *, const struct args *);
-extern const char watch_help[];
+extern const char watch_help[], tail_help[];
 
 static const struct verb verbs[] = {
 	{ "exec", { SELECT, RUN, HIST, NOTIFY, GROUP },
@@ -51,6 +53,9 @@ static const struct verb verbs[] = {
 	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW | O_HISTORY |
 	  O_NOTIFY | O_WATCH,
 	  check_watch, build_watch, watch_help, NULL },
+	{ "tail", { SELECT, RUN, GROUP },
+	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_VIEW | O_TAIL,
+	  check_tail, build_tail, tail_help, NULL },
 	{ "repl", { 0 }, O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW |
 	  O_HISTORY, NULL, NULL, repl_help, repl_act },
 	{ "recipe", { 0 }, O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND |

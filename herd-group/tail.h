@@ -1,0 +1,36 @@
+/* tail.h — herd-group --tail: the lines of followed logs, merged. */
+#ifndef HERD_TAIL_H
+#define HERD_TAIL_H
+
+#include "herd.h"
+
+struct tail_opts {
+	int color, json, no_hostname, collapse, merge_time, stats;
+	long long window_ms;		/* --collapse, --merge-time */
+	long long stats_every_ms;	/* --stats: a rate line this often */
+	struct herd_strv paths;		/* --path: what the lines come from */
+};
+
+/* A line to show: from one host, or (collapsed) from several. */
+struct tail_line {
+	char **hosts;		/* one, or the hosts of a collapsed line */
+	size_t nhosts;
+	const char *path;	/* NULL: not known */
+	long long time_ms;	/* when herd-run received it */
+	const char *text;
+	size_t len;
+};
+
+/* tail.c */
+int tail_view(const struct tail_opts *, int argc, char **argv);
+void tail_print(const struct tail_line *);
+
+/* tail_order.c: --collapse and --merge-time hold lines for a window. */
+void order_add(const struct tail_opts *, const char *host, const char *path,
+    long long time_ms, const char *text, size_t len, long long now);
+long long order_due(void);	/* monotonic ms when lines are due, or -1 */
+void order_flush(long long now, int all);
+void order_free(void);
+int tail_stamp(const char *text, size_t len, long long *ms);	/* 0, or -1: none */
+
+#endif
