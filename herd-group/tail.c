@@ -79,7 +79,7 @@ clock_of(long long ms, char *buf, size_t len)
 static void
 prefix(struct herd_buf *b, const char *host, const char *colr, const char *path)
 {
-	if (opts->no_hostname && !path)
+	if (opts->no_hostname && (!path || opts->paths.n < 2))
 		return;
 	if (opts->color && colr)
 		herd_buf_adds(b, colr);
@@ -327,6 +327,23 @@ host_done(struct thost *h, long long time_ms)
 	}
 }
 
+/* The host's stream is lost, or could not be had: said once, until it is back. */
+static void
+lost(struct thost *h, long long time_ms, const char *reason)
+{
+	if (h->down_ms)
+		return;		/* said already: the tries in between are not */
+	host_done(h, time_ms);
+	h->down_ms = time_ms;
+	if (h->up)
+		event(h, "lost", time_ms, reason, -1, "stream lost: %s — reconnecting",
+		    reason ? reason : "connection closed");
+	else
+		event(h, "failed", time_ms, reason, -1, "cannot connect: %s — retrying",
+		    reason ? reason : "connection failed");
+	h->up = 0;
+}
+
 static void
 read_state(const struct herd_rec *r)
 {
@@ -365,17 +382,7 @@ read_state(const struct herd_rec *r)
 		break;
 	case HERD_CONN_DOWN:
 	case HERD_CONN_FAILED:
-		if (h->down_ms)
-			break;		/* said already: the tries in between are not */
-		host_done(h, s.time_ms);
-		h->down_ms = s.time_ms;
-		if (h->up)
-			event(h, "lost", s.time_ms, s.reason, -1, "stream lost: %s — "
-			    "reconnecting", s.reason ? s.reason : "connection closed");
-		else
-			event(h, "failed", s.time_ms, s.reason, -1, "cannot connect: %s — "
-			    "retrying", s.reason ? s.reason : "connection failed");
-		h->up = 0;
+		lost(h, s.time_ms, s.reason);
 		break;
 	default:
 		break;
@@ -383,7 +390,10 @@ read_state(const struct herd_rec *r)
 	herd_conn_state_free(&s);
 }
 
-/* A host's result: its stream ended (said unless stopped, or its loss was said). */
+/*
+ * A host's result: its stream ended by itself, or was stopped (not said), or
+ * it failed: lost, to be tried again by herd-run --follow.
+ */
 static void
 read_result(const struct herd_rec *r)
 {
@@ -403,11 +413,11 @@ read_result(const struct herd_rec *r)
 		    res.exit_code);
 	else if (res.status == HERD_OK)
 		event(h, "ended", herd_now_ms(), NULL, -1, "stream ended");
-	else if (!h->down_ms && res.error && strncmp(res.error, "interrupted", 11) &&
+	else if (res.error && strncmp(res.error, "interrupted", 11) &&
 	    strncmp(res.error, "cancelled", 9))
-		event(h, "failed", herd_now_ms(), res.error, -1, "stream failed: %s",
-		    res.error);
-	h->up = 0;
+		lost(h, res.finished_ms > 0 ? res.finished_ms : herd_now_ms(), res.error);
+	if (res.status != HERD_FAILED)
+		h->up = 0;
 	free(bad);
 	herd_result_free(&res);
 }

@@ -14,7 +14,7 @@ setup_file() {
 	# the fake journalctl: its arguments kept, then lines stamped per host
 	cat >"$FD/bin/journalctl" <<'EOF'
 #!/bin/sh
-echo "$*" >"$FLEET_DIR/journal-args.$FLEET_HOST"
+echo "$*" >"$FLEET_DIR/jargs/$FLEET_HOST"
 case $FLEET_HOST in
 h001) set -- 01 04 07 ;;
 h002) set -- 02 05 08 ;;
@@ -24,6 +24,7 @@ for s; do echo "2026-11-28T10:00:${s}Z $FLEET_HOST event $s"; done
 exec sleep 3600
 EOF
 	chmod 755 "$FD/bin/journalctl"
+	mkdir -m 777 "$FD/jargs"
 }
 
 teardown_file() {
@@ -233,18 +234,18 @@ drop() {
 }
 
 @test "herd tail --journalctl: journalctl -f -u UNIT --since on every host (a fake journalctl)" {
-	rm -f "$FD"/journal-args.*
+	rm -f "$FD"/jargs/*
 	bg herd tail -F "$FLEET_SSH_CONFIG" --journalctl 'nginx.service' --since 5m h001 h002
 	has "$T/out" "[h001] 2026-11-28T10:00:07Z h001 event 07"
 	has "$T/out" "[h002] 2026-11-28T10:00:08Z h002 event 08"
 	stop 130
 	no_followers
-	assert_equal "$(cat "$FD/journal-args.h001")" "-f -q -u nginx.service --since -300s -n all"
+	assert_equal "$(cat "$FD/jargs/h001")" "-f -q -u nginx.service --since -300s -n all"
 	# without --since: the last --lines entries
 	bg herd tail -F "$FLEET_SSH_CONFIG" --journalctl "x'; touch $T/pwned" -n 3 h001
 	has "$T/out" "[h001] 2026-11-28T10:00:07Z h001 event 07"
 	stop 130
-	assert_equal "$(cat "$FD/journal-args.h001")" "-f -q -u x'; touch $T/pwned -n 3"
+	assert_equal "$(cat "$FD/jargs/h001")" "-f -q -u x'; touch $T/pwned -n 3"
 	assert [ ! -e "$T/pwned" ]
 }
 
