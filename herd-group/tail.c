@@ -400,6 +400,7 @@ read_result(const struct herd_rec *r)
 	struct herd_result res;
 	struct thost *h;
 	char *bad = NULL;
+	long long when;
 
 	if (herd_result_read(r, &res, &bad) < 0) {
 		warnx("line %zu: %s; record left out", r->line, bad);
@@ -407,15 +408,15 @@ read_result(const struct herd_rec *r)
 		return;
 	}
 	h = host_of(res.host);
-	host_done(h, res.finished_ms > 0 ? res.finished_ms : herd_now_ms());
+	when = res.finished_ms > 0 ? res.finished_ms : herd_now_ms();
+	host_done(h, when);
 	if (res.status == HERD_NONZERO)
-		event(h, "ended", herd_now_ms(), NULL, -1, "stream ended: exit %lld",
-		    res.exit_code);
+		event(h, "ended", when, NULL, -1, "stream ended: exit %lld", res.exit_code);
 	else if (res.status == HERD_OK)
-		event(h, "ended", herd_now_ms(), NULL, -1, "stream ended");
+		event(h, "ended", when, NULL, -1, "stream ended");
 	else if (res.error && strncmp(res.error, "interrupted", 11) &&
 	    strncmp(res.error, "cancelled", 9))
-		lost(h, res.finished_ms > 0 ? res.finished_ms : herd_now_ms(), res.error);
+		lost(h, when, res.error);
 	if (res.status != HERD_FAILED)
 		h->up = 0;
 	free(bad);
