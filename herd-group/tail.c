@@ -23,17 +23,6 @@
 #include "records.h"
 #include "tail.h"
 
-struct thost {
-	char *name;
-	const char *color;
-	const char *path;	/* where its lines come from now (tail's headers) */
-	int blank;		/* a blank line held: tail writes one before a header */
-	long long blank_ms;
-	struct herd_buf part[2];	/* a partial line of stdout, of stderr */
-	int up, ever_up;	/* its stream is up; it was once */
-	long long down_ms;	/* since when it is lost (wall ms), or 0 */
-	long long lines, bytes, gaps, gap_ms, window;
-};
 
 static const struct tail_opts *opts;
 static struct thost *hosts;
@@ -245,7 +234,6 @@ log_line(struct thost *h, long long time_ms, const char *s, size_t n)
 static void
 err_line(struct thost *h, long long time_ms, const char *s, size_t n)
 {
-	struct tail_line l = { &h->name, 1, NULL, time_ms, s, n };
 	struct herd_buf b = { 0 };
 	json_t *o;
 
@@ -258,7 +246,6 @@ err_line(struct thost *h, long long time_ms, const char *s, size_t n)
 		herd_json_print(stdout, o);
 		return;
 	}
-	(void)l;
 	fflush(stdout);
 	prefix(&b, h->name, h->color, NULL);
 	herd_sanitize(&b, s, n);
@@ -439,71 +426,6 @@ record(const struct herd_rec *r, const char *name)
 	}
 }
 
-static int
-cmp_rate(const void *a, const void *b)
-{
-	const struct thost *x = *(struct thost *const *)a, *y = *(struct thost *const *)b;
-
-	return x->window < y->window ? 1 : x->window > y->window ? -1 :
-	    herd_natural_cmp(x->name, y->name);
-}
-
-/* --stats: the busiest hosts' line rates since the last time, on stderr. */
-static void
-stats_line(long long span_ms)
-{
-	struct thost **by = xcalloc(nhosts + 1, sizeof *by);
-	char *safe;
-	size_t i;
-
-	for (i = 0; i < nhosts; i++)
-		by[i] = &hosts[i];
-	qsort(by, nhosts, sizeof *by, cmp_rate);
-	fflush(stdout);
-	fputs("lines/s:", stderr);
-	for (i = 0; i < nhosts && i < 10; i++) {
-		safe = herd_safe(by[i]->name);
-		fprintf(stderr, "%s %s %.1f", i ? "," : "", safe,
-		    by[i]->window * 1000.0 / (double)(span_ms > 0 ? span_ms : 1));
-		free(safe);
-	}
-	fprintf(stderr, nhosts > 10 ? ", ... (%zu hosts)\n" : "\n", nhosts);
-	for (i = 0; i < nhosts; i++)
-		hosts[i].window = 0;
-	free(by);
-}
-
-/* At the end (Ctrl-C): lines, bytes and gaps per host, on stderr. */
-static void
-summary(void)
-{
-	long long lines = 0, bytes = 0, gaps = 0;
-	char d[32], *safe;
-	size_t i;
-
-	for (i = 0; i < nhosts; i++) {
-		lines += hosts[i].lines;
-		bytes += hosts[i].bytes;
-		gaps += hosts[i].gaps;
-	}
-	fflush(stdout);
-	fprintf(stderr, "%zu host%s, %lld line%s, %lld byte%s, %lld gap%s\n", nhosts,
-	    nhosts == 1 ? "" : "s", lines, lines == 1 ? "" : "s", bytes,
-	    bytes == 1 ? "" : "s", gaps, gaps == 1 ? "" : "s");
-	for (i = 0; i < nhosts; i++) {
-		safe = herd_safe(hosts[i].name);
-		fprintf(stderr, "  %s: %lld line%s, %lld byte%s, %lld gap%s", safe,
-		    hosts[i].lines, hosts[i].lines == 1 ? "" : "s", hosts[i].bytes,
-		    hosts[i].bytes == 1 ? "" : "s", hosts[i].gaps,
-		    hosts[i].gaps == 1 ? "" : "s");
-		if (hosts[i].gaps)
-			fprintf(stderr, " (%s)", herd_format_duration(hosts[i].gap_ms, d,
-			    sizeof d));
-		fputc('\n', stderr);
-		free(safe);
-	}
-}
-
 static void
 on_signal(int sig)
 {
@@ -547,7 +469,7 @@ read_fd(int fd, const char *name)
 		now = herd_mono_ms();
 		order_flush(now, 0);
 		if (opts->stats && now >= stats_at) {
-			stats_line(opts->stats_every_ms + now - stats_at);
+			tail_stats_line(hosts, nhosts, opts->stats_every_ms + now - stats_at);
 			stats_at = now + opts->stats_every_ms;
 		}
 		if (in.eof)
@@ -592,7 +514,7 @@ tail_view(const struct tail_opts *o, int argc, char **argv)
 		host_done(&hosts[i], herd_now_ms());
 	order_flush(herd_mono_ms(), 1);
 	if (o->stats)
-		summary();
+		tail_summary(hosts, nhosts);
 	for (i = 0; i < nhosts; i++) {
 		free(hosts[i].name);
 		herd_buf_free(&hosts[i].part[0]);

@@ -21,9 +21,26 @@ struct tail_line {
 	size_t len;
 };
 
+/* A host whose lines are shown. */
+struct thost {
+	char *name;
+	const char *color;
+	const char *path;	/* where its lines come from now (tail's headers) */
+	int blank;		/* a blank line held: tail writes one before a header */
+	long long blank_ms;
+	struct herd_buf part[2];	/* a partial line of stdout, of stderr */
+	int up, ever_up;	/* its stream is up; it was once */
+	long long down_ms;	/* since when it is lost (wall ms), or 0 */
+	long long lines, bytes, gaps, gap_ms, window;
+};
+
 /* tail.c */
 int tail_view(const struct tail_opts *, int argc, char **argv);
 void tail_print(const struct tail_line *);
+
+/* tail_stats.c: --stats */
+void tail_stats_line(struct thost *, size_t n, long long span_ms);
+void tail_summary(const struct thost *, size_t n);
 
 /* tail_order.c: --collapse and --merge-time hold lines for a window. */
 void order_add(const struct tail_opts *, const char *host, const char *path,
