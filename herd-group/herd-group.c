@@ -1,5 +1,6 @@
 /* herd-group: results grouped by identical output, the norm first, outliers diffed. */
 #include <err.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,6 +29,9 @@ static const char usage[] =
     "                       record --last) compared with it: the hosts that\n"
     "                       changed, with diffs; the run named is not shown\n"
     "      --errdir DIR     write each host's stderr to DIR/HOST\n"
+    "      --done-fd N      after each run is shown, write its id and a line\n"
+    "                       feed to descriptor N (a program that feeds runs\n"
+    "                       one by one learns that the view is there)\n"
     "      --errors-only    only hosts that exited non-zero, failed or timed out\n"
     "      --hosts SEL      print H records of the hosts SEL picks, for the next\n"
     "                       stage: @all @ok @differs @failed @nonzero @timeout\n"
@@ -78,6 +82,7 @@ struct state {
 	struct watch watch;
 	struct herd_config cfg;
 	int progress, ended_any;
+	int done_fd;		/* --done-fd: each run's id when shown; -1 none */
 	int bad;		/* some host not ok, a record left out, a run cut short */
 	int runtime;		/* a file of --outdir or --errdir not written */
 	int maxexit;		/* the largest remote exit status; 255 for a failure */
@@ -204,6 +209,18 @@ kept_run(const struct state *st, const char *id)
 	return NULL;
 }
 
+/* RUN's id and a line feed to FD: the view of RUN is out. */
+static void
+say_done(int fd, const char *id)
+{
+	struct herd_buf b = { 0 };
+
+	herd_buf_addf(&b, "%s\n", id ? id : "");
+	if (write(fd, b.p, b.len) != (ssize_t)b.len)
+		err(HERD_EXIT_RUNTIME, "--done-fd");
+	herd_buf_free(&b);
+}
+
 static void
 finish(struct state *st, struct run *run)
 {
@@ -235,11 +252,13 @@ finish(struct state *st, struct run *run)
 	} else if (st->ro.json) {
 		render_json(stdout, run, &st->ro);
 	} else {
-		if (st->ended_any && (run->begun || run->command))
+		if (st->ended_any && (run->begun || run->command) && st->done_fd < 0)
 			fputc('\n', stdout);
 		render_text(stdout, run, &st->ro);
 	}
 	fflush(stdout);
+	if (st->done_fd >= 0)
+		say_done(st->done_fd, run->id);
 	if (st->hosts_sel || st->parse || st->oneline)
 		note_incomplete(run);
 	st->ended_any = 1;
@@ -577,13 +596,14 @@ main(int argc, char **argv)
 	enum { OPT_COLOR = 256, OPT_COMPARE, OPT_ERRORS, OPT_HOSTS, OPT_JSON, OPT_LINES, OPT_NOFOLD,
 		OPT_PARSE, OPT_PING, OPT_ONELINE, OPT_OUTDIR, OPT_ERRDIR, OPT_STREAM,
 		OPT_WATCH, OPT_CHANGES, OPT_IGNORE, OPT_INTERVAL, OPT_TAIL, OPT_PATH,
-		OPT_COLLAPSE, OPT_MERGE, OPT_WINDOW, OPT_NOHOST, OPT_STATS };
+		OPT_COLLAPSE, OPT_MERGE, OPT_WINDOW, OPT_NOHOST, OPT_STATS, OPT_DONE_FD };
 	static const struct option longopts[] = {
 		{ "changes-only", no_argument, NULL, OPT_CHANGES },
 		{ "collapse", no_argument, NULL, OPT_COLLAPSE },
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "compare", no_argument, NULL, OPT_COMPARE },
 		{ "config", required_argument, NULL, 'c' },
+		{ "done-fd", required_argument, NULL, OPT_DONE_FD },
 		{ "errdir", required_argument, NULL, OPT_ERRDIR },
 		{ "errors-only", no_argument, NULL, OPT_ERRORS },
 		{ "help", no_argument, NULL, 'h' },
@@ -621,7 +641,7 @@ main(int argc, char **argv)
 	herd_init(argv[0]);
 	st.ro.fold = 1;
 	st.ro.lines = -1;
-	st.outfd = st.errfd = -1;
+	st.outfd = st.errfd = st.done_fd = -1;
 	while ((c = getopt_long(argc, argv, "c:hS", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': opt_config = optarg; break;
@@ -632,6 +652,14 @@ main(int argc, char **argv)
 		case OPT_COLOR: when = optarg; break;
 		case OPT_COMPARE: st.compare = 1; break;
 		case OPT_ERRDIR: st.errdir = optarg; break;
+		case OPT_DONE_FD:
+			if (herd_parse_int(optarg, 3, 1 << 20, &v) < 0 || fcntl((int)v, F_GETFD) < 0) {
+				safe = herd_safe(optarg);
+				errx(HERD_EXIT_USAGE, "--done-fd: expected an open descriptor "
+				    "from 3 up, got %s", safe);
+			}
+			st.done_fd = (int)v;
+			break;
 		case OPT_ERRORS: st.ro.errors_only = 1; break;
 		case OPT_HOSTS: st.hosts_sel = optarg; break;
 		case OPT_JSON: st.ro.json = 1; break;

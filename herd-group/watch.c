@@ -75,10 +75,14 @@ watch_mark(struct watch *w, struct run *run)
 	char hex[65];
 	size_t i, *k;
 	int added;
+	char *key;
 
 	if (!run->series || !*run->series)
 		return;
-	s = series_of(w, run->series);
+	/* a series' runs of one command: a recipe's steps are not each other's before */
+	key = xasprintf("%s\t%s", run->series, run->command ? run->command : "");
+	s = series_of(w, key);
+	free(key);
 	for (i = 0; i < run->nresults; i++) {
 		r = &run->results[i];
 		digest(w, r, hex);

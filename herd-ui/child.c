@@ -41,6 +41,13 @@ add_config(const struct ui *ui, struct herd_strv *argv)
 int
 child_start(struct child *c, char *const argv[], int in, int out)
 {
+	return child_start_fd3(c, argv, in, out, -1);
+}
+
+/* As child_start, and FD3, when not -1, is the child's descriptor 3. */
+int
+child_start_fd3(struct child *c, char *const argv[], int in, int out, int fd3)
+{
 	int pin[2] = { -1, -1 }, pout[2] = { -1, -1 };
 	char *path = prog_path(argv[0]);
 	int own_group = strcmp(argv[0], "herd-run") != 0;
@@ -55,6 +62,9 @@ child_start(struct child *c, char *const argv[], int in, int out)
 		signal(SIGINT, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
 		if (dup2(in < 0 ? pin[0] : in, 0) < 0 || dup2(out < 0 ? pout[1] : out, 1) < 0)
+			_exit(HERD_EXIT_RUNTIME);
+		/* (dup2 onto itself would leave close-on-exec set) */
+		if (fd3 >= 0 && (fd3 == 3 ? fcntl(3, F_SETFD, 0) : dup2(fd3, 3)) < 0)
 			_exit(HERD_EXIT_RUNTIME);
 		execv(path, argv);
 		warn("%s", path);

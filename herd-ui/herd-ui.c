@@ -214,6 +214,7 @@ run(struct ui *ui, const struct recipe_call *call)
 	}
 	if (!ui->dry_run)
 		server_stop(ui);
+	view_stop(ui);
 	herd_strv_free(&names);
 	return rc;
 }

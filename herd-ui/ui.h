@@ -7,6 +7,12 @@
 #include "conf.h"
 #include "records.h"
 
+/* A child of herd-ui (child.c). */
+struct child {
+	pid_t pid;
+	int in, out;		/* our ends of its stdin and stdout, or -1 */
+};
+
 /* A kept host: its H record as sent to the server, and its connection's state. */
 struct khost {
 	struct herd_host h;
@@ -44,6 +50,10 @@ struct ui {
 	struct herd_buf last;		/* the last run's records; len 0: none */
 	size_t last_nhosts;
 
+	struct child viewer;		/* herd-group --done-fd 3, showing each run */
+	int viewer_done;		/* ... its descriptor 3, read here; -1: none */
+	int viewer_gone;		/* it failed: a herd-group per run */
+
 	const char *recipe;		/* --recipe NAME: run it, no REPL */
 	struct herd_strv sets;		/* --set NAME=VALUE */
 	int dry_run, list_recipes;
@@ -59,13 +69,10 @@ extern int ui_sigpipe[2];
 void ui_sigpipe_drain(void);
 
 /* child.c: the suite's programs as children. */
-struct child {
-	pid_t pid;
-	int in, out;		/* our ends of its stdin and stdout, or -1 */
-};
 /* Run PROG (found in the exec path) with ARGV (argv[0] included); IN and OUT:
  * a pipe when -1, else the descriptor to give (0 and 1 ours).  */
 int child_start(struct child *, char *const argv[], int in, int out);
+int child_start_fd3(struct child *, char *const argv[], int in, int out, int fd3);
 int child_wait(pid_t);		/* its exit status; 128+signal */
 /* Everything on FD until EOF, to free with herd_buf_free. */
 void read_all(int fd, struct herd_buf *);
@@ -109,6 +116,7 @@ int run_ask(struct ui *, const struct ask *);
 
 /* view.c: the grouped view of runs, through herd-group. */
 void view_run(struct ui *, const struct herd_strv *hosts);	/* the run just ended */
+void view_stop(struct ui *);	/* the viewer ended */
 int view_last(struct ui *, const char *opt, const char *arg, int out_fd);
 int pick_last(struct ui *, const char *sel, struct herd_strv *names);
 

@@ -6,6 +6,7 @@
  * terminal only through herd-group, which makes it safe.
  */
 #include <err.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,9 +50,71 @@ keep_run(struct ui *ui, const struct herd_strv *hosts)
 	free(text);
 }
 
+/* The viewer: one herd-group for the session, its output the terminal. */
+static int
+viewer_start(struct ui *ui)
+{
+	struct herd_strv argv = { 0 };
+	int done[2];
+
+	if (pipe2(done, O_CLOEXEC) < 0)
+		err(HERD_EXIT_RUNTIME, "pipe");
+	group_argv(ui, &argv);
+	herd_strv_add(&argv, "--done-fd");
+	herd_strv_add(&argv, "3");
+	child_start_fd3(&ui->viewer, argv.v, -1, STDOUT_FILENO, done[1]);
+	close(done[1]);
+	ui->viewer_done = done[0];
+	herd_strv_free(&argv);
+	write_all(ui->viewer.in, "#herd-records 1\n", 16);
+	return 0;
+}
+
+/* The last run through the viewer, until it says the view is out.  0, or -1: it is gone. */
+static int
+viewer_show(struct ui *ui)
+{
+	const char *run = memchr(ui->last.p, '\n', ui->last.len);
+	char c;
+	ssize_t n;
+
+	if (ui->viewer_gone)
+		return -1;
+	if (!ui->viewer.pid)
+		viewer_start(ui);
+	run = run ? run + 1 : ui->last.p;	/* the header went first, once */
+	if (write(ui->viewer.in, run, ui->last.len - (size_t)(run - ui->last.p)) !=
+	    (ssize_t)(ui->last.len - (size_t)(run - ui->last.p)))
+		goto gone;
+	while ((n = read(ui->viewer_done, &c, 1)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto gone;
+		if (c == '\n')
+			return 0;
+	}
+gone:
+	warnx("herd-group, the view, went away; each run is now shown by a herd-group of its own");
+	ui->viewer_gone = 1;
+	view_stop(ui);
+	return -1;
+}
+
+void
+view_stop(struct ui *ui)
+{
+	if (!ui->viewer.pid)
+		return;
+	close(ui->viewer.in);
+	close(ui->viewer_done);
+	child_wait(ui->viewer.pid);
+	ui->viewer.pid = 0;
+}
+
 /*
- * The run just ended: kept, recorded (herd-hist record) and shown
- * (herd-group), the two side by side: the view waits for no database.
+ * The run just ended: kept, recorded (herd-hist record) and shown (by the
+ * viewer), the two side by side: the view waits for no database.
  */
 void
 view_run(struct ui *ui, const struct herd_strv *hosts)
@@ -61,7 +124,6 @@ view_run(struct ui *ui, const struct herd_strv *hosts)
 	int fd, nul;
 
 	keep_run(ui, hosts);
-	group_argv(ui, &group);
 	fflush(stdout);		/* what was said before the view comes before it */
 	if (ui->history) {
 		herd_strv_add(&hist, "herd-hist");
@@ -74,7 +136,10 @@ view_run(struct ui *ui, const struct herd_strv *hosts)
 		close(fd);
 		close(nul);
 	}
-	child_filter(group.v, &ui->last, STDOUT_FILENO, NULL);
+	if (viewer_show(ui) < 0) {
+		group_argv(ui, &group);
+		child_filter(group.v, &ui->last, STDOUT_FILENO, NULL);
+	}
 	if (h.pid > 0)
 		child_wait(h.pid);
 	herd_strv_free(&hist);

@@ -2157,3 +2157,18 @@ web-2"
 	assert_equal "$stderr" "herd-group: --errors-only applies to the grouped view and --oneline, not to --parse"
 	bad --errors-only --ping
 }
+
+@test "--done-fd: each run's id once its view is out, no blank line between views" {
+	{
+		echo '#herd-records 1'
+		RUN=r1 C 'uname -r'; RUN=r1 R h1 ok 0 $'5.10\n'; RUN=r1 E 1
+		RUN=r2 C 'uptime'; RUN=r2 R h1 nonzero 1 $'up\n'; RUN=r2 E 0 1
+	} >"$T/in"
+	herd-group --done-fd 3 --color never <"$T/in" >"$T/out" 3>"$T/done" || :
+	assert_equal "$(cat "$T/done")" $'r1\nr2'
+	# the second view right after the first's summary line
+	assert_equal "$(sed -n '/^1 succeeded$/{n;p;}' "$T/out")" ' 1 host exited with code 1:'
+	run herd-group --done-fd 9 <"$T/in"
+	assert_failure 2
+	assert_output --partial 'expected an open descriptor'
+}
