@@ -45,11 +45,18 @@ held_free(struct held *h)
 	free(h);
 }
 
+static int
+cmp_name(const void *a, const void *b)
+{
+	return herd_natural_cmp(*(char *const *)a, *(char *const *)b);
+}
+
 static void
 show(struct held *h)
 {
 	struct tail_line l = { h->hosts.v, h->hosts.n, h->path, h->time_ms, h->text, h->len };
 
+	qsort(h->hosts.v, h->hosts.n, sizeof *h->hosts.v, cmp_name);
 	tail_print(&l);
 	h->shown = 1;
 }
