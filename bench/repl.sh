@@ -35,6 +35,10 @@ repl_session() {
 		done
 		t1=$(date +%s%N)
 		[ "$i" -gt 0 ] && echo $(((t1 - t0) / 1000000)) >>"$dir/repl.lat"
+		# the next keys when the prompt is back: typed earlier, they may be lost
+		until [ "$(tmux -L "$sock" capture-pane -p -S - | grep -c '^herd \[')" -gt $((i + 1)) ]; do
+			sleep 0.01
+		done
 	done
 	tmux -L "$sock" send-keys C-d
 	until [ -s "$dir/repl.measure" ]; do sleep 0.05; done

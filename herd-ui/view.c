@@ -50,6 +50,8 @@ keep_run(struct ui *ui, const struct herd_strv *hosts)
 	free(text);
 }
 
+static void viewer_lost(struct ui *);
+
 /* The viewer: one herd-group for the session, its output the terminal. */
 static int
 viewer_start(struct ui *ui)
@@ -70,35 +72,50 @@ viewer_start(struct ui *ui)
 	return 0;
 }
 
-/* The last run through the viewer, until it says the view is out.  0, or -1: it is gone. */
+/* The last run to the viewer.  0, or -1: it is gone. */
 static int
-viewer_show(struct ui *ui)
+viewer_send(struct ui *ui)
 {
 	const char *run = memchr(ui->last.p, '\n', ui->last.len);
-	char c;
-	ssize_t n;
+	size_t len;
 
 	if (ui->viewer_gone)
 		return -1;
 	if (!ui->viewer.pid)
 		viewer_start(ui);
 	run = run ? run + 1 : ui->last.p;	/* the header went first, once */
-	if (write(ui->viewer.in, run, ui->last.len - (size_t)(run - ui->last.p)) !=
-	    (ssize_t)(ui->last.len - (size_t)(run - ui->last.p)))
-		goto gone;
+	len = ui->last.len - (size_t)(run - ui->last.p);
+	if (write(ui->viewer.in, run, len) == (ssize_t)len)
+		return 0;
+	viewer_lost(ui);
+	return -1;
+}
+
+/* Until the viewer says the view is out.  0, or -1: it is gone. */
+static int
+viewer_wait(struct ui *ui)
+{
+	char c;
+	ssize_t n;
+
 	while ((n = read(ui->viewer_done, &c, 1)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
-			goto gone;
+			break;
 		if (c == '\n')
 			return 0;
 	}
-gone:
+	viewer_lost(ui);
+	return -1;
+}
+
+static void
+viewer_lost(struct ui *ui)
+{
 	warnx("herd-group, the view, went away; each run is now shown by a herd-group of its own");
 	ui->viewer_gone = 1;
 	view_stop(ui);
-	return -1;
 }
 
 void
@@ -121,10 +138,11 @@ view_run(struct ui *ui, const struct herd_strv *hosts)
 {
 	struct herd_strv hist = { 0 }, group = { 0 };
 	struct child h = { -1, -1, -1 };
-	int fd, nul;
+	int fd, nul, shown;
 
 	keep_run(ui, hosts);
 	fflush(stdout);		/* what was said before the view comes before it */
+	shown = viewer_send(ui) == 0;
 	if (ui->history) {
 		herd_strv_add(&hist, "herd-hist");
 		herd_strv_add(&hist, "record");
@@ -136,7 +154,7 @@ view_run(struct ui *ui, const struct herd_strv *hosts)
 		close(fd);
 		close(nul);
 	}
-	if (viewer_show(ui) < 0) {
+	if (!shown || viewer_wait(ui) < 0) {
 		group_argv(ui, &group);
 		child_filter(group.v, &ui->last, STDOUT_FILENO, NULL);
 	}
