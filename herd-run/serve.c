@@ -224,13 +224,14 @@ read_record(struct engine *e, struct client *cl, const struct herd_rec *r)
 	case 'Q':
 		if (herd_request_read(r, &q, &why) < 0) {
 			client_error(cl, "Q: %s", why);
-			break;
+		} else {
+			if (*q.kind && strcmp(q.kind, "exec") && strcmp(q.kind, "recipe"))
+				client_error(cl, "Q: kind %s is not served", q.kind);
+			else
+				start_request(e, cl, &q);
+			herd_request_free(&q);
 		}
-		if (*q.kind && strcmp(q.kind, "exec") && strcmp(q.kind, "recipe"))
-			client_error(cl, "Q: kind %s is not served", q.kind);
-		else
-			start_request(e, cl, &q);
-		herd_request_free(&q);
+		pending_clear(cl);	/* the P records were for this Q, run or not */
 		break;
 	case 'P':
 		if (herd_host_command_read(r, &p, &why) < 0) {

@@ -154,9 +154,12 @@ selector_line(const char *sel, size_t n, const char *after)
 	free(safe);
 }
 
-/* The hosts of step I: the target set, or those its selector picks. -1: skipped. */
+/*
+ * The hosts of step I: the target set, or those its selector picks from
+ * the step before (none when that step was SKIPPED).  -1: skipped.
+ */
 static int
-step_hosts(struct ui *ui, size_t i, const char *sel, struct herd_strv *hosts)
+step_hosts(struct ui *ui, size_t i, const char *sel, int skipped, struct herd_strv *hosts)
 {
 	size_t j;
 
@@ -165,8 +168,12 @@ step_hosts(struct ui *ui, size_t i, const char *sel, struct herd_strv *hosts)
 			herd_strv_add(hosts, ui->hosts[ui->target[j]].h.name);
 		return 0;
 	}
+	if (i && skipped) {
+		printf("    Selector: the step before was skipped: step skipped\n");
+		return -1;
+	}
 	if (pick_last(ui, sel, hosts) < 0) {
-		printf("    Selector: %s: step skipped\n", i ? "the step before ran nowhere" :
+		printf("    Selector: %s: step skipped\n", i ? "refused (said above)" :
 		    "no results before the first step");
 		return -1;
 	}
@@ -229,13 +236,14 @@ recipe_run(struct ui *ui, const struct recipe_call *rc)
 	const char *cmd;
 	char *sel, *series = herd_run_id_new(herd_now_ms());
 	size_t i;
-	int status = HERD_EXIT_OK, more = 1;
+	int status = HERD_EXIT_OK, more = 1, skipped = 0;
 
 	for (i = 0; more && i < rc->r->steps.n; i++) {
 		cmd = herd_recipe_step_command(rc->r->steps.v[i], &sel);
 		shown(rc, cmd, &display);
 		header(rc, i, display.p);
-		if (step_hosts(ui, i, sel, &hosts) == 0)
+		skipped = step_hosts(ui, i, sel, skipped, &hosts) < 0;
+		if (!skipped)
 			more = run_step(ui, rc, i, series, &hosts, sel != NULL, cmd, display.p,
 			    &status);
 		free(sel);
@@ -264,8 +272,12 @@ recipe_dry_run(struct ui *ui, const struct recipe_call *rc)
 		header(rc, i, display.p);
 		if (sel) {
 			safe = herd_safe(sel);
-			printf("    Selector: %s (the hosts it picks from step %zu's results)\n",
-			    safe, i);
+			if (i)
+				printf("    Selector: %s (the hosts it picks from step %zu's "
+				    "results)\n", safe, i);
+			else
+				printf("    Selector: %s (the hosts it picks from the last "
+				    "result)\n", safe);
 			free(safe);
 		}
 		render(ui, rc, cmd, &hosts, display.p, &own);

@@ -76,6 +76,7 @@ run_record(struct ui *ui, const struct herd_rec *r, const char *line, size_t len
 		return;
 	herd_buf_add(&ui->run_recs, line, len);
 	herd_buf_addc(&ui->run_recs, '\n');
+	ui->run_begun = 1;
 	if (r->type == 'E') {
 		ui->run_ended = 1;
 		if (herd_end_read(r, &e, &why) == 0) {
@@ -85,13 +86,31 @@ run_record(struct ui *ui, const struct herd_rec *r, const char *line, size_t len
 	}
 }
 
+/*
+ * The server's word on a request it would not run (it said why on its
+ * stderr): the run in flight, if it had not begun, ends here.
+ */
+static void
+refused(struct ui *ui, const char *line, size_t len)
+{
+	if (!ui->run_id || ui->run_begun)
+		return;
+	/* about its request: named, or not readable (a Q or P record refused) */
+	if (!memmem(line, len, ui->run_id, strlen(ui->run_id)) &&
+	    !memmem(line, len, ": Q: ", 5) && !memmem(line, len, ": P: ", 5))
+		return;
+	ui->run_ended = ui->run_refused = 1;
+}
+
 static void
 one_record(struct ui *ui, const char *line, size_t len)
 {
 	struct herd_rec r = { 0 };
 
 	if (herd_rec_parse(&r, line, len) == 1) {
-		if (r.type == '#')
+		if (r.type == '#' && len > 11 && !memcmp(line, "# herd-run:", 11))
+			refused(ui, line, len);
+		else if (r.type == '#')
 			ui->srv_ready = 1;
 		else if (r.type == 'S')
 			conn_state(ui, &r);
@@ -192,7 +211,7 @@ run_ask(struct ui *ui, const struct ask *a)
 	int cancelled = 0;
 
 	ui->run_id = herd_run_id_new(herd_now_ms());
-	ui->run_ended = 0;
+	ui->run_ended = ui->run_begun = ui->run_refused = 0;
 	ui->run_cancelled = 0;
 	memset(ui->run_count, 0, sizeof ui->run_count);
 	herd_buf_reset(&ui->run_recs);
@@ -217,7 +236,14 @@ run_ask(struct ui *ui, const struct ask *a)
 		ui->run_id = NULL;
 		return -1;
 	}
-	view_run(ui, a->hosts);
+	if (ui->run_refused) {
+		/* not run: each host counts as failed */
+		ui->run_count[HERD_FAILED] = (long long)a->hosts->n;
+		fprintf(stderr, "herd-ui: herd-run did not run the command (it said why "
+		    "above)\n");
+	} else {
+		view_run(ui, a->hosts);
+	}
 	ui_sigpipe_drain();	/* a Ctrl-C during the view was for the run */
 	free(ui->run_id);
 	ui->run_id = NULL;

@@ -46,6 +46,7 @@ struct ui {
 	struct herd_buf run_recs;	/* its C, R, E records */
 	int run_ended;
 	int run_cancelled;		/* Ctrl-C came while it ran */
+	int run_begun, run_refused;	/* its first record came; it was refused */
 	long long run_count[HERD_NSTATUS];	/* its hosts by status, from its E */
 	struct herd_buf last;		/* the last run's records; len 0: none */
 	size_t last_nhosts;

@@ -83,16 +83,20 @@ repl_act(const struct verb *v, const struct args *a, int explaining)
 {
 	struct herd_strv words = { 0 };
 
+	int rc;
+
 	all_words(a, &words);
+	rc = become_ui("repl", a, &words, 0, explaining);
+	herd_strv_free(&words);
 	(void)v;
-	return become_ui("repl", a, &words, 0, explaining);
+	return rc;
 }
 
 int
 recipe_act(const struct verb *v, const struct args *a, int explaining)
 {
 	struct herd_strv words = { 0 };
-	int listing = args_find(a, "list") != NULL;
+	int listing = args_find(a, "list") != NULL, rc;
 
 	all_words(a, &words);
 	if (listing && words.n)
@@ -100,6 +104,8 @@ recipe_act(const struct verb *v, const struct args *a, int explaining)
 	if (!listing && !words.n)
 		errx(HERD_EXIT_USAGE, "recipe: which recipe? herd recipe NAME [HOSTS...]; "
 		    "herd recipe --list shows them");
+	rc = become_ui("recipe", a, &words, listing ? 0 : 1, explaining);
+	herd_strv_free(&words);
 	(void)v;
-	return become_ui("recipe", a, &words, listing ? 0 : 1, explaining);
+	return rc;
 }

@@ -20,7 +20,7 @@ static const struct builtin builtins[] = {
 	{ "disk-check", "Disk usage of the root file system", NULL, NULL, NULL,
 	  { "df -h /" } },
 	{ "log-tail", "The last lines of a log file", "path", "/var/log/syslog",
-	  "the log file", { "tail -n 20 {{.path}}" } },
+	  "the log file", { "tail -n 20 -- {{.path}}" } },
 	{ "os-version", "The operating system and kernel", NULL, NULL, NULL,
 	  { ". /etc/os-release && echo \"$PRETTY_NAME\"; uname -sr" } },
 	{ "port-check", "Whether something listens on a TCP port", "port", "22",
@@ -31,8 +31,8 @@ static const struct builtin builtins[] = {
 	  "no reboot required; fi", "uptime" } },
 	{ "service-check", "Whether a systemd service is active; the status where not",
 	  "service", "sshd", "the systemd unit",
-	  { "systemctl is-active {{.service}}",
-	    "@differs systemctl status --no-pager {{.service}}" } },
+	  { "systemctl is-active -- {{.service}}",
+	    "@differs systemctl status --no-pager -- {{.service}}" } },
 	{ "uptime", "Uptime and load", NULL, NULL, NULL, { "uptime" } },
 	{ "user-audit", "Accounts with a login shell, and who is logged in", NULL, NULL,
 	  NULL, { "getent passwd | awk -F: '$7 !~ /(nologin|false|sync)$/ { print $1 }'",
@@ -133,6 +133,61 @@ known_params(const struct herd_recipe *r)
 	return b.p;
 }
 
+/*
+ * Where the shell is at the end of TEXT[0, LEN), from state *Q: 0 plain, a
+ * quote character inside that quote, '#' in a comment, '<' after a <<
+ * (a here-document: its body is not parsed here), '\\' right after a
+ * backslash, '$' right after a dollar.  A value is one word only where the
+ * state is 0: its quotes mean nothing inside quotes, a comment or a here-
+ * document, and $'...' is another kind of quote.
+ */
+static void
+shell_state(const char *text, size_t len, int *q)
+{
+	size_t i;
+	char c, prev;
+
+	for (i = 0; i < len; i++) {
+		c = text[i];
+		prev = i ? text[i - 1] : ' ';
+		switch (*q) {
+		case '<':
+			continue;
+		case '\\':	/* C is escaped */
+			*q = 0;
+			continue;
+		case '$':
+			*q = c == '\'' ? '\'' : 0;	/* $'...': a quote still */
+			if (*q)
+				continue;
+			break;
+		case '\'':
+			if (c == '\'')
+				*q = 0;
+			continue;
+		case '"':
+		case '`':
+			if (c == '\\' && i + 1 < len)
+				i++;
+			else if (c == *q)
+				*q = 0;
+			continue;
+		case '#':
+			if (c == '\n')
+				*q = 0;
+			continue;
+		}
+		if (c == '\\' || c == '$')
+			*q = c;
+		else if (c == '\'' || c == '"' || c == '`')
+			*q = c;
+		else if (c == '#' && strchr(" \t\n;&|()", prev))
+			*q = '#';
+		else if (c == '<' && prev == '<')
+			*q = '<';
+	}
+}
+
 int
 herd_recipe_check_step(const struct herd_recipe *r, const char *step, char **err)
 {
@@ -140,12 +195,26 @@ herd_recipe_check_step(const struct herd_recipe *r, const char *step, char **err
 	const struct herd_tpl_part *p;
 	char *name, *known, *what;
 	size_t i;
+	int q = 0;
 
 	if (herd_tpl_parse(&t, step, strlen(step), err) < 0)
 		return -1;
 	for (i = 0; i < t.n; i++) {
 		p = &t.part[i];
-		if (!p->placeholder || param(r, t.text + p->off, p->len))
+		if (!p->placeholder) {
+			shell_state(t.text + p->off, p->len, &q);
+			continue;
+		}
+		if (q) {
+			*err = herd_tpl_where(t.text, p->at, q == '<' ? "a placeholder in a "
+			    "here-document: its value would not be quoted there" : q == '#' ?
+			    "a placeholder in a comment: a value with a newline would end it" :
+			    "a placeholder inside quotes, or right after \\ or $: put it "
+			    "where a word goes, its value is quoted already");
+			herd_tpl_free(&t);
+			return -1;
+		}
+		if (param(r, t.text + p->off, p->len))
 			continue;
 		name = xstrndup(t.text + p->off, p->len);
 		if (!herd_recipe_var(name)) {

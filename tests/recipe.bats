@@ -41,6 +41,7 @@ setup() {
 		      - "test {{.Host}} != h002"
 		      - "@failed echo again on {{.Host}} in {{.Group}}"
 		      - "@failed echo not reached"
+		      - "@ok echo not reached either"
 		      - "echo {{.Host}} \$SSH_CONNECTION"
 		  strict:
 		    stop_on_failure: true
@@ -94,18 +95,21 @@ second line"
 	assert_output --partial '3 succeeded'
 	# where a command goes, NAME=VALUE is still a word, not a variable set
 	run -1 recipe assign h001 --set v=HERDX=injected
-	assert_output --partial 'HERDX=injected: not found'
+	assert_output --regexp 'HERDX=injected: (command )?not found'
 	refute_line --regexp '^ +HERDX=injected$'
 }
 
 @test "recipe: selector steps run on what the step before picked; none picked: skipped; one series on kept connections" {
 	run -1 recipe check -g fleet
-	assert_line '=== Step 3/5: echo again on {{.Host}} in {{.Group}} ==='
+	assert_line '=== Step 3/6: echo again on {{.Host}} in {{.Group}} ==='
 	assert_line --regexp '^    Selector: @failed (→|->) 1 host$'
 	assert_output --partial 'again on h002 in fleet'
 	refute_output --partial 'again on h001'
 	assert_line --regexp '^    Selector: @failed (→|->) 0 hosts: step skipped$'
 	refute_line --regexp '^ +not reached$'
+	# a selector picks from the step before: skipped, it picks nothing
+	assert_line '    Selector: the step before was skipped: step skipped'
+	refute_line --regexp '^ +not reached either$'
 	# steps 1 and 5 came over the same connection of each host
 	lines=$(grep -E '^ +h00[1-3] ' <<<"$output")
 	assert_equal "$(wc -l <<<"$lines")" 6
@@ -114,7 +118,7 @@ second line"
 	run -0 herd-hist list --json
 	assert_equal "$(jq -r .kind <<<"$output" | sort -u)" recipe
 	assert_equal "$(jq -r .series <<<"$output" | sort -u | wc -l)" 1
-	assert_equal "$(jq -r .seq <<<"$output" | sort -n | paste -sd' ')" "1 2 3 5"
+	assert_equal "$(jq -r .seq <<<"$output" | sort -n | paste -sd' ')" "1 2 3 6"
 }
 
 @test "recipe: stop_on_failure stops after a step not ok; without it, the steps go on" {
@@ -123,7 +127,7 @@ second line"
 	refute_output --partial 'Step 2/2'
 	[ ! -e "$OUT/strict-h001" ]
 	run -1 recipe check h001 h002
-	assert_output --partial '=== Step 5/5'
+	assert_output --partial '=== Step 6/6'
 }
 
 @test "recipe: unknown recipe, unknown or missing parameter: exit 2 and nothing run" {
@@ -150,12 +154,14 @@ second line"
 	      - "echo {{.a}} {{.b}}"
 	      - "@failed"
 	      - "echo {{.a"
+	      - echo "Hi {{.a}}"
 	EOF
 	run -2 herd recipe r -c "$T/bad.yaml"
 	assert_output --partial 'bad.yaml:3:20: recipe "r": parameter "Host" is a built-in name'
 	assert_output --partial 'bad.yaml:5:9: recipe "r": step 1: 1:13: unknown template name {{.b}} (its parameters: a;'
 	assert_output --partial 'bad.yaml:6:9: recipe "r": step 2: a command goes after the selector @failed'
 	assert_output --partial 'bad.yaml:7:9: recipe "r": step 3: 1:6: a placeholder not closed by }}'
+	assert_output --partial 'bad.yaml:8:9: recipe "r": step 4: 1:10: a placeholder inside quotes'
 }
 
 @test "recipe --dry-run: each step's command per host, hosts with one command folded; nothing run" {
@@ -168,7 +174,7 @@ second line"
 	assert_line '  h[001-003]: echo mine'
 	run -0 recipe service-check -g fleet --dry-run --set service='a b'
 	assert_line "    Selector: @differs (the hosts it picks from step 1's results)"
-	assert_line "  h[001-003]: systemctl status --no-pager 'a b'"
+	assert_line "  h[001-003]: systemctl status --no-pager -- 'a b'"
 	[ -z "$(ls "$OUT")" ]
 	run -3 herd-hist list --json
 	assert_output --partial 'no runs recorded yet'

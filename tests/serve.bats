@@ -218,6 +218,9 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 	q r2 'echo y' h001
 	send "$(printf 'P\tother\th001\techo x')"
 	q r3 'echo y' h001
+	# a request refused for another reason takes its P records with it
+	send "$(printf 'P\tr5\th001\techo x')"
+	q r5 'echo y' h001,nohost
 	q r4 'echo after' h001
 	await '^E	r4	'
 	run cat "$T/err"
