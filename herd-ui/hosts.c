@@ -92,6 +92,16 @@ target_push(struct ui *ui, size_t i)
 	ui->target[ui->ntarget++] = i;
 }
 
+/* The names of the target hosts, into NAMES. */
+void
+target_names(const struct ui *ui, struct herd_strv *names)
+{
+	size_t i;
+
+	for (i = 0; i < ui->ntarget; i++)
+		herd_strv_add(names, ui->hosts[ui->target[i]].h.name);
+}
+
 /* The selection of the C record for hosts chosen by name (to free). */
 char *
 names_selection(const struct herd_strv *names)

@@ -41,15 +41,6 @@ local_command(const char *cmd)
 	ui_sigpipe_drain();
 }
 
-static void
-target_names(const struct ui *ui, struct herd_strv *names)
-{
-	size_t i;
-
-	for (i = 0; i < ui->ntarget; i++)
-		herd_strv_add(names, ui->hosts[ui->target[i]].h.name);
-}
-
 /* @SEL COMMAND: COMMAND on the hosts SEL picks from the last run. */
 static void
 selected_command(struct ui *ui, char *line)

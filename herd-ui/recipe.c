@@ -161,11 +161,8 @@ selector_line(const char *sel, size_t n, const char *after)
 static int
 step_hosts(struct ui *ui, size_t i, const char *sel, int skipped, struct herd_strv *hosts)
 {
-	size_t j;
-
 	if (!sel) {
-		for (j = 0; j < ui->ntarget; j++)
-			herd_strv_add(hosts, ui->hosts[ui->target[j]].h.name);
+		target_names(ui, hosts);
 		return 0;
 	}
 	if (i && skipped) {
@@ -264,8 +261,7 @@ recipe_dry_run(struct ui *ui, const struct recipe_call *rc)
 	char *sel, *list, *safe;
 	size_t i, j, k;
 
-	for (j = 0; j < ui->ntarget; j++)
-		herd_strv_add(&hosts, ui->hosts[ui->target[j]].h.name);
+	target_names(ui, &hosts);
 	for (i = 0; i < rc->r->steps.n; i++) {
 		cmd = herd_recipe_step_command(rc->r->steps.v[i], &sel);
 		shown(rc, cmd, &display);

@@ -91,6 +91,7 @@ size_t host_keep(struct ui *, const struct herd_host *);	/* sends the H if new *
 struct khost *host_find(struct ui *, const char *name);
 int select_hosts(struct ui *, struct herd_strv *args, struct herd_strv *names);
 void target_set(struct ui *, const struct herd_strv *names);
+void target_names(const struct ui *, struct herd_strv *names);
 int target_add(struct ui *, const char *list);
 int target_remove(struct ui *, const char *list);
 char *expand_ranges(const char *list);

@@ -53,7 +53,7 @@ keep_run(struct ui *ui, const struct herd_strv *hosts)
 static void viewer_lost(struct ui *);
 
 /* The viewer: one herd-group for the session, its output the terminal. */
-static int
+static void
 viewer_start(struct ui *ui)
 {
 	struct herd_strv argv = { 0 };
@@ -68,27 +68,21 @@ viewer_start(struct ui *ui)
 	close(done[1]);
 	ui->viewer_done = done[0];
 	herd_strv_free(&argv);
-	write_all(ui->viewer.in, "#herd-records 1\n", 16);
-	return 0;
 }
 
-/* The last run to the viewer.  0, or -1: it is gone. */
+/*
+ * The last run, its header with it, to the viewer.  0, or -1: it is gone.
+ * A write it does not take shows as the end of its descriptor 3.
+ */
 static int
 viewer_send(struct ui *ui)
 {
-	const char *run = memchr(ui->last.p, '\n', ui->last.len);
-	size_t len;
-
 	if (ui->viewer_gone)
 		return -1;
 	if (!ui->viewer.pid)
 		viewer_start(ui);
-	run = run ? run + 1 : ui->last.p;	/* the header went first, once */
-	len = ui->last.len - (size_t)(run - ui->last.p);
-	if (write(ui->viewer.in, run, len) == (ssize_t)len)
-		return 0;
-	viewer_lost(ui);
-	return -1;
+	write_all(ui->viewer.in, ui->last.p, ui->last.len);
+	return 0;
 }
 
 /* Until the viewer says the view is out.  0, or -1: it is gone. */
