@@ -141,7 +141,6 @@ own_commands(struct client *cl, struct run *r, const struct options *o)
 		r->tasks[*slot].command = sudo_wrap(p->command, r->sudo, o);
 	}
 	herd_map_free(&tasks);
-	pending_clear(cl);
 	return rc;
 }
 
