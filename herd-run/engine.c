@@ -316,6 +316,24 @@ conn_due(const struct engine *e, const struct conn *c)
 	return due;
 }
 
+/*
+ * A reader far behind: the connections whose output goes to it are not
+ * read until it catches up, so their data waits in the kernel and TCP
+ * holds the hosts back, instead of herd-run's memory growing.
+ */
+static int
+conn_held(const struct conn *c)
+{
+	size_t i;
+
+	if (c->state != C_UP)
+		return 0;
+	for (i = 0; i < c->ntasks; i++)
+		if (c->tasks[i]->run->client && outq_full(&c->tasks[i]->run->client->out))
+			return 1;
+	return 0;
+}
+
 /* What each pollfd is for. */
 struct polled {
 	enum { P_CONN, P_IN, P_OUT, P_LISTEN, P_WAKE } kind;
@@ -356,7 +374,7 @@ wait_events(struct engine *e, struct polling *p, long long now)
 	for (i = 0; i < e->nconns; i++) {
 		c = e->conns[i];
 		if (c->fd < 0 || c->state == C_IDLE || c->state == C_FAILED ||
-		    (!e->keep && !c->ntasks))
+		    (!e->keep && !c->ntasks) || conn_held(c))
 			continue;
 		watch(p, c->fd, conn_poll_events(c), (struct polled){ P_CONN, c, NULL });
 		if ((d = conn_due(e, c)) >= 0)
@@ -409,6 +427,8 @@ dispatch(struct engine *e, struct polling *p, long long now)
 		long long due = conn_due(e, c);
 		size_t k;
 
+		if (conn_held(c))
+			continue;
 		if (due >= 0 && now >= due)
 			advance_conn(e, c, now);
 		for (k = 0; k < c->ntasks; k++)

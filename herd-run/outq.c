@@ -1,7 +1,8 @@
 /*
  * A client's output queue: records are written to a stdio stream that
  * appends to memory, and the loop writes the memory out when the
- * descriptor is writable, so that a slow reader never stalls the sessions.
+ * descriptor is writable, so that a slow reader does not stall the sessions
+ * at once; past OUTQ_HIGH bytes the connections feeding it wait (engine.c).
  * A pipe or socket is made non-blocking; a terminal or file is not (it is
  * shared with others, and never slow for long).
  */
@@ -64,6 +65,13 @@ int
 outq_pending(const struct outq *q)
 {
 	return q->head < q->buf.len && !q->err;
+}
+
+/* So far behind that the connections feeding it should wait. */
+int
+outq_full(const struct outq *q)
+{
+	return q->buf.len - q->head > OUTQ_HIGH && !q->err;
 }
 
 /* Write what the descriptor takes now. */

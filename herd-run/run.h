@@ -162,6 +162,9 @@ struct run {
 	struct client *client;
 };
 
+/* A client's queued output past which its connections stop being read. */
+#define OUTQ_HIGH (8u << 20)
+
 /* Where requests come from and the records go: stdin/stdout, or a socket. */
 struct outq {
 	int fd;
@@ -250,6 +253,7 @@ void proxy_cleanup(void);
 /* outq.c */
 void outq_init(struct outq *, int fd);
 int outq_pending(const struct outq *);
+int outq_full(const struct outq *);
 void outq_drain(struct outq *);
 void outq_flush_all(struct outq *);
 void outq_free(struct outq *);

@@ -264,6 +264,26 @@ teardown_file() {
 	assert_equal "$stderr" "herd-run: --max-total-output: expected a size such as 16M, got 1x"
 }
 
+@test "--stream to a reader far behind: the hosts wait, herd-run's memory does not grow with the output" {
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0"
+	printf 'H\tbig%d\tbig\n' 1 2 >"$T/hosts"
+	measure herd-run -F "$CFG" -f "$T/hosts" --stream behave >"$T/fast" 2>"$T/measure.fast"
+	# the reader starts after the hosts have sent everything they could
+	measure herd-run -F "$CFG" -f "$T/hosts" --stream behave 2>"$T/measure.slow" |
+	    { sleep 4; cat >"$T/slow"; }
+	for f in fast slow; do
+		assert_equal "$(awk -F '\t' '$1 == "E" { print $4, $5, $6, $7 }' "$T/$f")" "2 0 0 0"
+		# every line of both hosts came in the L records (LF escaped as \n)
+		assert_equal "$(awk -F '\t' '$1 == "L" && $4 == "o" { n += gsub(/\\n/, "", $6) } END { print n }' "$T/$f")" 327680
+	done
+	fast=$(cut -d' ' -f3 "$T/measure.fast")
+	slow=$(cut -d' ' -f3 "$T/measure.slow")
+	# the records of 2 x 10 MiB are about 37 MB (queued whole, 65 MB more than
+	# into a file); herd-run queues 8 MiB and what is in flight (16 MB more)
+	echo "maxrss KiB: into a file $fast, into a reader 4 s late $slow" >&2
+	[ $((slow - fast)) -lt 32768 ]
+}
+
 @test "a host whose H record comes twice runs once, and is passed on once" {
 	printf 'H\th001\nH\th002\nH\th001\t%s\n' "$(addr h002)" >"$T/hosts"
 	hr 'echo $FLEET_HOST'
