@@ -362,6 +362,7 @@ run_reset(struct run *run)
 	free(run->command);
 	free(run->compare);
 	free(run->series);
+	free(run->kind);
 	herd_map_free(&run->by_host);
 	herd_map_free(&run->by_sha);
 	herd_map_free(&run->host_index);

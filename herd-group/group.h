@@ -42,6 +42,7 @@ struct run {
 	char *compare;		/* the run its C names to compare with; NULL none */
 	long long started_ms;
 	char *series;		/* its C record's series; NULL none */
+	char *kind;		/* its C record's kind; NULL exec */
 	long long seq;		/* ... and number in it; 0 none */
 	int baseline;		/* named by another run's compare: kept, not shown */
 	struct result *results;
@@ -166,6 +167,10 @@ void watch_free(struct watch *);
 /* oneline.c, ping.c */
 void render_oneline(FILE *, const struct run *, const struct render_opts *);
 void render_ping(FILE *, const struct run *, const struct render_opts *);
+
+/* transfer.c: the view of a push or pull run */
+int transfer_kind(const char *kind);
+int render_transfer(FILE *, const struct run *, const struct render_opts *);
 
 /* outdir.c: --outdir, --errdir */
 int outdir_open(const char *dir);

@@ -236,6 +236,8 @@ finish(struct state *st, struct run *run)
 		print_selected(run, st->hosts_sel, !st->ended_any);
 	} else if (st->ping) {
 		render_ping(stdout, run, &st->ro);
+	} else if (transfer_kind(run->kind) && !st->parse && !st->oneline && !st->compare) {
+		st->bad |= render_transfer(stdout, run, &st->ro);
 	} else if (st->parse) {
 		if (render_table(stdout, run, &st->cfg, st->parse, st->ro.json, &err) < 0)
 			errx(HERD_EXIT_USAGE, "--parse: %s", err);
@@ -376,6 +378,8 @@ read_begin(struct state *st, const char *name, const struct herd_rec *r)
 	free(run->series);
 	run->series = c.series && *c.series ? xstrdup(c.series) : NULL;
 	run->seq = c.seq > 0 ? c.seq : 0;
+	free(run->kind);
+	run->kind = c.kind && *c.kind ? xstrdup(c.kind) : NULL;
 	if (st->compare && c.compare && *c.compare) {
 		run->compare = xstrdup(c.compare);
 		herd_strv_add(&st->wanted, c.compare);

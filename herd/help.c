@@ -15,6 +15,7 @@ const char usage[] =
     "  ping     check that hosts answer SSH (--auth: that they let us in)\n"
     "  watch    run a command every --interval on kept connections, show changes\n"
     "  tail     follow log files (or journalctl) on many hosts, lines merged\n"
+    "  push     copy a file or directory to hosts, verified, atomically\n"
     "  select   print host records for groups, tags and host patterns\n"
     "  list     list groups (--tags: tags with host counts, --tag EXPR: hosts)\n"
     "  config   validate | export the configuration\n"
@@ -144,6 +145,31 @@ const char tail_help[] =
     "  --color WHEN; selection and SSH options as herd exec (herd help exec)\n"
     "Exit: 130 on Ctrl-C; 0 when every stream ended by itself; 2 usage error.\n";
 
+const char push_help[] =
+    "usage: herd push [options] LOCAL REMOTE [HOSTS...]\n"
+    "Copies the file LOCAL (-r: the directory) to REMOTE on every selected host\n"
+    "at once, then shows a line per host and N succeeded, N unchanged, N failed:\n"
+    "  herd-select SELECTION | herd-run --kind push --stdin-file LOCAL -- SCRIPT |\n"
+    "  herd-hist record | herd-group\n"
+    "LOCAL is read once and streamed to each host's SCRIPT (sh) on an exec\n"
+    "channel; the copy is written to a temporary name beside REMOTE, checked\n"
+    "against LOCAL's size and SHA-256 and only then renamed into place: a\n"
+    "failed or cut upload never leaves a half file.  REMOTE ending in / or an\n"
+    "existing directory: LOCAL goes into it under its own name.  The mode is\n"
+    "kept.\n"
+    "  -r, --recursive   LOCAL is a directory: sent as a tar stream, unpacked\n"
+    "                    beside REMOTE, which it replaces as a whole\n"
+    "  --mkdir           create REMOTE's missing parent directories\n"
+    "  --checksum        leave hosts whose REMOTE already has LOCAL's content\n"
+    "                    (unchanged); not with -r\n"
+    "  --preserve        keep the owner (numeric) and modification time too\n"
+    "  --sudo            write as root (passwordless sudo -n)\n"
+    "  --timeout DUR     for each host's whole upload\n"
+    "  --json, --color WHEN; --no-history; --dry-run; selection and SSH options\n"
+    "  as herd exec (herd help exec)\n"
+    "Exit: 0 every host has the file, 1 some host failed, 2 usage error (LOCAL\n"
+    "missing), 3 runtime error, 130 interrupted.\n";
+
 const char mux_help[] =
     "usage: herd mux start [--idle-timeout DUR] [options]\n"
     "       herd mux stop|status [options]\n"
@@ -243,6 +269,7 @@ static const struct topic {
 	{ "ping", ping_help },
 	{ "watch", watch_help },
 	{ "tail", tail_help },
+	{ "push", push_help },
 	{ "mux", mux_help },
 	{ "repl", repl_help },
 	{ "recipe", recipe_help },

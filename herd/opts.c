@@ -30,6 +30,13 @@ static const struct opt opts[] = {
 	{ "merge-time", 0, 0, K_PASS, O_TAIL, GROUP, 0, NULL },
 	{ "window", 0, 1, K_PASS, O_TAIL, GROUP, 0, NULL },
 	{ "stats", 0, 0, K_PASS, O_TAIL, GROUP, 0, NULL },
+	/* herd push and pull (push.c, pull.c); pull's --group before -g's */
+	{ "recursive", 'r', 0, K_PASS, O_PUSH, 0, 0, NULL },
+	{ "mkdir", 0, 0, K_PASS, O_PUSH, 0, 0, NULL },
+	{ "checksum", 0, 0, K_PASS, O_PUSH, 0, 0, NULL },
+	{ "preserve", 0, 0, K_PASS, O_PUSH, 0, 0, NULL },
+	{ "dest", 0, 1, K_PASS, O_PULL, 0, 0, NULL },
+	{ "group", 0, 0, K_PASS, O_PULL, 0, 0, NULL },
 	/* herd-select */
 	{ "all", 'a', 0, K_HOSTS, O_SELECT, SELECT, 0, NULL },
 	{ "group", 'g', 1, K_HOSTS, O_SELECT, SELECT, 0, NULL },

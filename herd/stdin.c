@@ -11,7 +11,7 @@
 
 #include "verb.h"
 
-static int
+int
 temp_file(void)
 {
 	const char *dir = getenv("TMPDIR");

@@ -31,6 +31,8 @@ enum optset {
 	O_WATCH = 1 << 13,	/* herd watch: herd-run --every, herd-group --watch */
 	O_TAIL = 1 << 14,	/* herd tail: the remote command, herd-group --tail */
 	O_RECIPE = 1 << 15,	/* herd recipe's own */
+	O_PUSH = 1 << 16,	/* herd push's and pull's own */
+	O_PULL = 1 << 17,	/* herd pull's own */
 };
 
 enum kind {
@@ -118,6 +120,18 @@ int mux_status(const char *path);
 /* tail.c: herd tail */
 void check_tail(struct args *);
 void build_tail(struct pipeline *, const struct args *);
+
+/* push.c, pull.c: herd push and herd pull */
+const char *transfer_opt(const struct args *, const char *name);
+void check_transfer(const char *verb, const struct args *);
+char *transfer_base(const char *path);
+void check_push(struct args *);
+void build_push(struct pipeline *, const struct args *);
+void check_pull(struct args *);
+void build_pull(struct pipeline *, const struct args *);
+
+/* stdin.c: an unlinked temporary file (0600), its fd */
+int temp_file(void);
 
 /* selection.c: the selection for the C record, as herd-select --describe (to free). */
 char *selection_text(const struct args *, const struct herd_strv *hosts);

@@ -245,6 +245,9 @@ void herd_map_free(struct herd_map *);
 void herd_shell_quote(struct herd_buf *, const char *);
 void herd_shell_word(struct herd_buf *, const char *);
 
+/* filehash.c: SHA-256 (hex) and size of FD's bytes to its end; 0, or -1 with errno. */
+int herd_fd_sha256(int fd, char hex[65], unsigned long long *size);
+
 /* utf8.c */
 size_t herd_utf8_decode(const void *, size_t n, unsigned *cp);
 
