@@ -3,10 +3,13 @@
  * first, then into the database; transactions are committed at most
  * BATCH_MS after they were opened, at each run's end and at the end of
  * input.  A database that fails is given up with one warning: the records
- * still pass, and the exit status does not change.
+ * still pass, and the exit status does not change.  With --done-fd, each
+ * run's id and a line feed are written there once its end is committed
+ * (herd-ui keeps one recorder for a session and waits on that).
  */
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -35,6 +38,7 @@ struct recorder {
 	long long keep, retention_ms;
 	int pass;		/* stdout still takes records */
 	int last;		/* --last: each run's last finished one goes downstream too */
+	int done_fd;		/* --done-fd: each run's id once its end is stored; -1 none */
 };
 
 /* Give up on the database: once, with why. */
@@ -160,6 +164,20 @@ out:
 	herd_end_free(&e);
 }
 
+/* The E record REC's run is stored (or given up): its id and a line feed to FD. */
+static void
+say_done(int fd, const struct herd_rec *rec)
+{
+	struct herd_buf b = { 0 };
+
+	if (rec->nf)
+		herd_buf_add(&b, rec->f[0].p, rec->f[0].len);
+	herd_buf_addc(&b, '\n');
+	if (write(fd, b.p, b.len) != (ssize_t)b.len)
+		err(HERD_EXIT_RUNTIME, "--done-fd");
+	herd_buf_free(&b);
+}
+
 static void
 on_record(struct recorder *r, const struct herd_rec *rec)
 {
@@ -183,6 +201,8 @@ on_record(struct recorder *r, const struct herd_rec *rec)
 		break;
 	case 'E':
 		on_end(r, rec);
+		if (r->done_fd >= 0)
+			say_done(r->done_fd, rec);
 		break;
 	}
 }
@@ -280,7 +300,7 @@ finish(struct recorder *r)
 }
 
 static void
-tee(struct recorder *r)
+tee_records(struct recorder *r)
 {
 	struct herd_lines in = { 0 };
 	struct herd_buf got = { 0 };
@@ -334,7 +354,7 @@ tee(struct recorder *r)
 }
 
 static const char record_usage[] =
-    "usage: herd-hist record [-c FILE] [--db PATH] [--last] [--no-prune]\n";
+    "usage: herd-hist record [-c FILE] [--db PATH] [--last] [--no-prune] [--done-fd N]\n";
 
 int
 cmd_record(int argc, char **argv)
@@ -344,13 +364,15 @@ cmd_record(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "last", no_argument, NULL, 'L' },
 		{ "no-prune", no_argument, NULL, 'P' },
+		{ "done-fd", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct recorder r = { .pass = 1 };
+	struct recorder r = { .pass = 1, .done_fd = -1 };
 	struct herd_config cfg;
 	const char *config = NULL, *dbopt = NULL;
 	char *path, *why = NULL;
+	long long v;
 	int c, noprune = 0;
 
 	while ((c = getopt_long(argc, argv, "+c:h", longopts, NULL)) != -1) {
@@ -359,6 +381,12 @@ cmd_record(int argc, char **argv)
 		case 'd': dbopt = optarg; break;
 		case 'L': r.last = 1; break;
 		case 'P': noprune = 1; break;
+		case 'D':
+			if (herd_parse_int(optarg, 3, 1 << 20, &v) < 0 || fcntl((int)v, F_GETFD) < 0)
+				errx(HERD_EXIT_USAGE, "--done-fd: expected an open descriptor "
+				    "from 3 up, got %s", herd_safe(optarg));
+			r.done_fd = (int)v;
+			break;
 		case 'h': fputs(record_usage, stdout); return HERD_EXIT_OK;
 		default: herd_usage_exit(record_usage);
 		}
@@ -380,7 +408,7 @@ cmd_record(int argc, char **argv)
 	    !(r.store = store_new(&r.h, r.redact)))
 		give_up(&r, why ? why : hist_error(&r.h, NULL));
 	free(path);
-	tee(&r);
+	tee_records(&r);
 	finish(&r);
 	store_free(r.store);
 	hist_close(&r.h);

@@ -23,6 +23,7 @@
 static EditLine *el;
 static History *hist;
 static char *hist_path, *prompt;
+static int hist_unsaved;	/* a line entered since the file was written */
 static int cancelled;		/* Ctrl-C at the prompt: the line is dropped */
 
 static char *
@@ -112,15 +113,16 @@ history_path(void)
 	return path;
 }
 
-static void
-history_save(void)
+void
+edit_history_save(void)
 {
 	HistEvent ev;
 	FILE *f;
 	int fd;
 
-	if (!hist_path)
+	if (!hist_path || !hist_unsaved)
 		return;
+	hist_unsaved = 0;
 	if ((fd = open(hist_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0 ||
 	    fchmod(fd, 0600) < 0 || !(f = fdopen(fd, "w"))) {
 		warn("history not saved: %s", hist_path);
@@ -190,7 +192,7 @@ edit_history(struct ui *ui, const char *line)
 	if (!*line)
 		return;
 	history(hist, &ev, H_ENTER, line);
-	history_save();
+	hist_unsaved = 1;
 }
 
 void

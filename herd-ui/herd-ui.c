@@ -182,6 +182,7 @@ repl(struct ui *ui)
 	while (!ui->quit && !ui->srv_gone && (line = edit_line(ui))) {
 		edit_history(ui, line);
 		run_line(ui, line);
+		edit_history_save();	/* after the command: it waits for no file */
 		free(line);
 		fflush(stdout);
 	}

@@ -13,6 +13,13 @@ struct child {
 	int in, out;		/* our ends of its stdin and stdout, or -1 */
 };
 
+/* A child kept for the session, taking runs (view.c). */
+struct companion {
+	struct child c;
+	int done;		/* its descriptor 3 (--done-fd 3), read here */
+	int gone;		/* it went away: a program per run instead */
+};
+
 /* A kept host: its H record as sent to the server, and its connection's state. */
 struct khost {
 	struct herd_host h;
@@ -51,9 +58,8 @@ struct ui {
 	struct herd_buf last;		/* the last run's records; len 0: none */
 	size_t last_nhosts;
 
-	struct child viewer;		/* herd-group --done-fd 3, showing each run */
-	int viewer_done;		/* ... its descriptor 3, read here; -1: none */
-	int viewer_gone;		/* it failed: a herd-group per run */
+	struct companion viewer;	/* herd-group, showing each run */
+	struct companion recorder;	/* herd-hist record, recording each run */
 
 	const char *recipe;		/* --recipe NAME: run it, no REPL */
 	struct herd_strv sets;		/* --set NAME=VALUE */
@@ -118,7 +124,7 @@ int run_ask(struct ui *, const struct ask *);
 
 /* view.c: the grouped view of runs, through herd-group. */
 void view_run(struct ui *, const struct herd_strv *hosts);	/* the run just ended */
-void view_stop(struct ui *);	/* the viewer ended */
+void view_stop(struct ui *);	/* the viewer and the recorder ended */
 int view_last(struct ui *, const char *opt, const char *arg, int out_fd);
 int pick_last(struct ui *, const char *sel, struct herd_strv *names);
 
@@ -148,5 +154,6 @@ void edit_init(struct ui *);
 char *edit_line(struct ui *);	/* to free; NULL at EOF */
 void edit_end(struct ui *);
 void edit_history(struct ui *, const char *line);
+void edit_history_save(void);
 
 #endif

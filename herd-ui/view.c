@@ -1,6 +1,6 @@
 /*
  * Views of runs, all herd-group's: the grouped view of each run as it ends
- * (through herd-hist record first, as herd exec records), the last run's
+ * (recorded beside it by herd-hist record, as herd exec records), the last run's
  * views again (:last, :diff, :export, :parse), and the hosts a selector
  * picks from the last run (herd-group --hosts).  Remote text reaches the
  * terminal only through herd-group, which makes it safe.
@@ -50,49 +50,58 @@ keep_run(struct ui *ui, const struct herd_strv *hosts)
 	free(text);
 }
 
-static void viewer_lost(struct ui *);
-
-/* The viewer: one herd-group for the session, its output the terminal. */
+/*
+ * The session's companions, each started once: the viewer (herd-group) and
+ * the recorder (herd-hist record).  Each takes every run on its stdin and
+ * writes the run's id and a line feed to its descriptor 3 when done with it
+ * (--done-fd 3): no program is started per run.
+ */
 static void
-viewer_start(struct ui *ui)
+companion_start(struct companion *k, struct herd_strv *argv, int out)
 {
-	struct herd_strv argv = { 0 };
 	int done[2];
 
 	if (pipe2(done, O_CLOEXEC) < 0)
 		err(HERD_EXIT_RUNTIME, "pipe");
-	group_argv(ui, &argv);
-	herd_strv_add(&argv, "--done-fd");
-	herd_strv_add(&argv, "3");
-	child_start_fd3(&ui->viewer, argv.v, -1, STDOUT_FILENO, done[1]);
+	herd_strv_add(argv, "--done-fd");
+	herd_strv_add(argv, "3");
+	child_start_fd3(&k->c, argv->v, -1, out, done[1]);
 	close(done[1]);
-	ui->viewer_done = done[0];
-	herd_strv_free(&argv);
+	k->done = done[0];
 }
 
 /*
- * The last run, its header with it, to the viewer.  0, or -1: it is gone.
- * A write it does not take shows as the end of its descriptor 3.
+ * The last run, its header with it, to K.  0, or -1: it is gone.  A write
+ * it does not take shows as the end of its descriptor 3.
  */
 static int
-viewer_send(struct ui *ui)
+companion_send(struct companion *k, const struct herd_buf *run)
 {
-	if (ui->viewer_gone)
+	if (k->gone || !k->c.pid)
 		return -1;
-	if (!ui->viewer.pid)
-		viewer_start(ui);
-	write_all(ui->viewer.in, ui->last.p, ui->last.len);
+	write_all(k->c.in, run->p, run->len);
 	return 0;
 }
 
-/* Until the viewer says the view is out.  0, or -1: it is gone. */
+static void
+companion_stop(struct companion *k)
+{
+	if (!k->c.pid)
+		return;
+	close(k->c.in);
+	close(k->done);
+	child_wait(k->c.pid);
+	k->c.pid = 0;
+}
+
+/* Until K says the run is done.  0, or -1: it is gone, and said so. */
 static int
-viewer_wait(struct ui *ui)
+companion_wait(struct companion *k, const char *lost)
 {
 	char c;
 	ssize_t n;
 
-	while ((n = read(ui->viewer_done, &c, 1)) != 0) {
+	while ((n = read(k->done, &c, 1)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -100,61 +109,96 @@ viewer_wait(struct ui *ui)
 		if (c == '\n')
 			return 0;
 	}
-	viewer_lost(ui);
+	warnx("%s", lost);
+	k->gone = 1;
+	companion_stop(k);
 	return -1;
 }
 
 static void
-viewer_lost(struct ui *ui)
+viewer_start(struct ui *ui)
 {
-	warnx("herd-group, the view, went away; each run is now shown by a herd-group of its own");
-	ui->viewer_gone = 1;
-	view_stop(ui);
+	struct herd_strv argv = { 0 };
+
+	group_argv(ui, &argv);
+	companion_start(&ui->viewer, &argv, STDOUT_FILENO);
+	herd_strv_free(&argv);
+}
+
+static void
+hist_argv(const struct ui *ui, struct herd_strv *argv)
+{
+	herd_strv_add(argv, "herd-hist");
+	herd_strv_add(argv, "record");
+	add_config(ui, argv);
+}
+
+/* Its output is the records again: not wanted. */
+static void
+recorder_start(struct ui *ui)
+{
+	struct herd_strv argv = { 0 };
+	int nul;
+
+	if ((nul = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0)
+		err(HERD_EXIT_RUNTIME, "/dev/null");
+	hist_argv(ui, &argv);
+	companion_start(&ui->recorder, &argv, nul);
+	close(nul);
+	herd_strv_free(&argv);
 }
 
 void
 view_stop(struct ui *ui)
 {
-	if (!ui->viewer.pid)
-		return;
-	close(ui->viewer.in);
-	close(ui->viewer_done);
-	child_wait(ui->viewer.pid);
-	ui->viewer.pid = 0;
+	companion_stop(&ui->viewer);
+	companion_stop(&ui->recorder);
+}
+
+/* The last run recorded by a herd-hist record of its own. */
+static void
+record_alone(struct ui *ui)
+{
+	struct herd_strv argv = { 0 };
+	int nul;
+
+	if ((nul = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0)
+		err(HERD_EXIT_RUNTIME, "/dev/null");
+	hist_argv(ui, &argv);
+	child_filter(argv.v, &ui->last, nul, NULL);
+	close(nul);
+	herd_strv_free(&argv);
 }
 
 /*
- * The run just ended: kept, recorded (herd-hist record) and shown (by the
- * viewer), the two side by side: the view waits for no database.
+ * The run just ended: kept, shown and recorded, the two side by side: the
+ * view waits for no database.  A companion that went away is replaced by a
+ * program per run.
  */
 void
 view_run(struct ui *ui, const struct herd_strv *hosts)
 {
-	struct herd_strv hist = { 0 }, group = { 0 };
-	struct child h = { -1, -1, -1 };
-	int fd, nul, shown;
+	struct herd_strv group = { 0 };
+	int shown, recorded = 0;
 
 	keep_run(ui, hosts);
 	fflush(stdout);		/* what was said before the view comes before it */
-	shown = viewer_send(ui) == 0;
+	if (!ui->viewer.gone && !ui->viewer.c.pid)
+		viewer_start(ui);
+	shown = companion_send(&ui->viewer, &ui->last) == 0;
 	if (ui->history) {
-		herd_strv_add(&hist, "herd-hist");
-		herd_strv_add(&hist, "record");
-		add_config(ui, &hist);
-		fd = data_file(&ui->last);
-		if ((nul = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0)
-			err(HERD_EXIT_RUNTIME, "/dev/null");
-		child_start(&h, hist.v, fd, nul);
-		close(fd);
-		close(nul);
+		if (!ui->recorder.gone && !ui->recorder.c.pid)
+			recorder_start(ui);
+		recorded = companion_send(&ui->recorder, &ui->last) == 0;
 	}
-	if (!shown || viewer_wait(ui) < 0) {
+	if (!shown || companion_wait(&ui->viewer, "herd-group, the view, went away; "
+	    "each run is now shown by a herd-group of its own") < 0) {
 		group_argv(ui, &group);
 		child_filter(group.v, &ui->last, STDOUT_FILENO, NULL);
 	}
-	if (h.pid > 0)
-		child_wait(h.pid);
-	herd_strv_free(&hist);
+	if (ui->history && (!recorded || companion_wait(&ui->recorder, "herd-hist record, "
+	    "the history, went away; each run is now recorded by a herd-hist of its own") < 0))
+		record_alone(ui);
 	herd_strv_free(&group);
 }
 

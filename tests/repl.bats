@@ -404,11 +404,15 @@ hostport() { awk -v h="$1" '$1 == h { print $2 ":" $3 }' "$FLEET_ROLES_FILE"; }
 	repl h001 h002
 	await 'herd [2 hosts]> '
 	cmd 'echo recorded-one'
+	recorder=$(pgrep -P "$(pgrep -P "$(tmux -L "$TMUX_SOCK" list-panes -F '#{pane_pid}')" -x herd-ui)" -x herd-hist)
 	cmd '@h001 echo recorded-two'
 	cmd ':history'
 	run after ':history'
 	assert_output --partial 'echo recorded-one'
 	assert_output --partial 'echo recorded-two'
+	# one herd-hist record for the session, which had each run before the prompt came back
+	[ -n "$recorder" ]
+	assert_equal "$(pgrep -P "$(pgrep -P "$(tmux -L "$TMUX_SOCK" list-panes -F '#{pane_pid}')" -x herd-ui)" -x herd-hist)" "$recorder"
 	cmd ':history search two'
 	run after ':history search two'
 	assert_output --partial 'echo recorded-two'
