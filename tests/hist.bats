@@ -61,6 +61,24 @@ stderr ok 0"
 	assert_equal "$(herd-hist show 1 | rec-get -w 2=stderr R 8)" "to-stderr"
 }
 
+@test "record --done-fd: each run's id once its end is stored; a bad descriptor is a usage error" {
+	# the second run's E comes only after the first run's id was said
+	coproc REC { herd-hist record --done-fd 3 3>&1 >/dev/null; }
+	{ echo "#herd-records 1"; run_rec r1 1000 h001:ok:0:one; end_rec r1 1 0 0; } >&"${REC[1]}"
+	read -r -t 60 said <&"${REC[0]}"
+	assert_equal "$said" r1
+	assert_equal "$(q "select run || ' ' || status from runs")" "r1 finished"
+	{ run_rec r2 2000 h001:ok:0:two; end_rec r2 1 0 0; } >&"${REC[1]}"
+	read -r -t 60 said <&"${REC[0]}"
+	assert_equal "$said" r2
+	exec {REC[1]}>&-
+	wait "$REC_PID"
+	assert_equal "$(q "select count(*) from runs where status = 'finished'")" 2
+	run herd-hist record --done-fd 9 </dev/null
+	assert_failure 2
+	assert_output --partial '--done-fd: expected an open descriptor'
+}
+
 @test "record: a reader that goes away does not stop the recording; exit 141 as for SIGPIPE" {
 	awk 'BEGIN { print "#herd-records 1"; print "C\tr1\t1764150000000\tseq\t"
 		for (i = 1; i <= 300; i++) printf "R\tr1\th%03d\tok\t0\t5\t%064d\t%01000d\t\t\t\t\t\n", i, i, i
