@@ -79,7 +79,7 @@ unit: $(O)/tests/unit
 
 # libFuzzer targets (fuzz/README), built with clang into FUZZ_O.  A target
 # may take in a program's objects: their main is renamed herd_prog_main.
-FUZZ_TARGETS = rec group conf select sshconf notify
+FUZZ_TARGETS = rec group conf select sshconf notify snapshot
 FUZZ_O = build-fuzz
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_WRAP = -Wl,--wrap=exit,--wrap=err,--wrap=errx,--wrap=verr,--wrap=verrx,--wrap=atexit
@@ -89,6 +89,7 @@ FUZZ_LDFLAGS_sshconf = -Wl,--wrap=fopen
 FUZZ_PKGS_sshconf = libssh
 FUZZ_OBJS_notify = $(call objs,herd-notify)
 FUZZ_PKGS_notify = libcurl
+FUZZ_OBJS_snapshot = $(O)/obj/herd-hist/snapshot_parse.o
 
 $(O)/fuzz/%: $(O)/obj/fuzz/%.o $(O)/obj/fuzz/common.o $$(FUZZ_OBJS_$$*) $(LIB)
 	@mkdir -p $(dir $@)

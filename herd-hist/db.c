@@ -75,6 +75,26 @@ static const char *const migrations[] = {
 	 * which a herd-hist of version 2 would not read
 	 */
 	"CREATE INDEX runs_running ON runs(status) WHERE status = 'running';",
+	/* 4: fleet snapshots (herd snapshot), their hosts and fields, from a series of runs */
+	"CREATE TABLE snapshots ("
+	" id INTEGER PRIMARY KEY,"
+	" series TEXT NOT NULL UNIQUE,"
+	" selection TEXT NOT NULL DEFAULT '',"
+	" taken_at INTEGER NOT NULL,"
+	" host_count INTEGER NOT NULL DEFAULT 0,"
+	" failed_count INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE snapshot_hosts ("
+	" snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,"
+	" host TEXT NOT NULL,"
+	" status TEXT NOT NULL CHECK (status IN ('ok', 'partial', 'failed')),"
+	" error TEXT,"
+	" PRIMARY KEY (snapshot_id, host)) WITHOUT ROWID;"
+	"CREATE TABLE snapshot_fields ("
+	" snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,"
+	" host TEXT NOT NULL,"
+	" field TEXT NOT NULL,"
+	" value TEXT NOT NULL,"
+	" PRIMARY KEY (snapshot_id, host, field)) WITHOUT ROWID;",
 };
 const int hist_schema_version = sizeof migrations / sizeof migrations[0];
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hist.h"
+#include "snapshot_int.h"
 
 static const char usage[] =
     "usage: herd-hist COMMAND [options] [ARGS...]\n"
@@ -20,6 +21,8 @@ static const char usage[] =
     "  last             for each C record read, the records of the last finished\n"
     "                   run of its kind, command and selection\n"
     "  prune            delete runs past the retention, keeping the last of each\n"
+    "  snapshot CMD     fleet snapshots: save, list, show, diff, drift, export\n"
+    "                   (herd-hist snapshot --help)\n"
     "\n"
     "Every command takes --db PATH (the database); record, show, export, last and\n"
     "prune also -c FILE (the config: its history settings).\n"
@@ -38,6 +41,7 @@ static const struct {
 	{ "record", cmd_record },
 	{ "search", cmd_search },
 	{ "show", cmd_show },
+	{ "snapshot", cmd_snapshot },
 };
 
 struct herd_mask *

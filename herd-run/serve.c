@@ -224,7 +224,9 @@ read_record(struct engine *e, struct client *cl, const struct herd_rec *r)
 		if (herd_request_read(r, &q, &why) < 0) {
 			client_error(cl, "Q: %s", why);
 		} else {
-			if (*q.kind && strcmp(q.kind, "exec") && strcmp(q.kind, "recipe"))
+			/* kinds whose runs are commands, as exec's */
+			if (*q.kind && strcmp(q.kind, "exec") && strcmp(q.kind, "recipe") &&
+			    strcmp(q.kind, "snapshot"))
 				client_error(cl, "Q: kind %s is not served", q.kind);
 			else
 				start_request(e, cl, &q);

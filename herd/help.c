@@ -23,6 +23,7 @@ const char usage[] =
     "  mux      start | stop | status the mux that keeps SSH connections\n"
     "  repl     a prompt: commands on kept connections, results grouped\n"
     "  recipe   run a recipe's steps in turn (herd recipe --list)\n"
+    "  snapshot capture OS, packages, services, disks, ports; list, show, diff, drift\n"
     "  help     help on a verb or topic (herd help topics)\n"
     "  version  print the version\n"
     "\n"
@@ -228,6 +229,43 @@ const char recipe_help[] =
     "missing: nothing is run), 3 runtime error, 130 interrupted.\n"
     "More: herd help recipes.\n";
 
+const char snapshot_help[] =
+    "usage: herd snapshot [options] [HOSTS...] [--only PARTS]\n"
+    "       herd snapshot list [-n N] [--json]\n"
+    "       herd snapshot show ID [HOST]\n"
+    "       herd snapshot diff ID1 ID2\n"
+    "       herd snapshot drift ID\n"
+    "       herd snapshot export ID --json\n"
+    "Captures the state of the hosts with built-in inspection commands, run as\n"
+    "one series of runs on kept connections (herd-run --serve), and saves it in\n"
+    "the history as fields per host (herd-hist snapshot save):\n"
+    "  os, kernel, arch, uptime   /etc/os-release, uname, /proc/uptime\n"
+    "  package NAME = version     dpkg-query, or rpm -qa\n"
+    "  service NAME = enabled,running   systemctl\n"
+    "  disk_used MOUNT, disk_size MOUNT df -P\n"
+    "  mem_total, mem_available, swap_total   /proc/meminfo, or free\n"
+    "  port ADDR:PORT             ss -ltn, or netstat -ltn\n"
+    "A host without systemd, dpkg or rpm just has no such fields.  A host that\n"
+    "fails a step is left out of the next ones and said in the summary.\n"
+    "  --only PARTS  some of os,packages,services,disk,memory,ports\n"
+    "  list          the snapshots, newest first\n"
+    "  show ID       a table, a host per line; with HOST every field of it\n"
+    "  diff ID1 ID2  per host what changed (hosts with the same changes together):\n"
+    "                disk_used /: 42% -> 93%, packages: +2 (...), -1 (...), ~3 upgraded\n"
+    "  drift ID      per field, the fleet's majority value and the hosts that\n"
+    "                differ from it\n"
+    "  export ID     the snapshot as one JSON object\n"
+    "ID is a snapshot's number (Snapshot #N), or last.  Uptime and available\n"
+    "memory change by themselves: diff and drift do not compare them (diff says\n"
+    "when a host rebooted).\n"
+    "Selection: -a, -g GROUP, -t TAGS, -w HOSTS, --hosts-file FILE, -x HOSTS,\n"
+    "  --pick N, HOSTS (herd help selection); none: every configured host\n"
+    "SSH: -F FILE, -i KEY, -l USER, -p PORT, -o OPTION, -f/--concurrency N,\n"
+    "  --connect-timeout DUR, --accept-new, --insecure, --ask-pass\n"
+    "Also: -c FILE.\n"
+    "Exit: 0 every host captured, 1 some host failed a step, 2 usage or config\n"
+    "error, 3 runtime error (the history cannot be written: no snapshot saved).\n";
+
 static const struct topic {
 	const char *name, *text;
 } topics[] = {
@@ -273,6 +311,7 @@ static const struct topic {
 	{ "mux", mux_help },
 	{ "repl", repl_help },
 	{ "recipe", recipe_help },
+	{ "snapshot", snapshot_help },
 	{ "recipes",
 	  "Recipes are named series of commands in the config (herd-config(5)):\n"
 	  "  recipes:\n"

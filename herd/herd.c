@@ -156,6 +156,8 @@ main(int argc, char **argv)
 		return select_verb(verb, argc, argv, explain);
 	if (!strcmp(verb, "history"))
 		return history_verb(argc, argv, explain);
+	if (!strcmp(verb, "snapshot") && (rc = snapshot_verb(argc, argv, explain)) >= 0)
+		return rc;
 	if ((rc = compose_verb(verb, argc, argv, explain)) >= 0)
 		return rc;
 	return program_verb(verb, argc, argv, explain);

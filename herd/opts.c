@@ -37,6 +37,8 @@ static const struct opt opts[] = {
 	{ "preserve", 0, 0, K_PASS, O_PUSH, 0, 0, NULL },
 	{ "dest", 0, 1, K_PASS, O_PULL, 0, 0, NULL },
 	{ "group", 0, 0, K_PASS, O_PULL, 0, 0, NULL },
+	/* herd snapshot's (snapshot.c) */
+	{ "only", 0, 1, K_PASS, O_SNAPSHOT, 0, 0, NULL },
 	/* herd-select */
 	{ "all", 'a', 0, K_HOSTS, O_SELECT, SELECT, 0, NULL },
 	{ "group", 'g', 1, K_HOSTS, O_SELECT, SELECT, 0, NULL },

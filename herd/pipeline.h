@@ -28,6 +28,8 @@ void set_exec_path(const char *dir);
 
 /* verbs.c: run or explain a composed verb; -1 when it is not one. */
 int compose_verb(const char *verb, int argc, char **argv, int explain);
+/* snapshot.c: herd snapshot list|show|diff|drift|export; -1 when ARGV is not one. */
+int snapshot_verb(int argc, char **argv, int explain);
 
 /* help.c */
 int help(int argc, char **argv);

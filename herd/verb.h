@@ -33,6 +33,7 @@ enum optset {
 	O_RECIPE = 1 << 15,	/* herd recipe's own */
 	O_PUSH = 1 << 16,	/* herd push's and pull's own */
 	O_PULL = 1 << 17,	/* herd pull's own */
+	O_SNAPSHOT = 1 << 19,	/* herd snapshot's own */
 };
 
 enum kind {
@@ -129,6 +130,12 @@ void check_push(struct args *);
 void build_push(struct pipeline *, const struct args *);
 void check_pull(struct args *);
 void build_pull(struct pipeline *, const struct args *);
+
+/* snapshot.c: herd snapshot (its reading commands: snapshot_verb in pipeline.h) */
+int snapshot_act(const struct verb *, const struct args *, int explain);
+
+/* verbs.c: each option given, in the order given, to the stages of its role */
+void give(struct pipeline *, const struct verb *, const struct args *);
 
 /* stdin.c: an unlinked temporary file (0600), its fd */
 int temp_file(void);

@@ -16,6 +16,8 @@
  *   herd mux start|stop|status  (mux.c)
  *   herd repl [HOSTS...]        (repl.c: herd-ui)
  *   herd recipe NAME [HOSTS...] (repl.c: herd-ui --recipe NAME)
+ *   herd snapshot [HOSTS...]    (snapshot.c: herd-select, herd-run --serve,
+ *     herd-hist record, herd-hist snapshot save)
  */
 #include <err.h>
 #include <stdio.h>
@@ -36,6 +38,7 @@ static const struct {
 };
 
 extern const char exec_help[], ping_help[], mux_help[], repl_help[], recipe_help[];
+extern const char snapshot_help[];
 static void build_exec(struct pipeline *, const struct args *);
 static void build_ping(struct pipeline *, const struct args *);
 static void check_watch(struct args *);
@@ -67,6 +70,8 @@ static const struct verb verbs[] = {
 	  O_HISTORY, NULL, NULL, repl_help, repl_act },
 	{ "recipe", { 0 }, O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND |
 	  O_VIEW | O_HISTORY | O_DRY_RUN | O_RECIPE, NULL, NULL, recipe_help, recipe_act },
+	{ "snapshot", { 0 }, O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_SNAPSHOT,
+	  NULL, NULL, snapshot_help, snapshot_act },
 };
 
 const struct verb *
@@ -139,7 +144,7 @@ dropper(const struct args *a, unsigned to)
 }
 
 /* Give each option, in the order given, to the stages of its role. */
-static void
+void
 give(struct pipeline *pl, const struct verb *v, const struct args *a)
 {
 	const struct given *g;

@@ -420,8 +420,10 @@ EOF
 	assert_failure 3
 	assert_output --partial "schema version 1"
 	herd-hist record </dev/null
-	assert_equal "$(q 'pragma user_version')" 3
+	assert_equal "$(q 'pragma user_version')" 4
 	assert_equal "$(q 'select flags from results')" 0
+	# 4: the tables of fleet snapshots, empty
+	assert_equal "$(q 'select count(*) from snapshots')" 0
 	assert_equal "$(herd-hist show old-run | rec-get R 7)" "up"
 	# 3: the runs a reader marks interrupted are found by an index
 	run q "EXPLAIN QUERY PLAN SELECT id, recorder FROM runs WHERE status = 'running'"
