@@ -170,7 +170,7 @@ void render_ping(FILE *, const struct run *, const struct render_opts *);
 
 /* transfer.c: the view of a push or pull run */
 int transfer_kind(const char *kind);
-int render_transfer(FILE *, const struct run *, const struct render_opts *);
+int render_transfer(FILE *, const struct run *, const struct render_opts *, int by_content);
 
 /* outdir.c: --outdir, --errdir */
 int outdir_open(const char *dir);

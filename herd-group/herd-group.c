@@ -25,6 +25,8 @@ static const char usage[] =
     "\n"
     "  -c, --config FILE    herd config (for --parse NAME from its parsers)\n"
     "      --color WHEN     auto (a terminal, unless NO_COLOR), always, never\n"
+    "      --by-content     a push or pull run: the hosts with identical copies\n"
+    "                       on one line (web-[01-03]), each content once\n"
     "      --compare        show a run whose C names an earlier run (herd-hist\n"
     "                       record --last) compared with it: the hosts that\n"
     "                       changed, with diffs; the run named is not shown\n"
@@ -79,6 +81,7 @@ struct state {
 	const char *hosts_sel, *parse, *outdir, *errdir;
 	int outfd, errfd;
 	int oneline, ping, max_exit, stream, compare, watching;
+	int by_content;		/* a push or pull run: identical copies together */
 	struct watch watch;
 	struct herd_config cfg;
 	int progress, ended_any;
@@ -237,7 +240,7 @@ finish(struct state *st, struct run *run)
 	} else if (st->ping) {
 		render_ping(stdout, run, &st->ro);
 	} else if (transfer_kind(run->kind) && !st->parse && !st->oneline && !st->compare) {
-		st->bad |= render_transfer(stdout, run, &st->ro);
+		st->bad |= render_transfer(stdout, run, &st->ro, st->by_content);
 	} else if (st->parse) {
 		if (render_table(stdout, run, &st->cfg, st->parse, st->ro.json, &err) < 0)
 			errx(HERD_EXIT_USAGE, "--parse: %s", err);
@@ -600,12 +603,14 @@ main(int argc, char **argv)
 	enum { OPT_COLOR = 256, OPT_COMPARE, OPT_ERRORS, OPT_HOSTS, OPT_JSON, OPT_LINES, OPT_NOFOLD,
 		OPT_PARSE, OPT_PING, OPT_ONELINE, OPT_OUTDIR, OPT_ERRDIR, OPT_STREAM,
 		OPT_WATCH, OPT_CHANGES, OPT_IGNORE, OPT_INTERVAL, OPT_TAIL, OPT_PATH,
-		OPT_COLLAPSE, OPT_MERGE, OPT_WINDOW, OPT_NOHOST, OPT_STATS, OPT_DONE_FD };
+		OPT_COLLAPSE, OPT_MERGE, OPT_WINDOW, OPT_NOHOST, OPT_STATS, OPT_DONE_FD,
+		OPT_BYCONTENT };
 	static const struct option longopts[] = {
 		{ "changes-only", no_argument, NULL, OPT_CHANGES },
 		{ "collapse", no_argument, NULL, OPT_COLLAPSE },
 		{ "color", required_argument, NULL, OPT_COLOR },
 		{ "compare", no_argument, NULL, OPT_COMPARE },
+		{ "by-content", no_argument, NULL, OPT_BYCONTENT },
 		{ "config", required_argument, NULL, 'c' },
 		{ "done-fd", required_argument, NULL, OPT_DONE_FD },
 		{ "errdir", required_argument, NULL, OPT_ERRDIR },
@@ -655,6 +660,7 @@ main(int argc, char **argv)
 		case 'S': st.max_exit = 1; break;
 		case OPT_COLOR: when = optarg; break;
 		case OPT_COMPARE: st.compare = 1; break;
+		case OPT_BYCONTENT: st.by_content = 1; break;
 		case OPT_ERRDIR: st.errdir = optarg; break;
 		case OPT_DONE_FD:
 			if (herd_parse_int(optarg, 3, 1 << 20, &v) < 0 || fcntl((int)v, F_GETFD) < 0) {

@@ -44,11 +44,11 @@ last_line(const char *p, size_t n, size_t *len)
 	return start;
 }
 
-/* "WORD SIZE SHA256" */
+/* "WORD SIZE SHA256" (push), "SIZE SHA256" (herd-run --output-dir) */
 static int
 parse_done(const char *p, size_t n, struct line *l)
 {
-	char buf[160], word[16];
+	char buf[160], word[16] = "pulled";
 	unsigned long long size;
 	char sha[65];
 
@@ -56,7 +56,10 @@ parse_done(const char *p, size_t n, struct line *l)
 		return -1;
 	memcpy(buf, p, n);
 	buf[n] = '\0';
-	if (sscanf(buf, "%15s %llu %64[0-9a-f]", word, &size, sha) != 3 || strlen(sha) != 64)
+	if (sscanf(buf, "%llu %64[0-9a-f]", &size, sha) != 2 &&
+	    sscanf(buf, "%15s %llu %64[0-9a-f]", word, &size, sha) != 3)
+		return -1;
+	if (strlen(sha) != 64)
 		return -1;
 	if (!strcmp(word, "unchanged"))
 		l->outcome = T_UNCHANGED;
@@ -67,6 +70,30 @@ parse_done(const char *p, size_t n, struct line *l)
 	l->size = size;
 	memcpy(l->sha, sha, sizeof sha);
 	return 0;
+}
+
+/* A pull: the SHA-256 the host sent after the file is the copy's. */
+static void
+check_sent(const struct result *r, struct line *l)
+{
+	const char *p = r->body->err, *end = p + r->body->errlen;
+	const char *key = "herd-sha256 ";
+	size_t k = strlen(key);
+
+	for (; p < end; p++) {
+		if ((p == r->body->err || p[-1] == '\n') && (size_t)(end - p) >= k + 64 &&
+		    !memcmp(p, key, k)) {
+			if (memcmp(p + k, l->sha, 64)) {
+				l->outcome = T_FAILED;
+				herd_buf_addf(&l->why, "the copy (sha256 %.12s) differs from "
+				    "the file the host read (sha256 %.12s): changed while read?",
+				    l->sha, p + k);
+			}
+			return;
+		}
+	}
+	l->outcome = T_FAILED;
+	herd_buf_adds(&l->why, "the host sent no SHA-256 of the file");
 }
 
 static void
@@ -84,9 +111,12 @@ classify(const struct run *run, const struct row *row, struct line *l)
 	}
 	if (r->status == HERD_RESULT_OK) {
 		p = last_line(r->body->out, r->body->outlen, &n);
-		if (parse_done(p, n, l) == 0)
+		if (parse_done(p, n, l) < 0) {
+			herd_buf_adds(&l->why, "the remote script said nothing of the copy");
 			return;
-		herd_buf_adds(&l->why, "the remote script said nothing of the copy");
+		}
+		if (!strcmp(run->kind, "pull"))
+			check_sent(r, l);
 		return;
 	}
 	if (r->error) {
@@ -155,34 +185,56 @@ line_text(struct out *out, const struct row *row, const struct line *l, int widt
 	herd_buf_free(&name);
 }
 
-/* 1 when some host has no copy (failed, missing, no result), else 0. */
-int
-render_transfer(FILE *f, const struct run *run, const struct render_opts *o)
+/*
+ * --by-content: the hosts whose copies are identical on one line, folded
+ * (web-[01-03]), each content once; then the others host by host.
+ */
+static void
+render_groups(struct out *out, const struct row *rows, const struct line *l, size_t n)
 {
-	struct out out = { f, o };
-	size_t i, n, width = 0, count[4] = { 0 };
-	struct row *rows = run_rows(run, &n);
-	struct herd_buf name = { 0 };
-	struct line l;
+	struct herd_map by_sha = { 0 };
+	struct herd_strv names = { 0 };
+	struct herd_buf shown = { 0 };
+	size_t i, j, *first = xcalloc(n + 1, sizeof *first), ngroups = 0, members;
+	int added;
+	char *list;
+
+	for (i = 0; i < n; i++)
+		if (l[i].outcome == T_DONE) {
+			*herd_map_put(&by_sha, l[i].sha, 64, &added) = i;
+			if (added)
+				first[ngroups++] = i;
+		}
+	for (j = 0; j < ngroups; j++) {
+		herd_strv_free(&names);
+		for (i = first[j]; i < n; i++)
+			if (l[i].outcome == T_DONE && !memcmp(l[i].sha, l[first[j]].sha, 64))
+				herd_strv_add(&names, rows[i].host);
+		members = names.n;
+		list = herd_fold(names.v, names.n, out->o->fold);
+		herd_buf_reset(&shown);
+		safe_line(&shown, list, strlen(list));
+		fprintf(out->f, "  %s  %llu bytes  sha256 %.12s  (%zu host%s)\n", shown.p,
+		    l[first[j]].size, l[first[j]].sha, members, members == 1 ? "" : "s");
+		free(list);
+	}
+	for (i = 0; i < n; i++)
+		if (l[i].outcome != T_DONE)
+			line_text(out, &rows[i], &l[i], 0);
+	if (ngroups)
+		fprintf(out->f, "%zu different content%s; ", ngroups, ngroups == 1 ? "" : "s");
+	herd_strv_free(&names);
+	herd_buf_free(&shown);
+	herd_map_free(&by_sha);
+	free(first);
+}
+
+static void
+summary(FILE *f, const struct run *run, const size_t *count, int json)
+{
 	json_t *sum;
 
-	for (i = 0; i < n; i++) {
-		herd_buf_reset(&name);
-		safe_line(&name, rows[i].host, strlen(rows[i].host));
-		if (name.len > width)
-			width = name.len;
-	}
-	herd_buf_free(&name);
-	for (i = 0; i < n; i++) {
-		classify(run, &rows[i], &l);
-		count[l.outcome]++;
-		if (o->json)
-			line_json(f, &rows[i], &l);
-		else
-			line_text(&out, &rows[i], &l, (int)width);
-		herd_buf_free(&l.why);
-	}
-	if (o->json) {
+	if (json) {
 		sum = json_object();
 		json_object_set_new(sum, "succeeded", json_integer((json_int_t)count[T_DONE]));
 		json_object_set_new(sum, "unchanged",
@@ -190,13 +242,47 @@ render_transfer(FILE *f, const struct run *run, const struct render_opts *o)
 		json_object_set_new(sum, "missing", json_integer((json_int_t)count[T_MISSING]));
 		json_object_set_new(sum, "failed", json_integer((json_int_t)count[T_FAILED]));
 		herd_json_print(f, sum);
-	} else {
-		fprintf(f, "%zu succeeded, %zu unchanged, ", count[T_DONE], count[T_UNCHANGED]);
-		if (count[T_MISSING])
-			fprintf(f, "%zu missing, ", count[T_MISSING]);
-		fprintf(f, "%zu failed%s\n", count[T_FAILED],
-		    run_cut_short(run) ? "; the run was cut short" : "");
+		return;
 	}
+	fprintf(f, "%zu succeeded, %zu unchanged, ", count[T_DONE], count[T_UNCHANGED]);
+	if (count[T_MISSING])
+		fprintf(f, "%zu missing, ", count[T_MISSING]);
+	fprintf(f, "%zu failed%s\n", count[T_FAILED],
+	    run_cut_short(run) ? "; the run was cut short" : "");
+}
+
+/* 1 when some host has no copy (failed, missing, no result), else 0. */
+int
+render_transfer(FILE *f, const struct run *run, const struct render_opts *o,
+    int by_content)
+{
+	struct out out = { f, o };
+	size_t i, n, width = 0, count[4] = { 0 };
+	struct row *rows = run_rows(run, &n);
+	struct line *l = xcalloc(n + 1, sizeof *l);
+	struct herd_buf name = { 0 };
+
+	for (i = 0; i < n; i++) {
+		herd_buf_reset(&name);
+		safe_line(&name, rows[i].host, strlen(rows[i].host));
+		if (name.len > width)
+			width = name.len;
+		classify(run, &rows[i], &l[i]);
+		count[l[i].outcome]++;
+	}
+	herd_buf_free(&name);
+	if (by_content && !o->json)
+		render_groups(&out, rows, l, n);
+	else
+		for (i = 0; i < n; i++)
+			if (o->json)
+				line_json(f, &rows[i], &l[i]);
+			else
+				line_text(&out, &rows[i], &l[i], (int)width);
+	summary(f, run, count, o->json);
+	for (i = 0; i < n; i++)
+		herd_buf_free(&l[i].why);
+	free(l);
 	free(rows);
 	return count[T_MISSING] || count[T_FAILED];
 }

@@ -51,8 +51,8 @@ emit_begin(struct run *r, const struct options *o)
 		herd_run_write(out_of(r), &r->c);
 }
 
-void
-emit_result(struct task *t, const struct options *o, long long now)
+static void
+write_result(struct task *t, const struct options *o, long long now)
 {
 	enum herd_status st = (enum herd_status)t->res.status;
 	/* herd-records(5): no exit status for failed and timeout, even signalled. */
@@ -90,6 +90,14 @@ emit_result(struct task *t, const struct options *o, long long now)
 		every_result(o->every, &res);
 	if (o->follow)
 		follow_result(o->follow, t, &res);
+}
+
+void
+emit_result(struct task *t, const struct options *o, long long now)
+{
+	if (o->output_dir)
+		fileout_finish(t);	/* its status may change */
+	write_result(t, o, now);
 }
 
 void

@@ -50,6 +50,10 @@ static const char usage[] =
     "      --stdin-file FILE    send FILE to every command's standard input, then\n"
     "                           EOF (without it, the input is at EOF)\n"
     "      --stream             write output as it arrives, as L records\n"
+    "      --output-dir DIR     each host's stdout to the file DIR/HOST (0600),\n"
+    "                           renamed into place when it exited 0; the R\n"
+    "                           record's stdout is then its size and SHA-256\n"
+    "      --output-name NAME   with --output-dir: DIR/HOST/NAME instead\n"
     "      --sudo               run COMMAND with sudo -n (passwordless sudo)\n"
     "      --ask-become-pass    the sudo password (from the terminal, else\n"
     "                           $HERD_BECOME_PASS); sudo -S on a pty\n"
@@ -448,6 +452,7 @@ main(int argc, char **argv)
 		OPT_ASKPASS, OPT_SUDO, OPT_BECOME, OPT_BECOMEFILE, OPT_MAXOUT,
 		OPT_MAXTOTAL, OPT_JSON, OPT_SELECTION, OPT_PING, OPT_AUTH, OPT_DRYRUN,
 		OPT_KIND, OPT_SERIES, OPT_SEQ, OPT_COMPARE, OPT_STREAM, OPT_STDIN,
+		OPT_OUTDIR, OPT_OUTNAME,
 		OPT_SERVE, OPT_KEEPALIVE, OPT_SOCKET, OPT_IDLE, OPT_MUX, OPT_EVERY,
 		OPT_COUNT, OPT_UNTILCHANGE, OPT_UNTILOK, OPT_IGNORE, OPT_FOLLOW, OPT_RESUME,
 	};
@@ -483,6 +488,8 @@ main(int argc, char **argv)
 		{ "series", required_argument, NULL, OPT_SERIES },
 		{ "serve", no_argument, NULL, OPT_SERVE },
 		{ "stdin-file", required_argument, NULL, OPT_STDIN },
+		{ "output-dir", required_argument, NULL, OPT_OUTDIR },
+		{ "output-name", required_argument, NULL, OPT_OUTNAME },
 		{ "stream", no_argument, NULL, OPT_STREAM },
 		{ "socket", required_argument, NULL, OPT_SOCKET },
 		{ "sudo", no_argument, NULL, OPT_SUDO },
@@ -574,6 +581,8 @@ main(int argc, char **argv)
 		case OPT_IDLE: idle_timeout_ms = herd_duration_arg("--idle-timeout", optarg); break;
 		case OPT_KEEPALIVE: o.keepalive_ms = herd_duration_arg("--keepalive", optarg); break;
 		case OPT_STDIN: o.stdin_file = optarg; break;
+		case OPT_OUTDIR: o.output_dir = optarg; break;
+		case OPT_OUTNAME: o.output_name = optarg; break;
 		case OPT_SERIES: o.series = optarg; break;
 		case OPT_COMPARE: o.compare = optarg; break;
 		case OPT_SEQ:
@@ -601,10 +610,11 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (o.serve && (argc || o.json || o.ping || o.dry_run || o.show_config ||
-	    o.stdin_file || hosts_file || o.stream || eo.interval_ms >= 0 || follow))
+	    o.stdin_file || hosts_file || o.stream || eo.interval_ms >= 0 || follow ||
+	    o.output_dir))
 		errx(HERD_EXIT_USAGE, "--serve takes its hosts and commands as records on "
 		    "stdin: no COMMAND, -f, -G, --json, --ping, --dry-run, --stream, "
-		    "--stdin-file, --every or --follow");
+		    "--stdin-file, --every, --follow or --output-dir");
 	if (resume && !follow)
 		errx(HERD_EXIT_USAGE, "--resume goes with --follow");
 	if (follow && (o.json || o.ping || o.stdin_file || o.ask_become_pass ||
@@ -639,6 +649,16 @@ main(int argc, char **argv)
 	if (o.stdin_file && (o.ping || o.ask_become_pass))
 		errx(HERD_EXIT_USAGE, "--stdin-file goes with neither --ping nor "
 		    "--ask-become-pass");
+	if (o.output_name && !o.output_dir)
+		errx(HERD_EXIT_USAGE, "--output-name goes with --output-dir");
+	if (o.output_name && !fileout_name_ok(o.output_name))
+		errx(HERD_EXIT_USAGE, "--output-name: a relative path without empty, . or "
+		    ".. parts, not %s", o.output_name);
+	if (o.output_dir && (o.ping || o.ask_become_pass || o.stream || follow ||
+	    eo.interval_ms >= 0 || !*o.output_dir))
+		errx(HERD_EXIT_USAGE, "--output-dir %s", *o.output_dir ? "goes with none of "
+		    "--ping, --ask-become-pass, --stream, --every, --follow" :
+		    "must not be empty");
 	if (!(o.every = every_new(&eo, &o, &why)) && why)
 		errx(HERD_EXIT_USAGE, "%s", why);
 	herd_strv_free(&ignore);

@@ -44,6 +44,7 @@ struct options {
 	char *mux_config;			/* defaults.mux: auto or no */
 	struct every *every;			/* --every: the iterations */
 	struct follow *follow;			/* --follow: streams kept up */
+	const char *output_dir, *output_name;	/* --output-dir: stdout to files */
 };
 
 enum job_status { S_OK, S_NONZERO, S_FAILED, S_TIMEOUT };
@@ -142,6 +143,7 @@ struct task {
 	size_t stdin_off;	/* bytes of the run's stdin sent */
 	int stdin_done;		/* ... and the EOF */
 	char *command;		/* its own (a P record's), sudo-wrapped; NULL: the run's */
+	struct fileout *file;	/* --output-dir: its stdout's file */
 };
 
 struct client;
@@ -188,6 +190,12 @@ struct client {
 	size_t npend, pcap;
 	size_t line;
 };
+
+/* fileout.c: --output-dir */
+int fileout_name_ok(const char *name);
+void fileout_data(struct task *, const void *data, size_t len);
+void fileout_finish(struct task *);
+void fileout_discard(struct task *);
 
 /* classify.c */
 void outcome_fail(struct outcome *, enum job_status, char *error, const char *hint);

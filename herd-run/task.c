@@ -34,6 +34,7 @@ task_free(struct task *t)
 	herd_buf_free(&t->err.buf);
 	herd_buf_free(&t->sudo);
 	outcome_free(&t->res);
+	fileout_discard(t);
 }
 
 /* Output that no longer counts against --max-total-output. */
@@ -125,6 +126,8 @@ on_data(ssh_session session, ssh_channel channel, void *data, uint32_t len,
 		herd_buf_add(&t->sudo, data, len);
 		held += len;
 		t->held += len;
+	} else if (!is_stderr && o->output_dir) {
+		fileout_data(t, data, len);
 	} else {
 		task_keep(t, is_stderr ? &t->err : &t->out, data, len);
 		if (t->run->stream)

@@ -16,6 +16,7 @@ const char usage[] =
     "  watch    run a command every --interval on kept connections, show changes\n"
     "  tail     follow log files (or journalctl) on many hosts, lines merged\n"
     "  push     copy a file or directory to hosts, verified, atomically\n"
+    "  pull     copy a file from hosts into results/HOST/PATH, verified\n"
     "  select   print host records for groups, tags and host patterns\n"
     "  list     list groups (--tags: tags with host counts, --tag EXPR: hosts)\n"
     "  config   validate | export the configuration\n"
@@ -171,6 +172,26 @@ const char push_help[] =
     "Exit: 0 every host has the file, 1 some host failed, 2 usage error (LOCAL\n"
     "missing), 3 runtime error, 130 interrupted.\n";
 
+const char pull_help[] =
+    "usage: herd pull [options] REMOTE [HOSTS...]\n"
+    "Copies the file REMOTE from every selected host at once into\n"
+    "DIR/HOST/REMOTE (DIR: --dest, default ./results; the files 0600), then\n"
+    "shows a line per host and N succeeded, N missing, N failed:\n"
+    "  herd-select SELECTION | herd-run --kind pull --output-dir DIR\n"
+    "  --output-name REMOTE -- SCRIPT | herd-hist record | herd-group\n"
+    "herd-run writes each host's data straight to its file (a temporary name,\n"
+    "renamed when the host's command ended well), hashing it as it comes; the\n"
+    "host sends the file's SHA-256 after it, and a copy that differs is a\n"
+    "failure.  A missing file is said per host.\n"
+    "  --dest DIR        where the copies go (DIR/HOST/REMOTE)\n"
+    "  --group           list hosts with identical files once, as a group\n"
+    "                    (web-[01-03]); select a group with -g\n"
+    "  --sudo            read as root (passwordless sudo -n)\n"
+    "  --json, --color WHEN; --no-history; --dry-run; selection and SSH options\n"
+    "  as herd exec (herd help exec)\n"
+    "Exit: 0 every host's copy is here, 1 some host failed or has no such file,\n"
+    "2 usage error, 3 runtime error, 130 interrupted.\n";
+
 const char mux_help[] =
     "usage: herd mux start [--idle-timeout DUR] [options]\n"
     "       herd mux stop|status [options]\n"
@@ -308,6 +329,7 @@ static const struct topic {
 	{ "watch", watch_help },
 	{ "tail", tail_help },
 	{ "push", push_help },
+	{ "pull", pull_help },
 	{ "mux", mux_help },
 	{ "repl", repl_help },
 	{ "recipe", recipe_help },

@@ -36,7 +36,7 @@ static const struct opt opts[] = {
 	{ "checksum", 0, 0, K_PASS, O_PUSH, 0, 0, NULL },
 	{ "preserve", 0, 0, K_PASS, O_PUSH, 0, 0, NULL },
 	{ "dest", 0, 1, K_PASS, O_PULL, 0, 0, NULL },
-	{ "group", 0, 0, K_PASS, O_PULL, 0, 0, NULL },
+	{ "group", 0, 0, K_PASS, O_PULL, GROUP, 0, "--by-content" },
 	/* herd snapshot's (snapshot.c) */
 	{ "only", 0, 1, K_PASS, O_SNAPSHOT, 0, 0, NULL },
 	/* herd-select */

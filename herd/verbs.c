@@ -12,6 +12,8 @@
  *     herd-group --tail  (tail.c)
  *   herd push LOCAL REMOTE [HOSTS...] = herd-select | herd-run --kind push
  *     --stdin-file DATA -- SCRIPT | herd-hist record | herd-group  (push.c)
+ *   herd pull REMOTE [HOSTS...] = herd-select | herd-run --kind pull --output-dir DIR
+ *     --output-name REMOTE -- SCRIPT | herd-hist record | herd-group  (pull.c)
  * and verbs that act themselves:
  *   herd mux start|stop|status  (mux.c)
  *   herd repl [HOSTS...]        (repl.c: herd-ui)
@@ -44,7 +46,7 @@ static void build_ping(struct pipeline *, const struct args *);
 static void check_watch(struct args *);
 static void build_watch(struct pipeline *, const struct args *);
 extern const char watch_help[], tail_help[];
-extern const char push_help[];
+extern const char push_help[], pull_help[];
 
 static const struct verb verbs[] = {
 	{ "exec", { SELECT, RUN, HIST, NOTIFY, GROUP },
@@ -66,6 +68,10 @@ static const struct verb verbs[] = {
 	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW | O_HISTORY |
 	  O_DRY_RUN | O_PUSH,
 	  check_push, build_push, push_help, NULL },
+	{ "pull", { SELECT, RUN, HIST, GROUP },
+	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW | O_HISTORY |
+	  O_DRY_RUN | O_PULL,
+	  check_pull, build_pull, pull_help, NULL },
 	{ "repl", { 0 }, O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW |
 	  O_HISTORY, NULL, NULL, repl_help, repl_act },
 	{ "recipe", { 0 }, O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND |
