@@ -27,7 +27,7 @@ PKGS_herd-run = $(LIB_PKGS) libssh
 PKGS_herd-group = $(LIB_PKGS)
 PKGS_herd-hist = $(LIB_PKGS) sqlite3 libzstd
 PKGS_herd-notify = $(LIB_PKGS) libcurl
-PKGS_herd-ui = $(LIB_PKGS) libedit
+PKGS_herd-ui = $(LIB_PKGS) libedit ncursesw
 # A program may take in objects of another (herd-ui finds programs as herd does).
 PROG_OBJS_herd-ui = $(O)/obj/herd/execpath.o
 

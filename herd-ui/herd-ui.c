@@ -19,9 +19,11 @@ static const char usage[] =
     "usage: herd-ui [options] [HOST...]\n"
     "       herd-ui --recipe NAME [--set NAME=VALUE]... [--dry-run] [options] [HOST...]\n"
     "       herd-ui --list-recipes [-c FILE]\n"
+    "       herd-ui --dashboard [--health-interval DUR] [options] [HOST...]\n"
     "A REPL: each line runs a command on the hosts over kept SSH connections\n"
     "and shows the results grouped; :help inside lists what a line can be.\n"
     "With --recipe, the recipe's steps run in turn, then herd-ui exits.\n"
+    "With --dashboard, the hosts and the commands' results on one screen.\n"
     "\n"
     "  -a, -g GROUP, -t TAGS, -w HOSTS, -x HOSTS, --hosts-file FILE, --pick N\n"
     "                       the hosts, as herd-select takes them (default -a)\n"
@@ -37,6 +39,8 @@ static const char usage[] =
     "      --set NAME=VALUE a parameter of the recipe (repeatable)\n"
     "      --dry-run        show each step's command per host, run nothing\n"
     "      --list-recipes   the recipes, with their parameters\n"
+    "      --dashboard      the full-screen dashboard (? inside lists its keys)\n"
+    "      --health-interval DUR  the dashboard's probe of the connections (10s)\n"
     "  -h, --help           this help\n"
     "Exit: 0; 1 a recipe's step was not ok on some host; 2 usage or config\n"
     "error; 3 runtime error; 130 interrupted.  See herd-ui(1).\n";
@@ -83,7 +87,7 @@ signals(void)
 enum {
 	OPT_HOSTS_FILE = 256, OPT_PICK, OPT_CONCURRENCY, OPT_CONNECT_TIMEOUT, OPT_ACCEPT_NEW,
 	OPT_INSECURE, OPT_ASK_PASS, OPT_TIMEOUT, OPT_SUDO, OPT_COLOR, OPT_NO_HISTORY,
-	OPT_RECIPE, OPT_SET, OPT_DRY_RUN, OPT_LIST_RECIPES,
+	OPT_RECIPE, OPT_SET, OPT_DRY_RUN, OPT_LIST_RECIPES, OPT_DASHBOARD, OPT_HEALTH,
 };
 
 static const struct option longopts[] = {
@@ -107,6 +111,8 @@ static const struct option longopts[] = {
 	{ "set", required_argument, NULL, OPT_SET },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "list-recipes", no_argument, NULL, OPT_LIST_RECIPES },
+	{ "dashboard", no_argument, NULL, OPT_DASHBOARD },
+	{ "health-interval", required_argument, NULL, OPT_HEALTH },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -156,6 +162,9 @@ options(struct ui *ui, int argc, char **argv, struct herd_selector *sel)
 		case OPT_SET: herd_strv_add(&ui->sets, optarg); break;
 		case OPT_DRY_RUN: ui->dry_run = 1; break;
 		case OPT_LIST_RECIPES: ui->list_recipes = 1; break;
+		case OPT_DASHBOARD: ui->dashboard = 1; break;
+		case OPT_HEALTH: ui->health_ms = herd_duration_arg("--health-interval", optarg);
+			break;
 		case 'h': fputs(usage, stdout); exit(HERD_EXIT_OK);
 		default: herd_usage_exit(usage);
 		}
@@ -225,8 +234,12 @@ check_mode(const struct ui *ui)
 {
 	if (!ui->recipe && (ui->sets.n || ui->dry_run))
 		errx(HERD_EXIT_USAGE, "--set and --dry-run go with --recipe NAME");
+	if (ui->dashboard && (ui->recipe || ui->list_recipes))
+		errx(HERD_EXIT_USAGE, "--dashboard goes without --recipe and --list-recipes");
 	if (ui->recipe && ui->list_recipes)
 		errx(HERD_EXIT_USAGE, "--recipe and --list-recipes do not go together");
+	if (ui->dashboard && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)))
+		errx(HERD_EXIT_USAGE, "the dashboard draws on a terminal; for a script, use herd exec");
 	if (!ui->recipe && !ui->list_recipes && !isatty(STDIN_FILENO))
 		errx(HERD_EXIT_USAGE, "the REPL reads a terminal; for a script, use herd exec");
 }
@@ -234,7 +247,7 @@ check_mode(const struct ui *ui)
 int
 main(int argc, char **argv)
 {
-	struct ui ui = { .timeout_ms = -1, .history = 1 };
+	struct ui ui = { .timeout_ms = -1, .history = 1, .health_ms = 10000 };
 	struct herd_selector sel = { 0 };
 	struct recipe_call call = { 0 };
 	int rc;
@@ -254,6 +267,8 @@ main(int argc, char **argv)
 	} else if (ui.recipe && recipe_prepare(&ui, ui.recipe, &ui.sets, &call) < 0) {
 		/* a recipe's errors come before anything runs: its name, its params */
 		rc = HERD_EXIT_USAGE;
+	} else if (ui.dashboard) {
+		rc = dash_main(&ui);
 	} else {
 		rc = run(&ui, &call);
 	}

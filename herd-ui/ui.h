@@ -67,6 +67,8 @@ struct ui {
 	long long timeout_ms;		/* -1: each host's own */
 	int sudo;
 	int prompt_dirty;		/* a state changed: redraw the prompt */
+	int dashboard;			/* --dashboard (dash.c) */
+	long long health_ms;		/* --health-interval; 0 none */
 	int quit;
 };
 
@@ -141,6 +143,9 @@ void recipe_call_free(struct recipe_call *);
 void recipe_list(const struct ui *);
 void recipe_dry_run(struct ui *, const struct recipe_call *);
 int recipe_run(struct ui *, const struct recipe_call *);	/* an exit status */
+
+/* dash.c: the dashboard, an exit status. */
+int dash_main(struct ui *);
 
 /* line.c: a line of input. */
 void run_line(struct ui *, char *line);
