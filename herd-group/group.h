@@ -142,6 +142,7 @@ void text_free(struct text *);
 void render_text(FILE *, const struct run *, const struct render_opts *);
 void render_json(FILE *, const struct run *, const struct render_opts *);
 void render_hosts_json(FILE *, const struct run *);
+void put_hunks(struct out *, const struct herd_buf *diff);
 struct json_t *summary_json(const struct run *);
 
 /* compare.c: --compare; BASE NULL: no run to compare with */
@@ -171,6 +172,10 @@ void render_ping(FILE *, const struct run *, const struct render_opts *);
 /* transfer.c: the view of a push or pull run */
 int transfer_kind(const char *kind);
 int render_transfer(FILE *, const struct run *, const struct render_opts *, int by_content);
+
+/* read.c: the view of a read run (herd diff) */
+int read_kind(const char *kind);
+int render_read(FILE *, const struct run *, const struct render_opts *);
 
 /* outdir.c: --outdir, --errdir */
 int outdir_open(const char *dir);

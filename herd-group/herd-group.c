@@ -50,6 +50,7 @@ static const char usage[] =
     "      --no-fold        list every host name instead of ranges (web-[01-20])\n"
     "      --oneline        one line per host: host | STATUS | rc=N | output\n"
     "      --outdir DIR     write each host's stdout to DIR/HOST\n"
+    "                       (a read run: the hosts whose file was read)\n"
     "      --parse NAME     a table of fields: a config parser, or disk, free, uptime\n"
     "      --ping           one line per host, reachable or not (herd-run --ping)\n"
     "      --stream         show the L records of herd-run --stream as they come,\n"
@@ -241,6 +242,9 @@ finish(struct state *st, struct run *run)
 		render_ping(stdout, run, &st->ro);
 	} else if (transfer_kind(run->kind) && !st->parse && !st->oneline && !st->compare) {
 		st->bad |= render_transfer(stdout, run, &st->ro, st->by_content);
+	} else if (read_kind(run->kind) && !st->parse && !st->oneline && !st->compare &&
+	    !st->ro.json) {
+		st->bad |= render_read(stdout, run, &st->ro);
 	} else if (st->parse) {
 		if (render_table(stdout, run, &st->cfg, st->parse, st->ro.json, &err) < 0)
 			errx(HERD_EXIT_USAGE, "--parse: %s", err);
@@ -279,8 +283,10 @@ reject(struct state *st, const char *name, const struct herd_rec *rec, const cha
 }
 
 static void
-write_files(struct state *st, const struct result *r)
+write_files(struct state *st, const struct run *run, const struct result *r)
 {
+	if (read_kind(run->kind) && r->status != HERD_RESULT_OK)
+		return;		/* a file not read leaves no copy */
 	if (st->outfd >= 0 && outdir_write(st->outfd, st->outdir, r->host, r->body->out,
 	    r->body->outlen) < 0)
 		st->runtime = 1;
@@ -413,7 +419,7 @@ read_result(struct state *st, const char *name, const struct herd_rec *r)
 		reject(st, name, r, why);
 		free(why);
 	} else {
-		write_files(st, &run->results[run->nresults - 1]);
+		write_files(st, run, &run->results[run->nresults - 1]);
 		show_progress(st, run);
 	}
 	free(bad);

@@ -46,7 +46,7 @@ put_output(struct out *out, const struct body *b, const char *indent)
 		put_more(out, total - shown, indent);
 }
 
-static void
+void
 put_hunks(struct out *out, const struct herd_buf *d)
 {
 	struct herd_buf line = { 0 };

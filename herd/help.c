@@ -17,6 +17,7 @@ const char usage[] =
     "  tail     follow log files (or journalctl) on many hosts, lines merged\n"
     "  push     copy a file or directory to hosts, verified, atomically\n"
     "  pull     copy a file from hosts into results/HOST/PATH, verified\n"
+    "  diff     compare a file across hosts: identical groups, outliers' diffs\n"
     "  select   print host records for groups, tags and host patterns\n"
     "  list     list groups (--tags: tags with host counts, --tag EXPR: hosts)\n"
     "  config   validate | export the configuration\n"
@@ -192,6 +193,26 @@ const char pull_help[] =
     "Exit: 0 every host's copy is here, 1 some host failed or has no such file,\n"
     "2 usage error, 3 runtime error, 130 interrupted.\n";
 
+const char diff_help[] =
+    "usage: herd diff [options] PATH [HOSTS...]\n"
+    "Reads the file PATH from every selected host into memory, groups the\n"
+    "identical copies and shows each outlier's unified diff against the norm\n"
+    "(the largest group), then N files compared, N differ:\n"
+    "  herd-select SELECTION | herd-run --kind read -- SCRIPT |\n"
+    "  herd-hist record | herd-group\n"
+    "A host whose file is missing or unreadable (or that cannot be reached) is\n"
+    "listed with the reason, apart from the copies compared.  A file holding a\n"
+    "NUL byte is binary: compared by its SHA-256, with no diff.\n"
+    "  --save DIR        also keep each copy read, as DIR/HOST\n"
+    "  --sudo            read as root (passwordless sudo -n)\n"
+    "  --diff-last       compare with the last herd diff of PATH on the same\n"
+    "                    selection: the hosts whose copy changed, with diffs\n"
+    "  --timeout DUR, --max-output SIZE (default 16M per host)\n"
+    "  --json, --color WHEN; --no-history; --dry-run; selection and SSH options\n"
+    "  as herd exec (herd help exec)\n"
+    "Exit: 0 every copy identical, 1 a copy differs or a host was not read,\n"
+    "2 usage error, 3 runtime error, 130 interrupted.\n";
+
 const char mux_help[] =
     "usage: herd mux start [--idle-timeout DUR] [options]\n"
     "       herd mux stop|status [options]\n"
@@ -330,6 +351,7 @@ static const struct topic {
 	{ "tail", tail_help },
 	{ "push", push_help },
 	{ "pull", pull_help },
+	{ "diff", diff_help },
 	{ "mux", mux_help },
 	{ "repl", repl_help },
 	{ "recipe", recipe_help },

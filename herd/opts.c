@@ -37,6 +37,8 @@ static const struct opt opts[] = {
 	{ "preserve", 0, 0, K_PASS, O_PUSH, 0, 0, NULL },
 	{ "dest", 0, 1, K_PASS, O_PULL, 0, 0, NULL },
 	{ "group", 0, 0, K_PASS, O_PULL, GROUP, 0, "--by-content" },
+	/* herd diff's (filediff.c): each copy read, as herd-group --outdir writes it */
+	{ "save", 0, 1, K_PASS, O_DIFF, GROUP, 0, "--outdir" },
 	/* herd snapshot's (snapshot.c) */
 	{ "only", 0, 1, K_PASS, O_SNAPSHOT, 0, 0, NULL },
 	/* herd-select */

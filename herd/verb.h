@@ -33,6 +33,7 @@ enum optset {
 	O_RECIPE = 1 << 15,	/* herd recipe's own */
 	O_PUSH = 1 << 16,	/* herd push's and pull's own */
 	O_PULL = 1 << 17,	/* herd pull's own */
+	O_DIFF = 1 << 18,	/* herd diff's own */
 	O_SNAPSHOT = 1 << 19,	/* herd snapshot's own */
 };
 
@@ -136,6 +137,13 @@ int snapshot_act(const struct verb *, const struct args *, int explain);
 
 /* verbs.c: each option given, in the order given, to the stages of its role */
 void give(struct pipeline *, const struct verb *, const struct args *);
+
+/* filediff.c: herd diff */
+void check_diff(struct args *);
+void build_diff(struct pipeline *, const struct args *);
+
+/* verbs.c: --diff-last, herd-hist record --last and herd-group --compare */
+void diff_last(struct pipeline *, const struct args *, const char *verb);
 
 /* stdin.c: an unlinked temporary file (0600), its fd */
 int temp_file(void);

@@ -14,6 +14,8 @@
  *     --stdin-file DATA -- SCRIPT | herd-hist record | herd-group  (push.c)
  *   herd pull REMOTE [HOSTS...] = herd-select | herd-run --kind pull --output-dir DIR
  *     --output-name REMOTE -- SCRIPT | herd-hist record | herd-group  (pull.c)
+ *   herd diff PATH [HOSTS...] = herd-select | herd-run --kind read -- SCRIPT |
+ *     herd-hist record | herd-group  (filediff.c)
  * and verbs that act themselves:
  *   herd mux start|stop|status  (mux.c)
  *   herd repl [HOSTS...]        (repl.c: herd-ui)
@@ -47,6 +49,7 @@ static void check_watch(struct args *);
 static void build_watch(struct pipeline *, const struct args *);
 extern const char watch_help[], tail_help[];
 extern const char push_help[], pull_help[];
+extern const char diff_help[];
 
 static const struct verb verbs[] = {
 	{ "exec", { SELECT, RUN, HIST, NOTIFY, GROUP },
@@ -72,6 +75,10 @@ static const struct verb verbs[] = {
 	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW | O_HISTORY |
 	  O_DRY_RUN | O_PULL,
 	  check_pull, build_pull, pull_help, NULL },
+	{ "diff", { SELECT, RUN, HIST, GROUP },
+	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW | O_HISTORY |
+	  O_DRY_RUN | O_DIFF,
+	  check_diff, build_diff, diff_help, NULL },
 	{ "repl", { 0 }, O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW |
 	  O_HISTORY, NULL, NULL, repl_help, repl_act },
 	{ "recipe", { 0 }, O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND |
@@ -184,8 +191,8 @@ give(struct pipeline *pl, const struct verb *v, const struct args *a)
 }
 
 /* --diff-last: the last run like this one goes along, and the view compares with it. */
-static void
-diff_last(struct pipeline *pl, const struct args *a)
+void
+diff_last(struct pipeline *pl, const struct args *a, const char *verb)
 {
 	struct stage *hist = stage_of(pl, HIST), *group = stage_of(pl, GROUP);
 	static const char *const views[] = { "oneline", "parse" };
@@ -194,13 +201,13 @@ diff_last(struct pipeline *pl, const struct args *a)
 	if (!args_find(a, "diff-last") || !group)
 		return;
 	if (!hist)
-		errx(HERD_EXIT_USAGE, "exec: --diff-last looks in the history, which %s",
-		    a->no_history && !args_find(a, "no-history") ?
+		errx(HERD_EXIT_USAGE, "%s: --diff-last looks in the history, which %s",
+		    verb, a->no_history && !args_find(a, "no-history") ?
 		    "history.record: false in the config turns off" : "--no-history turns off");
 	for (i = 0; i < sizeof views / sizeof views[0]; i++)
 		if (args_find(a, views[i]))
-			errx(HERD_EXIT_USAGE, "exec: --diff-last and --%s: choose one view",
-			    views[i]);
+			errx(HERD_EXIT_USAGE, "%s: --diff-last and --%s: choose one view",
+			    verb, views[i]);
 	herd_strv_add(&hist->argv, "--last");
 	herd_strv_add(&group->argv, "--compare");
 }
@@ -213,7 +220,7 @@ build_exec(struct pipeline *pl, const struct args *a)
 	char *selection;
 	size_t i;
 
-	diff_last(pl, a);
+	diff_last(pl, a, "exec");
 	check_words(a);
 	exec_words(a, &hosts, &cmd);
 	for (i = 0; i < hosts.n; i++)
