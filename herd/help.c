@@ -271,6 +271,25 @@ const char recipe_help[] =
     "missing: nothing is run), 3 runtime error, 130 interrupted.\n"
     "More: herd help recipes.\n";
 
+const char dashboard_help[] =
+    "usage: herd dashboard [options] [HOSTS...] [--health-interval DUR]\n"
+    "The fleet on one screen (herd-ui(1), DASHBOARD): the last command's result\n"
+    "groups with folded host ranges, a host table (Host, Status, Cmd, Exit, Time,\n"
+    "Tags), a Diff tab and a tab per host, a status bar with the hosts up and\n"
+    "down (the connections are probed every --health-interval, 10s; 0: never).\n"
+    "The command bar (:) takes [SELECTORS] CMD, watch CMD [--interval DUR],\n"
+    "tail PATH [--grep RE], diff PATH, recipe NAME [k=v...]; Esc or a new\n"
+    "command stops a watch or a tail, Ctrl-C cancels a command.  Keys: / and /!\n"
+    "filter, Space tags hosts (the next command runs on them), s S sort, t tags,\n"
+    "Enter a host's tab, 1-9 [ ] tabs, ? all the keys, q quits.  NO_COLOR: no\n"
+    "colours.\n"
+    "Selection: -a, -g GROUP, -t TAGS, -w HOSTS, --hosts-file FILE, -x HOSTS,\n"
+    "  --pick N, HOSTS (herd help selection); none: every configured host\n"
+    "SSH: -F FILE, -i KEY, -l USER, -p PORT, -o OPTION, -f/--concurrency N,\n"
+    "  --connect-timeout DUR, --accept-new, --insecure, --ask-pass\n"
+    "Also: -c FILE, --timeout DUR, --sudo\n"
+    "Exit: 0 ok, 2 usage or config error, 3 runtime error.\n";
+
 const char snapshot_help[] =
     "usage: herd snapshot [options] [HOSTS...] [--only PARTS]\n"
     "       herd snapshot list [-n N] [--json]\n"
@@ -354,6 +373,7 @@ static const struct topic {
 	{ "diff", diff_help },
 	{ "mux", mux_help },
 	{ "repl", repl_help },
+	{ "dashboard", dashboard_help },
 	{ "recipe", recipe_help },
 	{ "snapshot", snapshot_help },
 	{ "recipes",

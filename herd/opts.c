@@ -88,6 +88,8 @@ static const struct opt opts[] = {
 	/* herd recipe (herd-ui's) */
 	{ "set", 0, 1, K_PASS, O_RECIPE, 0, 0, NULL },
 	{ "list", 0, 0, K_PASS, O_RECIPE, 0, 0, "--list-recipes" },
+	/* herd dashboard's (herd-ui --dashboard) */
+	{ "health-interval", 0, 1, K_PASS, O_DASHBOARD, 0, 0, NULL },
 	/* herd mux */
 	{ "idle-timeout", 0, 1, K_PASS, O_MUX, 0, 0, NULL },
 	/* herd-group */

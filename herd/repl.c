@@ -38,6 +38,8 @@ become_ui(const char *verb, const struct args *a, const struct herd_strv *words,
 	char *path, *dirs, name[64], **argv;
 	size_t i;
 
+	if (!strcmp(verb, "dashboard"))
+		herd_strv_add(&s->argv, "--dashboard");
 	if (!strcmp(verb, "recipe") && !args_find(a, "list"))
 		herd_strv_add(&s->argv, "--recipe"), herd_strv_add(&s->argv, words->v[0]);
 	for (i = 0; i < a->nopt; i++) {
@@ -87,6 +89,20 @@ repl_act(const struct verb *v, const struct args *a, int explaining)
 
 	all_words(a, &words);
 	rc = become_ui("repl", a, &words, 0, explaining);
+	herd_strv_free(&words);
+	(void)v;
+	return rc;
+}
+
+/* herd dashboard [HOSTS...]: herd-ui --dashboard. */
+int
+dashboard_act(const struct verb *v, const struct args *a, int explaining)
+{
+	struct herd_strv words = { 0 };
+	int rc;
+
+	all_words(a, &words);
+	rc = become_ui("dashboard", a, &words, 0, explaining);
 	herd_strv_free(&words);
 	(void)v;
 	return rc;

@@ -35,6 +35,7 @@ enum optset {
 	O_PULL = 1 << 17,	/* herd pull's own */
 	O_DIFF = 1 << 18,	/* herd diff's own */
 	O_SNAPSHOT = 1 << 19,	/* herd snapshot's own */
+	O_DASHBOARD = 1 << 22,	/* herd dashboard's own */
 };
 
 enum kind {
@@ -112,6 +113,7 @@ char *stdin_to_file(void);
 
 /* repl.c: herd repl, which becomes herd-ui */
 int repl_act(const struct verb *, const struct args *, int explain);
+int dashboard_act(const struct verb *, const struct args *, int explain);
 int recipe_act(const struct verb *, const struct args *, int explain);
 
 /* mux.c: herd mux start|stop|status */

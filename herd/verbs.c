@@ -43,6 +43,7 @@ static const struct {
 
 extern const char exec_help[], ping_help[], mux_help[], repl_help[], recipe_help[];
 extern const char snapshot_help[];
+extern const char dashboard_help[];
 static void build_exec(struct pipeline *, const struct args *);
 static void build_ping(struct pipeline *, const struct args *);
 static void check_watch(struct args *);
@@ -83,6 +84,8 @@ static const struct verb verbs[] = {
 	  O_HISTORY, NULL, NULL, repl_help, repl_act },
 	{ "recipe", { 0 }, O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND |
 	  O_VIEW | O_HISTORY | O_DRY_RUN | O_RECIPE, NULL, NULL, recipe_help, recipe_act },
+	{ "dashboard", { 0 }, O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND |
+	  O_VIEW | O_DASHBOARD, NULL, NULL, dashboard_help, dashboard_act },
 	{ "snapshot", { 0 }, O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_SNAPSHOT,
 	  NULL, NULL, snapshot_help, snapshot_act },
 };
