@@ -9,6 +9,7 @@
 #include <netinet/tcp.h>
 
 #include <err.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -30,7 +31,7 @@ conn_close(struct conn *c)
 		ssh_free(c->session);
 		c->session = NULL;
 	}
-	c->fd = -1;
+	c->fd = c->ep_fd = -1;	/* the socket's close ended its registration */
 	c->own_fd = c->tcp_up = c->auth_step = 0;
 	c->key_index = 0;
 	c->deadline = 0;
@@ -74,7 +75,7 @@ conn_free(struct conn *c)
 	outcome_free(&c->fail);
 	free(c->tasks);
 	memset(c, 0, sizeof *c);
-	c->fd = -1;
+	c->fd = c->ep_fd = -1;
 }
 
 /* The connection failed; without ERROR, libssh's error says why. */
@@ -182,6 +183,12 @@ keepalive(int fd)
 {
 	int on = 1, idle = 60, interval = 15, count = 4;
 	unsigned user_timeout = 120000;
+
+	/*
+	 * Not inherited by a ProxyCommand started later: a child holding it
+	 * would keep its epoll registration (engine.c) alive after its close.
+	 */
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
 
 	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &on, sizeof on) < 0)
 		return;

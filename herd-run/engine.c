@@ -1,10 +1,12 @@
 /*
- * The event loop: one poll(2) over every connection's socket, the clients'
- * requests and output, a listening socket and the signals' self-pipe, with
- * the nearest deadline as its timeout.  Runs take their turn up to the
+ * The event loop: one poll(2) over an epoll(7) of every connection's
+ * socket, the clients' requests and output, a listening socket and the
+ * signals' self-pipe, with the nearest deadline as its timeout.  Runs take their turn up to the
  * concurrency; a task waits for its host's connection, which is made once
  * and, when serving, kept for the next run.
  */
+#include <sys/epoll.h>
+
 #include <err.h>
 #include <errno.h>
 #include <poll.h>
@@ -334,10 +336,9 @@ conn_held(const struct conn *c)
 	return 0;
 }
 
-/* What each pollfd is for. */
+/* What each pollfd is for.  The connections are all behind P_CONNS. */
 struct polled {
-	enum { P_CONN, P_IN, P_OUT, P_LISTEN, P_WAKE } kind;
-	struct conn *conn;
+	enum { P_CONNS, P_IN, P_OUT, P_LISTEN, P_WAKE } kind;
 	struct client *client;
 };
 
@@ -345,7 +346,46 @@ struct polling {
 	struct pollfd *pfd;
 	struct polled *what;
 	size_t n, cap;
+	struct epoll_event ready[256];	/* connections ready, from epoll */
+	int nready;
 };
+
+static uint32_t
+epoll_events(short events)
+{
+	return (events & POLLIN ? EPOLLIN : 0) | (events & POLLOUT ? EPOLLOUT : 0);
+}
+
+/*
+ * C's socket registered with the engine's epoll for EVENTS (0: not at all).
+ * The connections are many, the clients few: poll(2) over every socket at
+ * each wakeup cost more than the rest of the loop with a few hundred hosts.
+ * A closed socket's registration went with it (conn_close resets ep_fd).
+ */
+static void
+ep_watch(struct engine *e, struct conn *c, short events)
+{
+	struct epoll_event ev = { .events = epoll_events(events), .data.ptr = c };
+
+	if (!events) {
+		if (c->ep_fd >= 0 && c->ep_fd == c->fd)
+			epoll_ctl(e->epfd, EPOLL_CTL_DEL, c->ep_fd, NULL);
+		c->ep_fd = -1;
+		return;
+	}
+	if (c->ep_fd == c->fd && c->ep_events == events)
+		return;
+	if (c->ep_fd == c->fd) {
+		if (epoll_ctl(e->epfd, EPOLL_CTL_MOD, c->fd, &ev) < 0 && errno == ENOENT &&
+		    epoll_ctl(e->epfd, EPOLL_CTL_ADD, c->fd, &ev) < 0)
+			err(HERD_EXIT_RUNTIME, "epoll_ctl");
+	} else if (epoll_ctl(e->epfd, EPOLL_CTL_ADD, c->fd, &ev) < 0 &&
+	    (errno != EEXIST || epoll_ctl(e->epfd, EPOLL_CTL_MOD, c->fd, &ev) < 0)) {
+		err(HERD_EXIT_RUNTIME, "epoll_ctl");
+	}
+	c->ep_fd = c->fd;
+	c->ep_events = events;
+}
 
 static void
 watch(struct polling *p, int fd, short events, struct polled what)
@@ -371,24 +411,27 @@ wait_events(struct engine *e, struct polling *p, long long now)
 	int ms;
 
 	p->n = 0;
+	watch(p, e->epfd, POLLIN, (struct polled){ P_CONNS, NULL });
 	for (i = 0; i < e->nconns; i++) {
 		c = e->conns[i];
 		if (c->fd < 0 || c->state == C_IDLE || c->state == C_FAILED ||
-		    (!e->keep && !c->ntasks) || conn_held(c))
+		    (!e->keep && !c->ntasks) || conn_held(c)) {
+			ep_watch(e, c, 0);
 			continue;
-		watch(p, c->fd, conn_poll_events(c), (struct polled){ P_CONN, c, NULL });
+		}
+		ep_watch(e, c, conn_poll_events(c));
 		if ((d = conn_due(e, c)) >= 0)
 			due = sooner(due, d);
 	}
 	for (i = 0; i < e->nclients; i++) {
 		cl = e->clients[i];
 		if (cl->in_fd >= 0 && !e->stopping)
-			watch(p, cl->in_fd, POLLIN, (struct polled){ P_IN, NULL, cl });
+			watch(p, cl->in_fd, POLLIN, (struct polled){ P_IN, cl });
 		if (outq_pending(&cl->out))
-			watch(p, cl->out.fd, POLLOUT, (struct polled){ P_OUT, NULL, cl });
+			watch(p, cl->out.fd, POLLOUT, (struct polled){ P_OUT, cl });
 	}
 	if (e->listen_fd >= 0 && !e->stopping)
-		watch(p, e->listen_fd, POLLIN, (struct polled){ P_LISTEN, NULL, NULL });
+		watch(p, e->listen_fd, POLLIN, (struct polled){ P_LISTEN, NULL });
 	if (e->idle_timeout_ms > 0 && e->idle_since)
 		due = sooner(due, e->idle_since + e->idle_timeout_ms);
 	if (e->every && !e->nruns && !e->stopping)
@@ -396,10 +439,21 @@ wait_events(struct engine *e, struct polling *p, long long now)
 	if (e->follow && !e->stopping)
 		due = sooner(due, follow_wait(e->follow));
 	/* The self-pipe last: a signal between the check and poll. */
-	watch(p, wake[0], POLLIN, (struct polled){ P_WAKE, NULL, NULL });
+	watch(p, wake[0], POLLIN, (struct polled){ P_WAKE, NULL });
 	ms = due < 0 ? -1 : due <= now ? 0 : due - now > 100000 ? 100000 : (int)(due - now);
-	if (poll(p->pfd, p->n, ms) < 0 && errno != EINTR)
-		err(HERD_EXIT_RUNTIME, "poll");
+	p->nready = 0;
+	if (poll(p->pfd, p->n, ms) < 0) {
+		if (errno != EINTR)
+			err(HERD_EXIT_RUNTIME, "poll");
+		p->n = 0;
+		return;
+	}
+	if (p->pfd[0].revents &&
+	    (p->nready = epoll_wait(e->epfd, p->ready, sizeof p->ready / sizeof p->ready[0], 0)) < 0) {
+		if (errno != EINTR)
+			err(HERD_EXIT_RUNTIME, "epoll_wait");
+		p->nready = 0;
+	}
 	if (p->pfd[p->n - 1].revents & POLLIN)
 		while (read(wake[0], drain, sizeof drain) > 0)
 			;
@@ -412,14 +466,11 @@ dispatch(struct engine *e, struct polling *p, long long now)
 	struct conn *c;
 	size_t i;
 
-	for (i = 0; i < p->n; i++) {
-		if (p->what[i].kind != P_CONN)
-			continue;
-		c = p->what[i].conn;
-		if (p->pfd[i].revents & (POLLOUT | POLLERR | POLLHUP))
+	for (i = 0; i < (size_t)p->nready; i++) {
+		c = p->ready[i].data.ptr;
+		if (p->ready[i].events & (EPOLLOUT | EPOLLERR | EPOLLHUP))
 			c->tcp_up = 1;
-		if (p->pfd[i].revents)
-			advance_conn(e, c, now);
+		advance_conn(e, c, now);
 	}
 	/* Deadlines and streamed partial lines, for every connection. */
 	for (i = 0; i < e->nconns; i++) {
@@ -443,7 +494,7 @@ dispatch(struct engine *e, struct polling *p, long long now)
 		case P_OUT: outq_drain(&p->what[i].client->out); break;
 		case P_IN: client_read(e, p->what[i].client); break;
 		case P_LISTEN: serve_accept(e); break;
-		case P_CONN: case P_WAKE: break;
+		case P_CONNS: case P_WAKE: break;
 		}
 	}
 }
@@ -492,6 +543,8 @@ engine_loop(struct engine *e)
 	long long now;
 	size_t i;
 
+	if ((e->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0)
+		err(HERD_EXIT_RUNTIME, "epoll_create1");
 	for (;;) {
 		now = herd_mono_ms();
 		if (!e->stopping && (terminated ||
@@ -515,6 +568,10 @@ engine_loop(struct engine *e)
 	}
 	free(p.pfd);
 	free(p.what);
+	close(e->epfd);
+	e->epfd = -1;
+	for (i = 0; i < e->nconns; i++)
+		e->conns[i]->ep_fd = -1;
 }
 
 void

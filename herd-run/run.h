@@ -92,6 +92,8 @@ struct conn {
 	enum conn_state state;
 	ssh_session session;
 	int fd, own_fd;		/* own_fd: a --ping socket, not libssh's */
+	int ep_fd;		/* fd as registered with the engine's epoll, or -1 */
+	short ep_events;	/* ... for these poll events */
 	int tcp_up, auth_step;
 	size_t key_index;
 	char *key_problem;	/* a key that could not be used, for the hint */
@@ -296,6 +298,7 @@ struct engine {
 	int stopping;			/* interrupted, or the output is gone */
 	unsigned long tick;		/* counts the runs */
 	int listen_fd;			/* --socket */
+	int epfd;			/* the connections' sockets; -1 until the loop */
 	long long idle_timeout_ms, idle_since;
 	long long total[HERD_NSTATUS];
 	struct every *every;		/* --every: runs repeated, connections kept */

@@ -165,7 +165,7 @@ conn_init(struct conn *j, const struct herd_host *h, const struct options *o, ch
 	int rc = -1;
 
 	memset(j, 0, sizeof *j);
-	j->fd = -1;
+	j->fd = j->ep_fd = -1;
 	herd_host_copy(&j->host, h);
 	sshconf_lookup(o->sshconf, h->address, h->user ? h->user : o->user, &sh);
 	j->target = xstrdup(sh.hostname ? sh.hostname : h->address);

@@ -331,7 +331,11 @@ hw() { herd watch -F "$FLEET_SSH_CONFIG" "$@"; }
 		[ "$(herd history list --json | jq -s length)" -gt "$n" ] && break
 		sleep 0.1
 	done
-	sleep 1
+	id=$(herd history list --json | jq -s 'max_by(.id) | .id')
+	for ((i = 0; i < 300; i++)); do
+		herd history show "$id" --oneline | grep -q '^h001 .*| OK' && break
+		sleep 0.1
+	done
 	kill -INT "$PID"
 	status=0
 	wait "$PID" || status=$?
