@@ -77,9 +77,8 @@ by_rank(const void *a, const void *b)
 	return d ? d : strcmp(x, y);
 }
 
-/* The names of the fields of HOSTS (NULL: skipped), each once, in the order shown. */
-static void
-field_names(struct snap_host *const *hosts, size_t n, struct herd_strv *names)
+void
+snap_names(struct snap_host *const *hosts, size_t n, int all, struct herd_strv *names)
 {
 	struct herd_map seen = { 0 };
 	size_t i, j;
@@ -87,7 +86,7 @@ field_names(struct snap_host *const *hosts, size_t n, struct herd_strv *names)
 
 	for (i = 0; i < n; i++)
 		for (j = 0; hosts[i] && j < hosts[i]->f.name.n; j++) {
-			if (snap_volatile(hosts[i]->f.name.v[j]))
+			if (!all && snap_volatile(hosts[i]->f.name.v[j]))
 				continue;
 			herd_map_put(&seen, hosts[i]->f.name.v[j], strlen(hosts[i]->f.name.v[j]),
 			    &added);
@@ -206,7 +205,7 @@ host_change(struct herd_buf *b, const struct snap_host *a, const struct snap_hos
 	char *up;
 	size_t i;
 
-	field_names(both, 2, &names);
+	snap_names(both, 2, 0, &names);
 	for (i = 0; i < names.n; i++) {
 		if (set_of(names.v[i]) >= 0)
 			continue;
@@ -344,7 +343,7 @@ snap_cmd_diff(int argc, char **argv)
 	struct hist h;
 	struct snap a, z;
 
-	snap_opts(argc, argv, diff_usage, &db, NULL);
+	snap_opts(argc, argv, diff_usage, &db, NULL, NULL);
 	if (optind + 2 != argc)
 		herd_usage_exit(diff_usage);
 	open_or_die(&h, db, HIST_READ);
@@ -441,7 +440,7 @@ snap_cmd_drift(int argc, char **argv)
 	struct snap s;
 	size_t i, ndiff = 0, ncapt = 0;
 
-	snap_opts(argc, argv, drift_usage, &db, NULL);
+	snap_opts(argc, argv, drift_usage, &db, NULL, NULL);
 	if (optind + 1 != argc)
 		herd_usage_exit(drift_usage);
 	open_or_die(&h, db, HIST_READ);
@@ -455,7 +454,7 @@ snap_cmd_drift(int argc, char **argv)
 			herd_strv_add(&down, s.host[i].name);
 		}
 	}
-	field_names(hosts, s.nhost, &names);
+	snap_names(hosts, s.nhost, 0, &names);
 	for (i = 0; i < names.n; i++)
 		ndiff += field_drift(names.v[i], hosts, s.nhost);
 	if (ndiff)

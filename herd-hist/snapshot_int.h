@@ -37,11 +37,15 @@ int snap_cmd_show(int argc, char **argv);
 int snap_cmd_export(int argc, char **argv);
 /* A field's value as shown: sizes in KiB humanised, uptime as a duration (to free). */
 char *snap_shown(const char *name, const char *value);
-/* The options of a reading command: --db, --json; the operands left in argv[optind..]. */
-void snap_opts(int argc, char **argv, const char *usage, const char **db, int *json);
+/* The options of a reading command: --db, --json, -n; the operands from argv[optind]. */
+void snap_opts(int argc, char **argv, const char *usage, const char **db, int *json,
+    long long *limit);
 const char *snap_arrow(void);
 
 /* snapshot_diff.c */
+/* The names of the fields of HOSTS (NULL: skipped), each once, in the order shown;
+ * without ALL, not those that change by themselves. */
+void snap_names(struct snap_host *const *hosts, size_t n, int all, struct herd_strv *names);
 int snap_cmd_diff(int argc, char **argv);
 int snap_cmd_drift(int argc, char **argv);
 

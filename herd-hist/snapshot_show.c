@@ -21,7 +21,8 @@ snap_arrow(void)
 }
 
 void
-snap_opts(int argc, char **argv, const char *usage, const char **db, int *json)
+snap_opts(int argc, char **argv, const char *usage, const char **db, int *json,
+    long long *limit)
 {
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
@@ -32,9 +33,14 @@ snap_opts(int argc, char **argv, const char *usage, const char **db, int *json)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, limit ? "hn:" : "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': *db = optarg; break;
+		case 'n':
+			if (herd_parse_int(optarg, 0, 1LL << 40, limit) < 0)
+				errx(HERD_EXIT_USAGE, "-n: expected a number of snapshots, got %s",
+				    herd_safe(optarg));
+			break;
 		case 'j':
 			if (!json)
 				herd_usage_exit(usage);
@@ -90,7 +96,7 @@ snap_cmd_save(int argc, char **argv)
 	struct herd_strv down = { 0 };
 	size_t i;
 
-	snap_opts(argc, argv, save_usage, &db, NULL);
+	snap_opts(argc, argv, save_usage, &db, NULL, NULL);
 	if (optind + 1 != argc)
 		herd_usage_exit(save_usage);
 	open_or_die(&h, db, HIST_WRITE);
@@ -131,16 +137,7 @@ snap_cmd_list(int argc, char **argv)
 	char when[32], *sel;
 	json_t *o;
 
-	/* -n N before the common options */
-	if (argc >= 3 && !strcmp(argv[1], "-n")) {
-		if (herd_parse_int(argv[2], 0, 1LL << 40, &limit) < 0)
-			errx(HERD_EXIT_USAGE, "-n: expected a number of snapshots, got %s",
-			    herd_safe(argv[2]));
-		argv[2] = argv[0];
-		argc -= 2;
-		argv += 2;
-	}
-	snap_opts(argc, argv, list_usage, &db, &json);
+	snap_opts(argc, argv, list_usage, &db, &json, &limit);
 	if (optind != argc)
 		herd_usage_exit(list_usage);
 	open_or_die(&h, db, HIST_READ);
@@ -276,24 +273,27 @@ static void
 show_host(const struct snap *s, const char *name)
 {
 	size_t *i = herd_map_get(&s->index, name, strlen(name)), j;
-	const struct snap_host *sh;
+	struct herd_strv names = { 0 };
+	struct snap_host *sh;
 	char *n, *v;
 
 	if (!i)
 		errx(HERD_EXIT_USAGE, "snapshot #%lld has no host %s", s->id, herd_safe(name));
-	sh = &s->host[*i];
+	sh = (struct snap_host *)&s->host[*i];
 	if (sh->error) {
 		v = herd_safe(sh->error);
 		printf("%s: %s\n", sh->steps_ok ? "partly captured" : "not captured", v);
 		free(v);
 	}
-	for (j = 0; j < sh->f.name.n; j++) {
-		n = herd_safe(sh->f.name.v[j]);
-		v = snap_shown(sh->f.name.v[j], sh->f.value.v[j]);
+	snap_names(&sh, 1, 1, &names);
+	for (j = 0; j < names.n; j++) {
+		n = herd_safe(names.v[j]);
+		v = snap_shown(names.v[j], snap_get(&sh->f, names.v[j]));
 		printf("%s: %s\n", n, v);
 		free(n);
 		free(v);
 	}
+	herd_strv_free(&names);
 }
 
 int
@@ -304,7 +304,7 @@ snap_cmd_show(int argc, char **argv)
 	struct snap s;
 	char when[32], *sel;
 
-	snap_opts(argc, argv, show_usage, &db, NULL);
+	snap_opts(argc, argv, show_usage, &db, NULL, NULL);
 	if (optind + 1 != argc && optind + 2 != argc)
 		herd_usage_exit(show_usage);
 	open_or_die(&h, db, HIST_READ);
@@ -384,7 +384,7 @@ snap_cmd_export(int argc, char **argv)
 	json_t *top, *hosts, *o;
 	size_t i, j;
 
-	snap_opts(argc, argv, export_usage, &db, &json);
+	snap_opts(argc, argv, export_usage, &db, &json, NULL);
 	if (optind + 1 != argc)
 		herd_usage_exit(export_usage);
 	open_or_die(&h, db, HIST_READ);

@@ -86,6 +86,7 @@ systemd_but_h004() {
 	run -0 herd snapshot list
 	assert_line --index 0 --regexp '^ ID +TIME +HOSTS +FAILED +SELECTION$'
 	assert_line --index 1 --regexp '^ 1 +[0-9-]+ [0-9:]+ +8 +0  -g fleet$'
+	herd snapshot list --json -n 1 | jq -e '.id == 1 and .hosts == 8 and .failed == 0'
 	run -0 herd snapshot show 1
 	assert_line --index 0 --regexp '^Snapshot #1, .*, 8 hosts \(-g fleet\)$'
 	assert_line --index 1 --regexp '^HOST +OS +KERNEL +UPTIME +MEMORY +DISK / +PACKAGES +SERVICES +PORTS$'
@@ -95,7 +96,8 @@ systemd_but_h004() {
 	assert_line --regexp "^h004 +$os +$FLEET_KERNEL_OUTLIER .* $npkg +- +[0-9]+$"
 	# every field of one host; the packages as dpkg has them
 	run -0 herd snapshot show 1 h004
-	assert_line "kernel: $FLEET_KERNEL_OUTLIER"
+	assert_line --index 0 "os: $(. /etc/os-release; echo "$PRETTY_NAME")"
+	assert_line --index 1 "kernel: $FLEET_KERNEL_OUTLIER"
 	assert_line "package bash: $(dpkg-query -W -f '${Version}' bash)"
 	assert_line --regexp '^disk_used /: [0-9]+%$'
 	assert_line --regexp '^mem_total: [0-9.]+ [KMGT]iB$'
