@@ -185,7 +185,7 @@ no_temp() {
 	[ "${rc:-0}" -eq 1 ]
 	[ "$size" != none ] && [ "$size" -lt $((96 << 20)) ]
 	grep -q '  h001  failed: ' "$T/out"
-	grep -q '^1 succeeded, 0 unchanged, 0 failed\|^1 succeeded, 0 unchanged, 1 failed' "$T/out"
+	grep -qx '1 succeeded, 0 unchanged, 1 failed' "$T/out"
 	[ "$(cat "$FLEET_ROOTS/h001/$D/big")" = old ]
 	cmp "$T/big" "$FLEET_ROOTS/h002/$D/big"
 	# the remote script saw its input end short and removed the copy
