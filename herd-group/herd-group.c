@@ -14,6 +14,7 @@
 #include "mask.h"
 #include "records.h"
 #include "tail.h"
+#include "tunnel.h"
 
 /* The lines of each output and each diff shown on a terminal, unless --lines. */
 #define TTY_LINES 40
@@ -59,6 +60,8 @@ static const char usage[] =
     "                       and a line N unchanged, N changed, N down; hosts whose\n"
     "                       result changed since the run before marked [changed]\n"
     "      --changes-only   --watch: show only the hosts changed (and new)\n"
+    "      --tunnel         the forwards of herd-run --forward: a line per host\n"
+    "                       when up, when down, when up again\n"
     "      --tail           the lines of herd-run --follow as they come, [host] line,\n"
     "                       and what happens to each host's stream\n"
     "      --path PATH      --tail: a file followed (repeatable; with several,\n"
@@ -610,7 +613,7 @@ main(int argc, char **argv)
 		OPT_PARSE, OPT_PING, OPT_ONELINE, OPT_OUTDIR, OPT_ERRDIR, OPT_STREAM,
 		OPT_WATCH, OPT_CHANGES, OPT_IGNORE, OPT_INTERVAL, OPT_TAIL, OPT_PATH,
 		OPT_COLLAPSE, OPT_MERGE, OPT_WINDOW, OPT_NOHOST, OPT_STATS, OPT_DONE_FD,
-		OPT_BYCONTENT };
+		OPT_BYCONTENT, OPT_TUNNEL };
 	static const struct option longopts[] = {
 		{ "changes-only", no_argument, NULL, OPT_CHANGES },
 		{ "collapse", no_argument, NULL, OPT_COLLAPSE },
@@ -639,13 +642,14 @@ main(int argc, char **argv)
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "stream", no_argument, NULL, OPT_STREAM },
 		{ "tail", no_argument, NULL, OPT_TAIL },
+		{ "tunnel", no_argument, NULL, OPT_TUNNEL },
 		{ "watch", no_argument, NULL, OPT_WATCH },
 		{ "window", required_argument, NULL, OPT_WINDOW },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct state st = { 0 };
 	struct tail_opts to = { .window_ms = 500, .stats_every_ms = 10000 };
-	int tail = 0, tail_only = 0;
+	int tail = 0, tail_only = 0, tunnel = 0;
 	const char *opt_config = NULL, *when = "auto";
 	struct herd_strv ignore = { 0 };
 	char *safe, *why;
@@ -697,6 +701,7 @@ main(int argc, char **argv)
 		case OPT_CHANGES: st.watch.changes_only = 1; break;
 		case OPT_IGNORE: herd_strv_add(&ignore, optarg); break;
 		case OPT_TAIL: tail = 1; break;
+		case OPT_TUNNEL: tunnel = 1; break;
 		case OPT_PATH: herd_strv_add(&to.paths, optarg); tail_only = 1; break;
 		case OPT_COLLAPSE: to.collapse = tail_only = 1; break;
 		case OPT_MERGE: to.merge_time = tail_only = 1; break;
@@ -719,6 +724,12 @@ main(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	if (tunnel) {
+		if (argc || optind != 2)
+			errx(HERD_EXIT_USAGE, "--tunnel is a view of its own: no other "
+			    "option, no file");
+		return tunnel_view();
+	}
 	if (tail_only && !tail)
 		errx(HERD_EXIT_USAGE, "--path, --collapse, --merge-time, --window, "
 		    "--no-hostname and --stats go with --tail");

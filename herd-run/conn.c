@@ -340,9 +340,13 @@ conn_advance(struct conn *c, const struct options *o, long long now)
 	}
 }
 
-/* What the host sends an idle connection (a keepalive, a rekey): handled. */
-static int
-read_idle(struct conn *c)
+/*
+ * What the host sent a connection without tasks (a keepalive, a rekey, the
+ * data of --forward's channels) read, and what libssh holds written:
+ * 0, or -1 when it broke.
+ */
+int
+conn_read(struct conn *c)
 {
 	ssh_event ev = ssh_event_new();
 	int rc = -1;
@@ -376,7 +380,7 @@ conn_check_alive(struct conn *c, long long now, long long keepalive_ms)
 		    "sshd dropped the connection (restart, MaxStartups, OOM?)");
 		return -1;
 	}
-	if (n > 0 && read_idle(c) < 0) {
+	if (n > 0 && conn_read(c) < 0) {
 		conn_fail(c, S_FAILED, NULL, NULL);
 		return -1;
 	}
@@ -403,7 +407,7 @@ conn_poll_events(const struct conn *c)
 	 * for POLLOUT there would wake the loop at once, forever.  What an
 	 * idle connection writes (a keepalive) is small and goes at once.
 	 */
-	if (c->session && (c->state != C_UP || c->ntasks) &&
+	if (c->session && (c->state != C_UP || c->ntasks || c->nchannels) &&
 	    ssh_get_poll_flags(c->session) & SSH_WRITE_PENDING)
 		ev |= POLLOUT;
 	return ev;

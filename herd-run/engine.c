@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "forward.h"
 
 volatile sig_atomic_t interrupted, terminated;
 int wake[2] = { -1, -1 };
@@ -242,8 +243,13 @@ advance_conn(struct engine *e, struct conn *c, long long now)
 	if (c->state != C_UP)
 		return;
 	if (c->ntasks == 0) {
-		if (e->keep && conn_check_alive(c, now, e->opts->keepalive_ms) < 0)
+		if (e->keep && conn_check_alive(c, now, e->opts->keepalive_ms) < 0) {
+			if (e->forward)
+				forward_lost(e, c);	/* its channels, before the session */
 			conn_broke(e, c, now);
+		} else if (e->forward) {
+			forward_conn(e, c, now);
+		}
 		return;
 	}
 	for (i = 0; i < c->ntasks; i++)
@@ -438,6 +444,10 @@ wait_events(struct engine *e, struct polling *p, long long now)
 		due = sooner(due, every_wait(e->every));
 	if (e->follow && !e->stopping)
 		due = sooner(due, follow_wait(e->follow));
+	if (e->forward && !e->stopping) {
+		due = sooner(due, forward_wait(e->forward));
+		watch(p, forward_fd(e->forward), POLLIN, (struct polled){ .kind = P_WAKE });
+	}
 	/* The self-pipe last: a signal between the check and poll. */
 	watch(p, wake[0], POLLIN, (struct polled){ P_WAKE, NULL });
 	ms = due < 0 ? -1 : due <= now ? 0 : due - now > 100000 ? 100000 : (int)(due - now);
@@ -513,7 +523,7 @@ stop_everything(struct engine *e, long long now)
 static int
 output_failed(const struct engine *e)
 {
-	return (!e->keep || e->every || e->follow) && e->nclients &&
+	return (!e->keep || e->every || e->follow || e->forward) && e->nclients &&
 	    e->clients[0]->out.err;
 }
 
@@ -530,6 +540,8 @@ done(const struct engine *e)
 		return 0;
 	if (e->follow && follow_wait(e->follow) >= 0)
 		return 0;
+	if (e->forward)
+		return 0;	/* until stopped */
 	for (i = 0; i < e->nclients; i++)
 		if (e->clients[i]->in_fd >= 0)
 			return 0;
@@ -548,12 +560,15 @@ engine_loop(struct engine *e)
 	for (;;) {
 		now = herd_mono_ms();
 		if (!e->stopping && (terminated ||
-		    ((!e->keep || e->every || e->follow) && interrupted) || output_failed(e)))
+		    ((!e->keep || e->every || e->follow || e->forward) && interrupted) ||
+		    output_failed(e)))
 			stop_everything(e, now);
 		if (e->every && !e->stopping)
 			every_due(e, now);
 		if (e->follow && !e->stopping)
 			follow_due(e, now);
+		if (e->forward && !e->stopping)
+			forward_tick(e, now);
 		/* slots freed are filled, and hosts that failed at once reported */
 		while (reap(e, now) + schedule(e, now) > 0)
 			now = herd_mono_ms();
@@ -565,6 +580,8 @@ engine_loop(struct engine *e)
 			break;
 		wait_events(e, &p, now);
 		dispatch(e, &p, herd_mono_ms());
+		if (e->forward && !e->stopping)
+			forward_events(e, herd_mono_ms());
 	}
 	free(p.pfd);
 	free(p.what);

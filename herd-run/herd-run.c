@@ -19,12 +19,14 @@
 #include "listen.h"
 #include "records.h"
 #include "run.h"
+#include "forward.h"
 
 static const char usage[] =
     "usage: herd-run [options] [--] COMMAND...\n"
     "       herd-run --ping [--auth] [options]\n"
     "       herd-run -G [options] [HOST...]\n"
     "       herd-run --serve [options]\n"
+    "       herd-run --forward [BIND:]LPORT:RHOST:RPORT [options]\n"
     "Reads H records (stdin, or -f FILE) and runs COMMAND on the hosts, up to\n"
     "--concurrency at once.\n"
     "\n"
@@ -91,6 +93,10 @@ static const char usage[] =
     "                           not stdin and stdout; the peer must be this user\n"
     "      --idle-timeout DUR   --socket: stop after DUR without client or run\n"
     "                           (default 10m; 0 = never); --mux: the mux started's\n"
+    "      --forward [BIND:]LPORT:RHOST:RPORT  no command: a local port per host\n"
+    "                           (LPORT, LPORT+1, ... in host order) forwarded to\n"
+    "                           RHOST:RPORT from the host, until stopped; a lost\n"
+    "                           host connected again with backoff (S records)\n"
     "      --mux auto|no|PATH   hand the run to the mux of these SSH settings\n"
     "                           (auto: started if none runs; default no)\n"
     "  -h, --help               this help\n"
@@ -311,6 +317,50 @@ ask_secrets(struct options *o, const char *pass_file)
 		become_password(o, pass_file);
 }
 
+/*
+ * --forward: the ports bound before anything connects (one in use: exit 3),
+ * then forwarded until stopped.
+ */
+static int
+forward_mode(struct engine *e, const char *opt_config, FILE *in, const char *pass_file)
+{
+	struct options *o = e->opts;
+	struct herd_hostlist hosts = { 0 };
+	struct client *cl;
+	char *why;
+	int code, out_err;
+
+	load_config(o, opt_config);
+	if (in == stdin)
+		herd_refuse_tty(stdin, "pipe herd-select into it, or give the H records "
+		    "with -f FILE");
+	setup_signals(0);
+	ask_secrets(o, pass_file);
+	cl = client_new(e, -1, STDOUT_FILENO);
+	herd_rec_header(cl->out.f);
+	read_hosts(in, &hosts, cl->out.f);
+	if (in != stdin)
+		fclose(in);
+	if ((code = forward_listen(e->forward, &hosts, &why)) != 0)
+		errx(code, "%s", why);
+	fit_file_limit(o, hosts.n);
+	ssh_init();
+	forward_start(e, &hosts, cl);
+	keys_preload(e->conns, e->nconns);
+	engine_loop(e);
+	forward_end(e);
+	outq_flush_all(&cl->out);
+	out_err = cl->out.err;
+	forward_free(e->forward);
+	e->forward = NULL;
+	engine_free(e);
+	herd_hostlist_free(&hosts);
+	code = finish(e->total, out_err);
+	free_options(o);
+	ssh_finalize();
+	return code;
+}
+
 /* --serve: requests on stdin, records on stdout, until stdin ends. */
 static int
 serve(struct options *o, const char *socket_path, long long idle_timeout_ms)
@@ -455,6 +505,7 @@ main(int argc, char **argv)
 		OPT_OUTDIR, OPT_OUTNAME,
 		OPT_SERVE, OPT_KEEPALIVE, OPT_SOCKET, OPT_IDLE, OPT_MUX, OPT_EVERY,
 		OPT_COUNT, OPT_UNTILCHANGE, OPT_UNTILOK, OPT_IGNORE, OPT_FOLLOW, OPT_RESUME,
+		OPT_FORWARD,
 	};
 	static const struct option longopts[] = {
 		{ "accept-new", no_argument, NULL, OPT_ACCEPT },
@@ -470,6 +521,7 @@ main(int argc, char **argv)
 		{ "dry-run", no_argument, NULL, OPT_DRYRUN },
 		{ "every", required_argument, NULL, OPT_EVERY },
 		{ "follow", no_argument, NULL, OPT_FOLLOW },
+		{ "forward", required_argument, NULL, OPT_FORWARD },
 		{ "help", no_argument, NULL, 'h' },
 		{ "hosts-file", required_argument, NULL, 'f' },
 		{ "idle-timeout", required_argument, NULL, OPT_IDLE },
@@ -503,6 +555,7 @@ main(int argc, char **argv)
 	struct engine e = { .opts = &o, .listen_fd = -1 };
 	const char *opt_config = NULL, *hosts_file = NULL, *pass_file = NULL;
 	const char *socket_path = NULL, *mux_mode = NULL, *resume = NULL;
+	const char *forward = NULL;
 	long long idle_timeout_ms = HERD_MUX_IDLE_MS;
 	struct herd_strv ignore = { 0 };
 	struct every_opts eo = { .interval_ms = -1, .count = -1, .ignore = &ignore };
@@ -601,6 +654,7 @@ main(int argc, char **argv)
 		case OPT_IGNORE: herd_strv_add(&ignore, optarg); break;
 		case OPT_FOLLOW: follow = 1; break;
 		case OPT_RESUME: resume = optarg; break;
+		case OPT_FORWARD: forward = optarg; break;
 		case OPT_PING: o.ping = 1; break;
 		case OPT_AUTH: o.ping_auth = 1; break;
 		case OPT_DRYRUN: o.dry_run = 1; break;
@@ -626,6 +680,22 @@ main(int argc, char **argv)
 		errx(HERD_EXIT_USAGE, "--resume: the command must not be empty");
 	if (socket_path && !o.serve)
 		errx(HERD_EXIT_USAGE, "--socket goes with --serve");
+	if (forward && (argc || o.serve || o.json || o.ping || o.dry_run || o.show_config ||
+	    o.stdin_file || o.stream || o.sudo || o.ask_become_pass || o.output_dir ||
+	    eo.interval_ms >= 0 || follow || mux_mode))
+		errx(HERD_EXIT_USAGE, "--forward runs no command and writes records: not "
+		    "with COMMAND, --serve, --json, --ping, --dry-run, -G, --stdin-file, "
+		    "--stream, --sudo, --ask-become-pass, --output-dir, --every, --follow "
+		    "or --mux");
+	if (forward) {
+		if (!(e.forward = forward_new(forward, &why)))
+			errx(HERD_EXIT_USAGE, "%s", why);
+		e.keep = 1;
+		o.command = xstrdup(e.forward->text);
+		if (hosts_file && !(in = fopen(hosts_file, "r")))
+			err(HERD_EXIT_USAGE, "%s", hosts_file);
+		return forward_mode(&e, opt_config, in, pass_file);
+	}
 	if (o.serve) {
 		load_config(&o, opt_config);
 		if (o.ask_become_pass)

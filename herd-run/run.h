@@ -104,6 +104,8 @@ struct conn {
 	int was_up;		/* C_FAILED after C_UP: down, not failed */
 	unsigned long failed_tick;	/* the engine's tick when it failed */
 	int used;		/* tasks that run or ran on it */
+	struct fwd_host *fwd;	/* --forward: the host's forward */
+	size_t nchannels;	/* ... its channels on this connection */
 	struct task **tasks;	/* the tasks waiting for it or running on it */
 	size_t ntasks, tcap;
 };
@@ -221,6 +223,7 @@ short conn_poll_events(const struct conn *);
 void conn_attach(struct conn *, struct task *);
 void conn_detach(struct conn *, struct task *);
 int conn_check_alive(struct conn *, long long now, long long keepalive_ms);
+int conn_read(struct conn *);
 
 /* task.c */
 void task_begin(struct task *, const struct options *, long long now);
@@ -303,6 +306,7 @@ struct engine {
 	long long total[HERD_NSTATUS];
 	struct every *every;		/* --every: runs repeated, connections kept */
 	struct follow *follow;		/* --follow: streams tried again, connections kept */
+	struct forward *forward;	/* --forward: ports forwarded, connections kept */
 };
 struct conn *engine_conn(struct engine *, const struct herd_host *, char **why);
 struct run *engine_run_new(struct engine *, struct client *, const struct herd_run *c);

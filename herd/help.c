@@ -7,6 +7,8 @@
 
 #include "pipeline.h"
 
+extern const char tunnel_help[];	/* tunnel.c */
+
 const char usage[] =
     "usage: herd [--exec-path[=DIR]] [--explain] VERB [ARGS...]\n"
     "\n"
@@ -18,6 +20,7 @@ const char usage[] =
     "  push     copy a file or directory to hosts, verified, atomically\n"
     "  pull     copy a file from hosts into results/HOST/PATH, verified\n"
     "  diff     compare a file across hosts: identical groups, outliers' diffs\n"
+    "  tunnel   forward a local port per host to a port the host reaches (-L)\n"
     "  select   print host records for groups, tags and host patterns\n"
     "  list     list groups (--tags: tags with host counts, --tag EXPR: hosts)\n"
     "  config   validate | export the configuration\n"
@@ -370,6 +373,7 @@ static const struct topic {
 	{ "tail", tail_help },
 	{ "push", push_help },
 	{ "pull", pull_help },
+	{ "tunnel", tunnel_help },
 	{ "diff", diff_help },
 	{ "mux", mux_help },
 	{ "repl", repl_help },

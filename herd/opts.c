@@ -41,6 +41,8 @@ static const struct opt opts[] = {
 	{ "save", 0, 1, K_PASS, O_DIFF, GROUP, 0, "--outdir" },
 	/* herd snapshot's (snapshot.c) */
 	{ "only", 0, 1, K_PASS, O_SNAPSHOT, 0, 0, NULL },
+	/* herd tunnel's (tunnel.c): herd-run --forward */
+	{ "forward", 'L', 1, K_PASS, O_TUNNEL, 0, 0, NULL },
 	/* herd-select */
 	{ "all", 'a', 0, K_HOSTS, O_SELECT, SELECT, 0, NULL },
 	{ "group", 'g', 1, K_HOSTS, O_SELECT, SELECT, 0, NULL },

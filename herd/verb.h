@@ -33,6 +33,7 @@ enum optset {
 	O_RECIPE = 1 << 15,	/* herd recipe's own */
 	O_PUSH = 1 << 16,	/* herd push's and pull's own */
 	O_PULL = 1 << 17,	/* herd pull's own */
+	O_TUNNEL = 1 << 20,	/* herd tunnel's own */
 	O_DIFF = 1 << 18,	/* herd diff's own */
 	O_SNAPSHOT = 1 << 19,	/* herd snapshot's own */
 	O_DASHBOARD = 1 << 22,	/* herd dashboard's own */
@@ -146,6 +147,11 @@ void build_diff(struct pipeline *, const struct args *);
 
 /* verbs.c: --diff-last, herd-hist record --last and herd-group --compare */
 void diff_last(struct pipeline *, const struct args *, const char *verb);
+
+/* tunnel.c: herd tunnel */
+extern const char tunnel_help[];
+void check_tunnel(struct args *);
+void build_tunnel(struct pipeline *, const struct args *);
 
 /* stdin.c: an unlinked temporary file (0600), its fd */
 int temp_file(void);

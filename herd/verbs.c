@@ -16,6 +16,8 @@
  *     --output-name REMOTE -- SCRIPT | herd-hist record | herd-group  (pull.c)
  *   herd diff PATH [HOSTS...] = herd-select | herd-run --kind read -- SCRIPT |
  *     herd-hist record | herd-group  (filediff.c)
+ *   herd tunnel -L SPEC [HOSTS...] = herd-select | herd-run --forward SPEC |
+ *     herd-group --tunnel  (tunnel.c)
  * and verbs that act themselves:
  *   herd mux start|stop|status  (mux.c)
  *   herd repl [HOSTS...]        (repl.c: herd-ui)
@@ -72,6 +74,9 @@ static const struct verb verbs[] = {
 	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW | O_HISTORY |
 	  O_DRY_RUN | O_PUSH,
 	  check_push, build_push, push_help, NULL },
+	{ "tunnel", { SELECT, RUN, GROUP },
+	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_TUNNEL,
+	  check_tunnel, build_tunnel, tunnel_help, NULL },
 	{ "pull", { SELECT, RUN, HIST, GROUP },
 	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW | O_HISTORY |
 	  O_DRY_RUN | O_PULL,
