@@ -327,8 +327,11 @@ const char snapshot_help[] =
     "SSH: -F FILE, -i KEY, -l USER, -p PORT, -o OPTION, -f/--concurrency N,\n"
     "  --connect-timeout DUR, --accept-new, --insecure, --ask-pass\n"
     "Also: -c FILE.\n"
+    "Ctrl-C cancels the step running and saves nothing (its steps stay in the\n"
+    "history as runs).\n"
     "Exit: 0 every host captured, 1 some host failed a step, 2 usage or config\n"
-    "error, 3 runtime error (the history cannot be written: no snapshot saved).\n";
+    "error, 3 runtime error (the history cannot be written: no snapshot saved),\n"
+    "130 interrupted.\n";
 
 static const struct topic {
 	const char *name, *text;

@@ -59,6 +59,15 @@ static const struct step {
 
 static const char *const subcommands[] = { "list", "show", "diff", "drift", "export" };
 
+/* Ctrl-C: the step running is cancelled (herd-run --serve ignores SIGINT), no later one runs. */
+static volatile sig_atomic_t interrupted;
+
+static void
+on_interrupt(int sig)
+{
+	interrupted = sig;
+}
+
 /* herd snapshot list|show|diff|drift|export ...: herd-hist's; -1 when not one. */
 int
 snapshot_verb(int argc, char **argv, int explain)
@@ -200,6 +209,7 @@ struct capture {
 	struct herd_strv hosts;	/* every host selected */
 	struct herd_strv down;	/* hosts a step failed on: left out of the next ones */
 	int status;
+	int cancelled;		/* the run was asked to stop */
 };
 
 /* The hosts still asked: none named is every host, so the list only once some are down. */
@@ -221,8 +231,18 @@ await_run(struct capture *c, const char *id, struct herd_strv *failed)
 	const char *st;
 
 	for (;;) {
-		if (!herd_rec_read(c->from_run, &r))
+		if (interrupted && !c->cancelled) {
+			herd_cancel_write(c->to_run, &(struct herd_cancel){ (char *)id });
+			fflush(c->to_run);
+			c->cancelled = 1;
+		}
+		if (!herd_rec_read(c->from_run, &r)) {
+			if (ferror(c->from_run) && errno == EINTR) {
+				clearerr(c->from_run);
+				continue;
+			}
 			errx(HERD_EXIT_RUNTIME, "snapshot: herd-run ended before the run did");
+		}
 		herd_rec_passthrough(c->to_hist, &r);
 		if (r.type == '#' && strncmp(r.raw, "#herd-records", 13))
 			errx(HERD_EXIT_RUNTIME, "snapshot: herd-run refused the request");
@@ -272,7 +292,9 @@ run_step(struct capture *c, const struct step *s, long long seq)
 	if (fflush(c->to_run) == EOF)
 		errx(HERD_EXIT_RUNTIME, "snapshot: herd-run is gone");
 	await_run(c, q.id, &failed);
-	if (!failed.n) {
+	if (c->cancelled) {
+		progress(s->label, "cancelled");
+	} else if (!failed.n) {
 		progress(s->label, "done");
 	} else {
 		list = herd_fold(failed.v, failed.n, 1);
@@ -324,19 +346,41 @@ capture(struct pipeline *pl, const struct herd_buf *recs, struct capture *c, uns
 	c->to_hist = stream(to_hist[1], "w");
 	fwrite(recs->p, 1, recs->len, c->to_run);
 	fwrite(recs->p, 1, recs->len, c->to_hist);
-	for (i = 0; i < NSTEPS; i++)
-		if (mask & (1u << i))
+	for (i = 0; i < NSTEPS && !c->cancelled; i++) {
+		if (interrupted)
+			c->cancelled = 1;
+		else if (mask & (1u << i))
 			run_step(c, &steps[i], (long long)i + 1);
+	}
 	fclose(c->to_run);
 	while (getc(c->from_run) != EOF)	/* the connections' last S records */
 		;
 	fclose(c->from_run);
 	if ((rc = reap(run)) != 0 && rc != HERD_EXIT_HOSTS)
 		warnx("herd-run failed (exit status %d)", rc);
+	if (c->cancelled) {
+		fclose(c->to_hist);
+		reap(hist);
+		printf("\nInterrupted: no snapshot saved (the steps run are in herd history)\n");
+		return HERD_EXIT_INTERRUPT;
+	}
 	if (fclose(c->to_hist) == EOF || (rc = reap(hist)) != 0)
 		errx(HERD_EXIT_RUNTIME, "snapshot: the runs were not recorded (herd-hist record "
 		    "said why); no snapshot saved");
 	return c->status;
+}
+
+/* SIGINT, SIGTERM and SIGHUP cancel the step: reads are interrupted (no SA_RESTART). */
+static void
+catch_interrupts(void)
+{
+	struct sigaction sa = { 0 };
+
+	sa.sa_handler = on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 }
 
 /* The stages, each option given to those of its role. */
@@ -391,10 +435,13 @@ snapshot_act(const struct verb *v, const struct args *a, int explain)
 		select_hosts(stage_of(&pl, SELECT), &recs, &c.hosts);
 		printf("Capturing snapshot of %zu host%s...\n", c.hosts.n,
 		    c.hosts.n == 1 ? "" : "s");
+		catch_interrupts();
 		rc = capture(&pl, &recs, &c, mask);
-		putchar('\n');
-		if ((i = (size_t)pipeline_run(&save)) != 0)
-			rc = (int)i;
+		if (rc != HERD_EXIT_INTERRUPT) {
+			putchar('\n');
+			if ((i = (size_t)pipeline_run(&save)) != 0)
+				rc = (int)i;
+		}
 		for (i = 0; i < (size_t)pl.n; i++)
 			herd_strv_free(&pl.stage[i].argv);
 	}

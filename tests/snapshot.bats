@@ -262,6 +262,31 @@ refused failed"
 	assert_line " 1 host not captured: refused"
 }
 
+@test "Ctrl-C cancels the step running, runs no later one, saves nothing" {
+	shim df <<-'EOF'
+	[ "$FLEET_HOST" = h001 ] && exec sleep 60
+	exec /bin/df "$@"
+	EOF
+	# herd itself in the background (not a function: its subshell would get the signal)
+	herd snapshot -F "$FLEET_SSH_CONFIG" -c "$FLEET_CONFIG" h001 h002 >"$T/out" 2>&1 &
+	pid=$!
+	# until h001's df runs (a guard against hanging, not a measure of speed)
+	timeout 60 sh -c "until '$TESTS/fleet/fleet-procs' '$FD' | grep -q 'sleep 60'; do sleep 0.05; done"
+	kill -INT "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 130
+	run cat "$T/out"
+	assert_line --regexp '^  Disk usage \.+ cancelled$'
+	refute_line --partial "Memory"
+	assert_line "Interrupted: no snapshot saved (the steps run are in herd history)"
+	assert_equal "$(q 'select count(*) from snapshots')" 0
+	assert_equal "$(q "select count(*) from runs where kind = 'snapshot'")" 4
+	# nothing left running on the hosts
+	run "$TESTS/fleet/fleet-procs" "$FD" 10
+	refute_output --partial "sleep 60"
+}
+
 @test "odd output from a host never breaks a snapshot, and reaches the terminal safe" {
 	shim ss <<-'EOF'
 	printf 'State Recv-Q Send-Q Local Address:Port Peer Address:Port\n'
