@@ -188,6 +188,8 @@ const char pull_help[] =
     "host sends the file's SHA-256 after it, and a copy that differs is a\n"
     "failure.  A missing file is said per host.\n"
     "  --dest DIR        where the copies go (DIR/HOST/REMOTE)\n"
+    "  -r, --recursive   REMOTE is a directory: sent as a tar (made on the host\n"
+    "                    first, hashed), unpacked into DIR/HOST/REMOTE after\n"
     "  --group           list hosts with identical files once, as a group\n"
     "                    (web-[01-03]); select a group with -g\n"
     "  --sudo            read as root (passwordless sudo -n)\n"

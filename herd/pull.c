@@ -8,12 +8,21 @@
  * and SHA-256 of the bytes received.  SCRIPT (sh, every value quoted) says
  * a missing or unreadable file on stderr, else sends the file and then its
  * SHA-256 on stderr, "herd-sha256 HEX": herd-group's view of a pull run
- * (transfer.c) checks one against the other.
+ * (transfer.c) checks one against the other.  With -r, the file sent is a
+ * tar of the directory (made in a temporary file on the host first, so
+ * that its hash is the hash of what was sent), received as
+ * DIR/HOST/REMOTE.herd-tar and unpacked there after the run (after_pull).
  */
+#include <dirent.h>
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define TAR_SUFFIX ".herd-tar"
 
 #include "verb.h"
 
@@ -73,11 +82,14 @@ check_pull(struct args *a)
 	free(name);
 	if (dest && !*dest)
 		errx(HERD_EXIT_USAGE, "pull: --dest: the directory must not be empty");
+	if (transfer_opt(a, "mkdir") || transfer_opt(a, "checksum") ||
+	    transfer_opt(a, "preserve"))
+		errx(HERD_EXIT_USAGE, "pull: --mkdir, --checksum and --preserve are push's");
 }
 
-/* The file on stdout, its SHA-256 after it on stderr. */
+/* The file (-r: a tar of the directory) on stdout, its SHA-256 after it on stderr. */
 static char *
-pull_script(const char *remote)
+pull_script(const char *remote, int tree)
 {
 	struct herd_buf b = { 0 };
 
@@ -85,12 +97,89 @@ pull_script(const char *remote)
 	herd_shell_quote(&b, remote);
 	herd_buf_adds(&b, "\nfail() { printf 'herd: %s\\n' \"$*\" >&2; exit 1; }\n"
 	    "hash() { { sha256sum || shasum -a 256; } <\"$1\" 2>/dev/null | cut -c1-64; }\n"
-	    "[ -e \"$f\" ] || fail \"missing: $f: no such file\"\n"
-	    "[ -f \"$f\" ] || fail \"$f is not a regular file\"\n"
-	    "[ -r \"$f\" ] || fail \"$f: permission denied (--sudo reads it as root)\"\n"
-	    "cat -- \"$f\" || fail \"reading $f failed\"\n"
+	    "[ -e \"$f\" ] || fail \"missing: $f: no such file\"\n");
+	if (tree)
+		herd_buf_adds(&b, "[ -d \"$f\" ] || fail \"$f is not a directory\"\n"
+		    "case $f in */*) p=${f%/*}; p=${p:-/} ;; *) p=. ;; esac\n"
+		    "tmp=$(mktemp) || fail \"cannot make a temporary file\"\n"
+		    "trap 'rm -f -- \"$tmp\"' EXIT\n"
+		    "tar -c -f \"$tmp\" -C \"$p\" -- \"${f##*/}\" || "
+		    "fail \"tar of $f failed (--sudo reads it as root)\"\nf=$tmp\n");
+	else
+		herd_buf_adds(&b, "[ -f \"$f\" ] || fail \"$f is not a regular file (-r: a "
+		    "directory)\"\n[ -r \"$f\" ] || fail \"$f: permission denied (--sudo "
+		    "reads it as root)\"\n");
+	herd_buf_adds(&b, "cat -- \"$f\" || fail \"reading $f failed\"\n"
 	    "printf 'herd-sha256 %s\\n' \"$(hash \"$f\")\" >&2\n");
 	return herd_buf_steal(&b);
+}
+
+/* DIR/HOST/NAME.herd-tar unpacked into DIR/HOST/NAME's directory: 0, or -1. */
+static int
+unpack(const char *host_dir, const char *name)
+{
+	char *tar = xasprintf("%s/%s" TAR_SUFFIX, host_dir, name), *into;
+	const char *slash = strrchr(name, '/');
+	int status, rc = -1;
+	struct stat st;
+	pid_t pid;
+
+	if (stat(tar, &st) < 0) {
+		free(tar);
+		return 0;	/* nothing came from this host */
+	}
+	into = slash ? xasprintf("%s/%.*s", host_dir, (int)(slash - name), name) :
+	    xstrdup(host_dir);
+	if ((pid = fork()) < 0)
+		err(HERD_EXIT_RUNTIME, "fork");
+	if (pid == 0) {
+		execlp("tar", "tar", "-x", "--no-same-owner", "-f", tar, "-C", into,
+		    (char *)NULL);
+		warn("tar");
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status))
+		rc = 0;
+	if (rc == 0)
+		unlink(tar);
+	else
+		warnx("pull: %s: not unpacked; the tar is kept", shown(tar));
+	free(tar);
+	free(into);
+	return rc;
+}
+
+/* -r: each host's tar unpacked where the file would be. */
+int
+after_pull(const struct args *a, int status)
+{
+	const char *dest = transfer_opt(a, "dest"), *remote;
+	struct herd_strv hosts = { 0 };
+	struct dirent *de;
+	char *name, *dir;
+	DIR *d;
+
+	if (!transfer_opt(a, "recursive"))
+		return status;
+	pull_words(a, &remote, &hosts);
+	herd_strv_free(&hosts);
+	if (!dest)
+		dest = "results";
+	if (!(name = local_name(remote)) || !(d = opendir(dest))) {
+		free(name);
+		return status;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		dir = xasprintf("%s/%s", dest, de->d_name);
+		if (unpack(dir, name) < 0 && status == 0)
+			status = HERD_EXIT_RUNTIME;
+		free(dir);
+	}
+	closedir(d);
+	free(name);
+	return status;
 }
 
 void
@@ -99,14 +188,18 @@ build_pull(struct pipeline *pl, const struct args *a)
 	struct stage *sel = stage_of(pl, SELECT), *run = stage_of(pl, RUN);
 	const char *remote, *dest = transfer_opt(a, "dest");
 	struct herd_strv hosts = { 0 };
-	char *name, *script, *selection;
+	char *name, *script, *selection, *tar;
 	size_t i;
 
 	pull_words(a, &remote, &hosts);
 	if (!(name = local_name(remote)))
 		errx(HERD_EXIT_USAGE, "pull: %s: a file's path without .. parts",
 		    shown(remote));
-	script = pull_script(remote);
+	tar = xstrdup(remote);	/* without trailing slashes: -r takes its last part */
+	for (i = strlen(tar); i > 1 && tar[i - 1] == '/'; i--)
+		tar[i - 1] = '\0';
+	script = pull_script(tar, transfer_opt(a, "recursive") != NULL);
+	free(tar);
 	for (i = 0; i < hosts.n; i++)
 		herd_strv_add(&sel->argv, hosts.v[i]);
 	selection = selection_text(a, &hosts);
@@ -119,7 +212,13 @@ build_pull(struct pipeline *pl, const struct args *a)
 	herd_strv_add(&run->argv, "--output-dir");
 	herd_strv_add(&run->argv, dest ? dest : "results");
 	herd_strv_add(&run->argv, "--output-name");
-	herd_strv_add(&run->argv, name);
+	if (transfer_opt(a, "recursive")) {
+		tar = xasprintf("%s" TAR_SUFFIX, name);
+		herd_strv_add(&run->argv, tar);
+		free(tar);
+	} else {
+		herd_strv_add(&run->argv, name);
+	}
 	herd_strv_add(&run->argv, "--");
 	herd_strv_add(&run->argv, script);
 	free(selection);

@@ -134,6 +134,8 @@ void check_push(struct args *);
 void build_push(struct pipeline *, const struct args *);
 void check_pull(struct args *);
 void build_pull(struct pipeline *, const struct args *);
+/* After the pipeline ran (pull -r unpacks): the exit status. */
+int after_pull(const struct args *, int status);
 
 /* snapshot.c: herd snapshot (its reading commands: snapshot_verb in pipeline.h) */
 int snapshot_act(const struct verb *, const struct args *, int explain);

@@ -79,7 +79,7 @@ static const struct verb verbs[] = {
 	  check_tunnel, build_tunnel, tunnel_help, NULL },
 	{ "pull", { SELECT, RUN, HIST, GROUP },
 	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW | O_HISTORY |
-	  O_DRY_RUN | O_PULL,
+	  O_DRY_RUN | O_PUSH | O_PULL,
 	  check_pull, build_pull, pull_help, NULL },
 	{ "diff", { SELECT, RUN, HIST, GROUP },
 	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW | O_HISTORY |
@@ -94,6 +94,25 @@ static const struct verb verbs[] = {
 	{ "snapshot", { 0 }, O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_SNAPSHOT,
 	  NULL, NULL, snapshot_help, snapshot_act },
 };
+
+/* What a verb does after its pipeline ran, given the exit status. */
+static const struct {
+	const char *verb;
+	int (*after)(const struct args *, int status);
+} afters[] = {
+	{ "pull", after_pull },
+};
+
+static int
+after(const struct verb *v, const struct args *a, int status)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof afters / sizeof afters[0]; i++)
+		if (!strcmp(afters[i].verb, v->name))
+			return afters[i].after(a, status);
+	return status;
+}
 
 const struct verb *
 verb_find(const char *name)
@@ -340,6 +359,11 @@ compose_verb(const char *name, int argc, char **argv, int explain)
 		free(stdin_path);
 	}
 	v->build(&pl, &a);
+	if (explain) {
+		args_free(&a);
+		return pipeline_explain(&pl);
+	}
+	rc = after(v, &a, pipeline_run(&pl));
 	args_free(&a);
-	return explain ? pipeline_explain(&pl) : pipeline_run(&pl);
+	return rc;
 }

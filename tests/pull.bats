@@ -124,3 +124,22 @@ hp() {
 	run herd-run --output-dir "$T/o" --output-name ../x -- true </dev/null
 	[ "$status" -eq 2 ]
 }
+
+@test "pull -r: a directory from each host, unpacked into results/HOST/PATH" {
+	for h in h001 h002; do
+		mkdir -p "$FLEET_ROOTS/$h/$D/site/css"
+		echo "index of $h" >"$FLEET_ROOTS/$h/$D/site/index.html"
+		echo 'body{}' >"$FLEET_ROOTS/$h/$D/site/css/a.css"
+		chown -R "$FLEET_USER" "$FLEET_ROOTS/$h/$D/site"
+	done
+	run hp -r "$R/$D/site/" h001 h002 h003
+	[ "$status" -eq 1 ]
+	assert_line "  h003  missing: $R/$D/site: no such file"
+	assert_line "2 succeeded, 0 unchanged, 1 missing, 0 failed"
+	for h in h001 h002; do
+		diff -r "$FLEET_ROOTS/$h/$D/site" "results/$h$R/$D/site"
+		[ ! -e "results/$h$R/$D/site.herd-tar" ]
+	done
+	run hp -r --checksum "$R/$D/site" h001
+	[ "$status" -eq 2 ]
+}
