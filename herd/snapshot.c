@@ -441,6 +441,8 @@ snapshot_act(const struct verb *v, const struct args *a, int explain)
 			putchar('\n');
 			if ((i = (size_t)pipeline_run(&save)) != 0)
 				rc = (int)i;
+		} else {
+			herd_strv_free(&save.stage[0].argv);
 		}
 		for (i = 0; i < (size_t)pl.n; i++)
 			herd_strv_free(&pl.stage[i].argv);
