@@ -116,6 +116,9 @@ stop() {
 	wait "$PID" || status=$?
 	PID=
 	assert_equal "$status" "${1:-130}"
+	# every stage's own complaint (a sanitizer's) would be here
+	run grep -E 'Sanitizer|runtime error' "$T/err"
+	assert_failure
 }
 
 # closed PORT...: nothing listens on them.
