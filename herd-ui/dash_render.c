@@ -127,14 +127,14 @@ title(struct dash *d)
 		    "for keys", d->nrow);
 	} else {
 		duration(t, sizeof t, herd_now_ms() - d->run_started);
-		putf(0, 1, COLS - 26, "herd dashboard | %s%s | %s", modes[d->mode], d->command,
-		    d->run_live ? (d->cancelled ? "cancelling" : "running") :
-		    d->cancelled ? "cancelled" : "done");
+		putf(0, 1, COLS - 26, "herd dashboard | %s | %s%s", d->run_live ?
+		    (d->cancelled ? "cancelling" : "running") : d->cancelled ? "cancelled" :
+		    "done", modes[d->mode], d->command);
 		if (d->run_live && d->mode != MODE_TAIL && d->mode != MODE_WATCH)
 			putf(0, COLS - 24, 23, "%zu left %s", running, t);
 		else if (d->mode == MODE_WATCH)
-			putf(0, COLS - 24, 23, "run %lld every %llds", d->seq + 1,
-			    d->interval_ms / 1000);
+			putf(0, COLS - 24, 23, "run %lld every %s", d->seq + 1,
+			    herd_format_duration(d->interval_ms, t, sizeof t));
 	}
 	attrset(A_NORMAL);
 }
