@@ -20,6 +20,7 @@ const char usage[] =
     "  push     copy a file or directory to hosts, verified, atomically\n"
     "  pull     copy a file from hosts into results/HOST/PATH, verified\n"
     "  diff     compare a file across hosts: identical groups, outliers' diffs\n"
+    "  discover find SSH servers in an address range (--cidr), add them to a group\n"
     "  tunnel   forward a local port per host to a port the host reaches (-L)\n"
     "  select   print host records for groups, tags and host patterns\n"
     "  list     list groups (--tags: tags with host counts, --tag EXPR: hosts)\n"
@@ -218,6 +219,26 @@ const char diff_help[] =
     "Exit: 0 every copy identical, 1 a copy differs or a host was not read,\n"
     "2 usage error, 3 runtime error, 130 interrupted.\n";
 
+const char discover_help[] =
+    "usage: herd discover --cidr CIDR [--port 22] [--timeout 2s] [--concurrency 256]\n"
+    "                     [--save GROUP [--tag a,b]] [--force] [-c FILE]\n"
+    "Connects to every address of CIDR (IPv4 or IPv6) and lists those where an\n"
+    "SSH server answers with its version line (no login), then N hosts found:\n"
+    "  herd-run --ping --concurrency N --connect-timeout DUR < (H records)\n"
+    "The network and broadcast addresses of an IPv4 range are left out (not in\n"
+    "a /31 or /32), and the all-zero address of an IPv6 range (not in a /127\n"
+    "or /128).  A range of more than 65536 addresses needs --force (at most\n"
+    "1048576).\n"
+    "  --port N          the port to try (default 22)\n"
+    "  --timeout DUR     for each connection and banner (default 2s)\n"
+    "  --concurrency N   connections at once (default 256)\n"
+    "  --save GROUP      add the hosts found to GROUP in the config file (made if\n"
+    "                    missing), keeping its comments, order and formatting;\n"
+    "                    written beside it and renamed; refused, before the\n"
+    "                    scan, when the config does not load\n"
+    "  --tag a,b         with --save: the tags of the hosts added\n"
+    "Exit: 0 some host found, 1 none, 2 usage or config error, 3 runtime error.\n";
+
 const char mux_help[] =
     "usage: herd mux start [--idle-timeout DUR] [options]\n"
     "       herd mux stop|status [options]\n"
@@ -380,6 +401,7 @@ static const struct topic {
 	{ "pull", pull_help },
 	{ "tunnel", tunnel_help },
 	{ "diff", diff_help },
+	{ "discover", discover_help },
 	{ "mux", mux_help },
 	{ "repl", repl_help },
 	{ "dashboard", dashboard_help },

@@ -39,6 +39,14 @@ static const struct opt opts[] = {
 	{ "group", 0, 0, K_PASS, O_PULL, GROUP, 0, "--by-content" },
 	/* herd diff's (filediff.c): each copy read, as herd-group --outdir writes it */
 	{ "save", 0, 1, K_PASS, O_DIFF, GROUP, 0, "--outdir" },
+	/* herd discover's (discover.c) */
+	{ "cidr", 0, 1, K_PASS, O_DISCOVER, 0, 0, NULL },
+	{ "port", 0, 1, K_PASS, O_DISCOVER, 0, 0, NULL },
+	{ "timeout", 0, 1, K_PASS, O_DISCOVER, 0, 0, NULL },
+	{ "concurrency", 0, 1, K_PASS, O_DISCOVER, 0, 0, NULL },
+	{ "save", 0, 1, K_PASS, O_DISCOVER, 0, 0, NULL },
+	{ "tag", 0, 1, K_PASS, O_DISCOVER, 0, 0, NULL },
+	{ "force", 0, 0, K_PASS, O_DISCOVER, 0, 0, NULL },
 	/* herd snapshot's (snapshot.c) */
 	{ "only", 0, 1, K_PASS, O_SNAPSHOT, 0, 0, NULL },
 	/* herd tunnel's (tunnel.c): herd-run --forward */

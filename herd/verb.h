@@ -35,6 +35,7 @@ enum optset {
 	O_PULL = 1 << 17,	/* herd pull's own */
 	O_TUNNEL = 1 << 20,	/* herd tunnel's own */
 	O_DIFF = 1 << 18,	/* herd diff's own */
+	O_DISCOVER = 1 << 21,	/* herd discover's own */
 	O_SNAPSHOT = 1 << 19,	/* herd snapshot's own */
 	O_DASHBOARD = 1 << 22,	/* herd dashboard's own */
 };
@@ -146,6 +147,12 @@ void give(struct pipeline *, const struct verb *, const struct args *);
 /* filediff.c: herd diff */
 void check_diff(struct args *);
 void build_diff(struct pipeline *, const struct args *);
+
+/* discover.c, discover_save.c: herd discover */
+int discover_act(const struct verb *, const struct args *, int explain);
+void discover_check_config(const char *opt, const char *group);
+void discover_save(const char *opt, const char *group, const struct herd_strv *hosts,
+    const struct herd_strv *tags);
 
 /* verbs.c: --diff-last, herd-hist record --last and herd-group --compare */
 void diff_last(struct pipeline *, const struct args *, const char *verb);

@@ -22,6 +22,7 @@
  *   herd mux start|stop|status  (mux.c)
  *   herd repl [HOSTS...]        (repl.c: herd-ui)
  *   herd recipe NAME [HOSTS...] (repl.c: herd-ui --recipe NAME)
+ *   herd discover --cidr CIDR  (discover.c: herd-run --ping on the range's addresses)
  *   herd snapshot [HOSTS...]    (snapshot.c: herd-select, herd-run --serve,
  *     herd-hist record, herd-hist snapshot save)
  */
@@ -52,7 +53,7 @@ static void check_watch(struct args *);
 static void build_watch(struct pipeline *, const struct args *);
 extern const char watch_help[], tail_help[];
 extern const char push_help[], pull_help[];
-extern const char diff_help[];
+extern const char diff_help[], discover_help[];
 
 static const struct verb verbs[] = {
 	{ "exec", { SELECT, RUN, HIST, NOTIFY, GROUP },
@@ -85,6 +86,8 @@ static const struct verb verbs[] = {
 	  O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW | O_HISTORY |
 	  O_DRY_RUN | O_DIFF,
 	  check_diff, build_diff, diff_help, NULL },
+	{ "discover", { 0 }, O_HELP | O_CONFIG | O_DISCOVER, NULL, NULL, discover_help,
+	  discover_act },
 	{ "repl", { 0 }, O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND | O_VIEW |
 	  O_HISTORY, NULL, NULL, repl_help, repl_act },
 	{ "recipe", { 0 }, O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND |

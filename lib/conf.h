@@ -112,6 +112,13 @@ void herd_conf_print_errors(const struct herd_config *, int rc);
  * exit 2, or HERD_EXIT_RUNTIME for the system's. */
 void herd_conf_load_or_die(struct herd_config *, const char *opt);
 void herd_conf_free(struct herd_config *);
+/*
+ * conf_edit.c: ENTRIES (each a host as YAML flow text) added to the hosts of
+ * GROUP in the config TEXT, every other byte kept: 0 with the new text
+ * appended to OUT, or -1 with *err ("line:col: why", to free).
+ */
+int herd_conf_add_hosts(const char *text, size_t len, const char *group,
+    const struct herd_strv *entries, struct herd_buf *out, char **err);
 /* For config validate: "2 groups, 6 host entries, 1 recipe, ...", to free. */
 char *herd_conf_summary(const struct herd_config *);
 const struct herd_group *herd_conf_group(const struct herd_config *, const char *);
