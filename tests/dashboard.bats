@@ -355,7 +355,7 @@ quit() {
 	run bash -c "tmux -L '$TMUX_SOCK' capture-pane -p -e | grep -c \$'\\e\\\\[3[0-7]m'"
 	assert [ "$output" -gt 0 ]
 	run screen
-	assert_output --partial 'esc:\033[31mred'
+	assert_output --partial 'esc:^[[31mred'
 	quit
 	teardown
 	DASH_ENV='export NO_COLOR=1' dash h001
