@@ -518,6 +518,10 @@ dash_render(struct dash *d)
 		gh = 1;
 		oh = 2;
 		th = LINES - 6 > 1 ? LINES - 6 : 1;
+	} else if (th > (int)d->nvis + 2) {
+		/* a table shorter than its room leaves the rest to the output */
+		oh += th - ((int)d->nvis + 2);
+		th = (int)d->nvis + 2;
 	}
 	groups_pane(d, 1, gh);
 	y = 1 + gh;

@@ -95,7 +95,6 @@ quit() {
 }
 
 @test "dashboard: the host table, a command's result groups with folded ranges, the status bar" {
-	skip "its screen assertions are still being fixed"
 	dash -g fleet
 	run screen
 	assert_output --partial 'herd dashboard | 3 hosts'
@@ -109,6 +108,7 @@ quit() {
 	run row h001
 	assert_output --regexp '^  h001 +ok +echo same.* 0 +[0-9.]+m?s$'
 	# the Diff tab: the norm's output, the other group's as a diff against it
+	run screen
 	assert_output --partial '== differs (1): h002'
 	assert_output --partial '+other'
 	quit
