@@ -203,10 +203,10 @@ columns(const struct dash *d, struct col *c)
 			host = (int)n;
 	c[COL_HOST] = (struct col){ "Host", host > 24 ? 24 : host };
 	c[COL_STATUS] = (struct col){ "Status", 8 };
-	c[COL_EXIT] = (struct col){ "Exit", 4 };
+	c[COL_EXIT] = (struct col){ "Exit", 5 };	/* room for the sort mark */
 	c[COL_TIME] = (struct col){ "Time", 7 };
 	c[COL_TAGS] = (struct col){ "Tags", d->show_tags ? 18 : 0 };
-	rest = COLS - 2 - c[COL_HOST].w - 8 - 4 - 7 - c[COL_TAGS].w - NCOL;
+	rest = COLS - 2 - c[COL_HOST].w - 8 - 5 - 7 - c[COL_TAGS].w - NCOL;
 	c[COL_CMD] = (struct col){ "Cmd", rest < 4 ? 4 : rest };
 }
 

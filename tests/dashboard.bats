@@ -132,7 +132,6 @@ quit() {
 }
 
 @test "dashboard: s sorts by the next column, S reverses; t shows the Tags column" {
-	skip "its screen assertions are still being fixed"
 	dash -g fleet
 	cmd 'exit $(( 4 - ${FLEET_HOST#h00} ))'
 	await 'done: 0 ok, 3 not ok'
