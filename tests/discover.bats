@@ -22,6 +22,10 @@ setup() {
 	export HOME="$T/home"
 	mkdir -p "$HOME"
 	P=$(awk '$1 == "h001" { print $3 }' "$FD/roles")
+	# a host found on a port other than 22 is ADDR:PORT (another fleet in
+	# the namespace may have taken port 22)
+	S=
+	[ "$P" = 22 ] || S=":$P"
 	cd "$T"
 }
 
@@ -53,7 +57,7 @@ EOF
 	run herd discover --cidr 127.0.1.0/29 --port "$P" --timeout 5s
 	[ "$status" -eq 0 ]
 	for i in 1 2 3 4 5 6; do
-		assert_line --regexp "^127\.0\.1\.$i  SSH-2\.0-OpenSSH[^ ]* .*  [0-9]+ms$"
+		assert_line --regexp "^127\.0\.1\.$i$S +SSH-2\.0-OpenSSH[^ ]* .*  [0-9]+ms$"
 	done
 	refute_line --partial "127.0.1.0 "
 	refute_line --partial "127.0.1.7 "
@@ -64,12 +68,12 @@ EOF
 @test "discover: a /31 has both addresses, a /32 one; a range's host bits are ignored" {
 	run herd discover --cidr 127.0.1.5/31 --port "$P" --timeout 5s
 	[ "$status" -eq 0 ]
-	assert_line --regexp "^127\.0\.1\.4  SSH-"
-	assert_line --regexp "^127\.0\.1\.5  SSH-"
+	assert_line --regexp "^127\.0\.1\.4$S +SSH-"
+	assert_line --regexp "^127\.0\.1\.5$S +SSH-"
 	assert_line "2 hosts found"
 	run herd discover --cidr 127.0.1.9/32 --port "$P" --timeout 5s
 	[ "$status" -eq 0 ]
-	assert_line --regexp "^127\.0\.1\.9  SSH-"
+	assert_line --regexp "^127\.0\.1\.9$S +SSH-"
 	assert_line "1 host found"
 	run herd discover --cidr 127.0.1.9 --port "$P" --timeout 5s
 	assert_line "1 host found"
@@ -126,8 +130,11 @@ EOF
 	[ "$status" -eq 2 ]
 }
 
+# saved ADDR: how --save writes the host found at ADDR (quoted with a port)
+saved() { if [ -z "$S" ]; then printf '%s' "$1"; else printf "'%s%s'" "$1" "$S"; fi; }
+
 commented_config() {
-	cat <<'EOF'
+	cat <<EOF
 # my fleet, hand written
 defaults:
   timeout: 30s   # generous
@@ -143,7 +150,7 @@ groups:
   # the lab, found by hand
   lab:
     hosts:
-      - host: 127.0.1.1
+      - host: 127.0.1.1$S
         tags: [old]
       # - 127.0.1.9   retired
 
@@ -165,7 +172,7 @@ EOF
 	# the original with one line inserted after the group's last host
 	{
 		sed -n '1,17p' "$T/before.yaml"
-		printf '      - {host: 127.0.1.2, tags: [discovered, lan]}\n'
+		printf '      - {host: %s, tags: [discovered, lan]}\n' "$(saved 127.0.1.2)"
 		sed -n '18,$p' "$T/before.yaml"
 	} >"$T/expected.yaml"
 	cmp "$T/expected.yaml" "$T/herd.yaml"
@@ -185,12 +192,12 @@ EOF
 	run herd discover -c "$T/herd.yaml" --cidr 127.0.1.3/32 --port "$P" --timeout 5s \
 	    --save found
 	[ "$status" -eq 0 ]
-	{ commented_config; printf '  found:\n    hosts:\n      - 127.0.1.3\n'; } >"$T/expected.yaml"
+	{ commented_config; printf '  found:\n    hosts:\n      - %s\n' "$(saved 127.0.1.3)"; } >"$T/expected.yaml"
 	cmp "$T/expected.yaml" "$T/herd.yaml"
 	mkdir -p "$XDG_CONFIG_HOME/herd"
 	run herd discover --cidr 127.0.1.3/32 --port "$P" --timeout 5s --save lab --tag x
 	[ "$status" -eq 0 ]
-	[ "$(cat "$XDG_CONFIG_HOME/herd/config.yaml")" = "$(printf 'groups:\n  lab:\n    hosts:\n      - {host: 127.0.1.3, tags: [x]}')" ]
+	[ "$(cat "$XDG_CONFIG_HOME/herd/config.yaml")" = "$(printf 'groups:\n  lab:\n    hosts:\n      - {host: %s, tags: [x]}' "$(saved 127.0.1.3)")" ]
 }
 
 @test "discover --save: a config that does not load is refused before the scan" {
