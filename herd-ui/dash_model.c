@@ -117,8 +117,10 @@ chunk(struct dash *d, const struct herd_rec *r)
 	struct drow *w;
 	const char *why, *p, *nl, *end;
 
-	if (herd_chunk_read(r, &c, &why) < 0 || !(w = row_of(d, c.host)))
+	if (herd_chunk_read(r, &c, &why) < 0)
 		return;
+	if (!(w = row_of(d, c.host)))
+		goto out;
 	if (d->mode != MODE_TAIL) {
 		herd_buf_add(&w->out, c.data, c.len);
 	} else {
@@ -134,6 +136,9 @@ chunk(struct dash *d, const struct herd_rec *r)
 	}
 	out_trim(&w->out);
 	d->dirty = 1;
+out:
+	free(c.run);
+	free(c.host);
 }
 
 static void
