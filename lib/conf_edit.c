@@ -232,6 +232,7 @@ into_root(struct edit *e, const char *group)
 {
 	yaml_node_t *root = yaml_document_get_root_node(&e->doc);
 	yaml_node_pair_t *p;
+	size_t col = 0;
 
 	if (root && root->type == YAML_MAPPING_NODE &&
 	    root->data.mapping.style != YAML_FLOW_MAPPING_STYLE &&
@@ -246,10 +247,31 @@ into_root(struct edit *e, const char *group)
 		return fail(e, root, "the config is not a block mapping; add the hosts by hand");
 	if (root && root->type == YAML_SCALAR_NODE && !is_empty(root))
 		return fail(e, root, "the config is a null document; write groups: first");
+	/* at the column of the mapping's keys, which need not be the first */
+	if (root && root->type == YAML_MAPPING_NODE &&
+	    root->data.mapping.pairs.top > root->data.mapping.pairs.start)
+		col = key_column(e, node(e, root->data.mapping.pairs.start->key));
 	e->at = e->len;
+	indent(&e->add, col);
 	herd_buf_adds(&e->add, "groups:\n");
-	group_key(e, group, 2);
+	group_key(e, group, col + 2);
 	return 0;
+}
+
+/* Whether P parses as YAML: an edit is given back only if it does. */
+static int
+parses(const char *p, size_t n)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	int ok;
+
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)p, n);
+	if ((ok = yaml_parser_load(&parser, &doc)))
+		yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+	return ok;
 }
 
 int
@@ -258,9 +280,16 @@ herd_conf_add_hosts(const char *text, size_t len, const char *group,
 {
 	struct edit e = { .text = text, .len = len, .entries = entries };
 	yaml_parser_t parser;
+	size_t start;
 	int rc;
 
 	*err = NULL;
+	/* what is added is UTF-8: a UTF-16 file (libyaml reads one) is not edited */
+	if (len >= 2 && ((text[0] == '\xfe' && text[1] == '\xff') ||
+	    (text[0] == '\xff' && text[1] == '\xfe'))) {
+		*err = xstrdup("1:1: the config is UTF-16; add the hosts by hand");
+		return -1;
+	}
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &e.doc)) {
@@ -278,6 +307,7 @@ herd_conf_add_hosts(const char *text, size_t len, const char *group,
 		herd_buf_free(&e.add);
 		return -1;
 	}
+	start = out->len;
 	herd_buf_add(out, text, e.at);
 	if (e.at == len && len && text[len - 1] != '\n' && e.add.len &&
 	    e.add.p[e.add.len - 1] == '\n')
@@ -285,5 +315,11 @@ herd_conf_add_hosts(const char *text, size_t len, const char *group,
 	herd_buf_add(out, e.add.p, e.add.len);
 	herd_buf_add(out, text + e.at, len - e.at);
 	herd_buf_free(&e.add);
+	if (!parses(out->p + start, out->len - start)) {
+		out->len = start;
+		*err = xstrdup("1:1: the hosts cannot be added here without breaking "
+		    "the file's YAML; add them by hand");
+		return -1;
+	}
 	return 0;
 }
