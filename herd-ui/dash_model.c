@@ -56,24 +56,6 @@ row_of(struct dash *d, const char *host)
 	return k && (size_t)(k - d->ui->hosts) < d->nrow ? &d->row[k - d->ui->hosts] : NULL;
 }
 
-static void
-conn_state(struct dash *d, const struct herd_rec *r)
-{
-	struct herd_conn_state s;
-	struct khost *k;
-	const char *why;
-
-	if (herd_conn_state_read(r, &s, &why) < 0)
-		return;
-	if ((k = host_find(d->ui, s.host))) {
-		k->state = (int)s.state;
-		free(k->reason);
-		k->reason = s.reason ? xstrdup(s.reason) : NULL;
-		d->dirty = 1;
-	}
-	herd_conn_state_free(&s);
-}
-
 /* Keep the last DASH_OUT_MAX bytes of OUT, from a line's start. */
 static void
 out_trim(struct herd_buf *out)
@@ -195,7 +177,8 @@ one_record(struct dash *d, const char *line, size_t len)
 			dash_run_ended(d);
 		}
 	} else if (r.type == 'S') {
-		conn_state(d, &r);
+		if (conn_state(d->ui, &r))
+			d->dirty = 1;
 	} else if (is_run(d->run_id, &r) && d->run_live) {
 		if (r.type == 'L')
 			chunk(d, &r);

@@ -46,7 +46,8 @@ server_start(struct ui *ui)
 	fcntl(ui->srv_out, F_SETFL, fcntl(ui->srv_out, F_GETFL) | O_NONBLOCK);
 }
 
-static void
+/* An S record: the host's connection state kept.  1 when it is a host of ours. */
+int
 conn_state(struct ui *ui, const struct herd_rec *r)
 {
 	struct herd_conn_state s;
@@ -54,7 +55,7 @@ conn_state(struct ui *ui, const struct herd_rec *r)
 	const char *why;
 
 	if (herd_conn_state_read(r, &s, &why) < 0)
-		return;
+		return 0;
 	if ((k = host_find(ui, s.host))) {
 		ui->prompt_dirty |= (k->state == HERD_CONN_DOWN || k->state == HERD_CONN_FAILED) !=
 		    (s.state == HERD_CONN_DOWN || s.state == HERD_CONN_FAILED);
@@ -63,6 +64,7 @@ conn_state(struct ui *ui, const struct herd_rec *r)
 		k->reason = s.reason ? xstrdup(s.reason) : NULL;
 	}
 	herd_conn_state_free(&s);
+	return k != NULL;
 }
 
 /* A record of the run in flight: kept, as it came. */
