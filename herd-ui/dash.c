@@ -230,6 +230,7 @@ dash_main(struct ui *ui)
 	if (ui->srv_gone)
 		warnx("herd-run --serve went away");
 	server_stop(ui);
+	view_stop(ui);
 	dash_model_free(&d);
 	free(d.vis);
 	free(d.filter);

@@ -180,6 +180,10 @@ one_record(struct dash *d, const char *line, size_t len)
 		if (conn_state(d->ui, &r))
 			d->dirty = 1;
 	} else if (is_run(d->run_id, &r) && d->run_live) {
+		if (r.type != 'L' && d->mode != MODE_TAIL) {
+			herd_buf_add(&d->ui->run_recs, line, len);
+			herd_buf_addc(&d->ui->run_recs, '\n');
+		}
 		if (r.type == 'L')
 			chunk(d, &r);
 		else if (r.type == 'R')
@@ -187,6 +191,8 @@ one_record(struct dash *d, const char *line, size_t len)
 		else if (r.type == 'E') {
 			d->run_live = 0;
 			d->groups_dirty = d->dirty = 1;
+			if (d->mode != MODE_TAIL)
+				view_record(d->ui, &d->run_hosts);
 			dash_run_ended(d);
 		}
 	} else if (is_run(d->probe_id, &r) && r.type == 'E') {
@@ -252,6 +258,7 @@ dash_ask(struct dash *d, const char *command, const struct herd_strv *hosts,
 	if (probe)
 		return 0;
 	herd_strv_add(&d->cmds, command);
+	herd_buf_reset(&ui->run_recs);
 	for (i = 0; i < d->nrow; i++)
 		d->row[i].in_run = 0;
 	for (i = 0; i < hosts->n; i++) {

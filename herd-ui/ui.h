@@ -127,6 +127,7 @@ int run_ask(struct ui *, const struct ask *);
 /* view.c: the grouped view of runs, through herd-group. */
 int conn_state(struct ui *, const struct herd_rec *);	/* server.c: an S record */
 void view_run(struct ui *, const struct herd_strv *hosts);	/* the run just ended */
+void view_record(struct ui *, const struct herd_strv *hosts);	/* recorded, not shown */
 void view_stop(struct ui *);	/* the viewer and the recorder ended */
 int view_last(struct ui *, const char *opt, const char *arg, int out_fd);
 int pick_last(struct ui *, const char *sel, struct herd_strv *names);

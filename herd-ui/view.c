@@ -170,6 +170,26 @@ record_alone(struct ui *ui)
 	herd_strv_free(&argv);
 }
 
+/* The last run to the recorder, unless the history is off.  1 sent, 0 not. */
+static int
+record_send(struct ui *ui)
+{
+	if (!ui->history)
+		return 0;
+	if (!ui->recorder.gone && !ui->recorder.c.pid)
+		recorder_start(ui);
+	return companion_send(&ui->recorder, &ui->last) == 0;
+}
+
+/* Until the last run SENT to the recorder is stored, or stored otherwise. */
+static void
+record_wait(struct ui *ui, int sent)
+{
+	if (ui->history && (!sent || companion_wait(&ui->recorder, "herd-hist record, "
+	    "the history, went away; each run is now recorded by a herd-hist of its own") < 0))
+		record_alone(ui);
+}
+
 /*
  * The run just ended: kept, shown and recorded, the two side by side: the
  * view waits for no database.  A companion that went away is replaced by a
@@ -179,27 +199,29 @@ void
 view_run(struct ui *ui, const struct herd_strv *hosts)
 {
 	struct herd_strv group = { 0 };
-	int shown, recorded = 0;
+	int shown, recorded;
 
 	keep_run(ui, hosts);
 	fflush(stdout);		/* what was said before the view comes before it */
 	if (!ui->viewer.gone && !ui->viewer.c.pid)
 		viewer_start(ui);
 	shown = companion_send(&ui->viewer, &ui->last) == 0;
-	if (ui->history) {
-		if (!ui->recorder.gone && !ui->recorder.c.pid)
-			recorder_start(ui);
-		recorded = companion_send(&ui->recorder, &ui->last) == 0;
-	}
+	recorded = record_send(ui);
 	if (!shown || companion_wait(&ui->viewer, "herd-group, the view, went away; "
 	    "each run is now shown by a herd-group of its own") < 0) {
 		group_argv(ui, &group);
 		child_filter(group.v, &ui->last, STDOUT_FILENO, NULL);
 	}
-	if (ui->history && (!recorded || companion_wait(&ui->recorder, "herd-hist record, "
-	    "the history, went away; each run is now recorded by a herd-hist of its own") < 0))
-		record_alone(ui);
+	record_wait(ui, recorded);
 	herd_strv_free(&group);
+}
+
+/* The run just ended kept and recorded, not shown (the dashboard shows it). */
+void
+view_record(struct ui *ui, const struct herd_strv *hosts)
+{
+	keep_run(ui, hosts);
+	record_wait(ui, record_send(ui));
 }
 
 static int

@@ -308,12 +308,12 @@ const char dashboard_help[] =
     "command stops a watch or a tail, Ctrl-C cancels a command.  Keys: / and /!\n"
     "filter, Space tags hosts (the next command runs on them), s S sort, t tags,\n"
     "Enter a host's tab, 1-9 [ ] tabs, ? all the keys, q quits.  NO_COLOR: no\n"
-    "colours.\n"
+    "colours.  Every run but a tail is recorded in the history.\n"
     "Selection: -a, -g GROUP, -t TAGS, -w HOSTS, --hosts-file FILE, -x HOSTS,\n"
     "  --pick N, HOSTS (herd help selection); none: every configured host\n"
     "SSH: -F FILE, -i KEY, -l USER, -p PORT, -o OPTION, -f/--concurrency N,\n"
     "  --connect-timeout DUR, --accept-new, --insecure, --ask-pass\n"
-    "Also: -c FILE, --timeout DUR, --sudo\n"
+    "Also: -c FILE, --timeout DUR, --sudo, --no-history\n"
     "Exit: 0 ok, 2 usage or config error, 3 runtime error.\n";
 
 const char snapshot_help[] =

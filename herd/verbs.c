@@ -93,7 +93,7 @@ static const struct verb verbs[] = {
 	{ "recipe", { 0 }, O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND |
 	  O_VIEW | O_HISTORY | O_DRY_RUN | O_RECIPE, NULL, NULL, recipe_help, recipe_act },
 	{ "dashboard", { 0 }, O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_COMMAND |
-	  O_VIEW | O_DASHBOARD, NULL, NULL, dashboard_help, dashboard_act },
+	  O_VIEW | O_HISTORY | O_DASHBOARD, NULL, NULL, dashboard_help, dashboard_act },
 	{ "snapshot", { 0 }, O_HELP | O_CONFIG | O_SELECT | O_SSH | O_CONN | O_SNAPSHOT,
 	  NULL, NULL, snapshot_help, snapshot_act },
 };

@@ -290,6 +290,46 @@ quit() {
 	quit
 }
 
+@test "dashboard: its runs are recorded in the history, a watch as one series; a tail is not; --no-history none" {
+	echo log >"$S/log"
+	chmod 644 "$S/log"
+	dash h001 h002
+	cmd 'echo recorded'
+	await 'done: 2 ok, 0 not ok'
+	cmd "watch --interval 1s echo watched"
+	await 'run 2 every'
+	keys Escape
+	await 'watch stopped'
+	cmd "tail $S/log"
+	await '(2)  log'
+	keys Escape
+	await 'tail stopped'
+	quit
+	run herd-hist list --json
+	assert_success
+	# newest first: the watch's iterations (at least 2), then the command
+	run jq -s -r '.[] | "\(.command)|\(.hosts)|\(.ok)|\(.seq)"' <<<"$output"
+	assert_line --index 0 --regexp '^echo watched\|2\|2\|[1-9]'
+	assert_line 'echo watched|2|2|0'
+	assert_line --regexp '^echo recorded\|2\|2\|'
+	refute_output --partial 'tail'
+	run bash -c 'herd-hist list --json | jq -s -r "[.[] | select(.command == \"echo watched\") | .series] | unique | length"'
+	assert_output 1
+	# the results with them: the first run's outputs, per host
+	run bash -c 'herd-hist show 1 | herd-group'
+	assert_output --partial 'recorded'
+	assert_output --partial 'h[001-002]'
+
+	rm -rf "$HOME/.local/share/herd" "$T/tty.rc"
+	tmux -L "$TMUX_SOCK" kill-server
+	dash --no-history h001
+	cmd 'echo not recorded'
+	await 'done: 1 ok, 0 not ok'
+	quit
+	run herd-hist list --json
+	refute_output --partial 'not recorded'
+}
+
 @test "dashboard: recipe NAME runs the recipe's steps" {
 	dash h001 h002
 	cmd 'recipe os-version'
