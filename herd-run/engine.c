@@ -254,6 +254,10 @@ advance_conn(struct engine *e, struct conn *c, long long now)
 	}
 	for (i = 0; i < c->ntasks; i++)
 		task_advance(c->tasks[i], e->opts, now);
+	/* a window adjust read by a later task's poll: no event will say so */
+	for (i = 0; i < c->ntasks; i++)
+		if (task_feeding(c->tasks[i]))
+			task_advance(c->tasks[i], e->opts, now);
 	if (c->session && !ssh_is_connected(c->session))
 		conn_broke(e, c, now);
 }

@@ -145,6 +145,8 @@ struct task {
 	struct outcome res;	/* status; failed and timeout: why */
 	int stop_signal_sent;	/* in T_STOP: 1 after TERM, 2 after KILL */
 	size_t stdin_off;	/* bytes of the run's stdin sent */
+	uint32_t stdin_window;	/* the channel's window before the first byte */
+	size_t stdin_cap;	/* bytes in flight at most; 0 the window's */
 	int stdin_done;		/* ... and the EOF */
 	char *command;		/* its own (a P record's), sudo-wrapped; NULL: the run's */
 	struct fileout *file;	/* --output-dir: its stdout's file */
@@ -236,6 +238,7 @@ void task_keep(struct task *, struct stream *, const void *, size_t);
 void task_unhold(struct task *, size_t);
 size_t output_held(void);
 int task_busy(const struct task *);
+int task_feeding(const struct task *);	/* stdin still to send */
 
 /* sudo.c */
 void answer_sudo(struct task *, const struct options *, long long now);

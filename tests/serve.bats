@@ -206,6 +206,25 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 	herd-run --help | grep -q -- --serve
 }
 
+@test "serve: two requests' stdin of 3 MB each at once on one connection: each arrives whole" {
+	serve
+	send "$(printf 'H\th001')"
+	q r0 true h001
+	await '^E	r0	'
+	head -c 2300000 /dev/urandom | base64 -w 0 >"$T/a"
+	head -c 2300000 /dev/urandom | base64 -w 0 >"$T/b"
+	# more than the window sshd gives (2 MB) and than herd-run keeps in flight
+	[ "$(stat -c %s "$T/a")" -gt 3000000 ]
+	send "$(printf 'Q\tr1\t\tsha256sum\th001\t\ti\t\t\t\t\t'; cat "$T/a")" \
+	    "$(printf 'Q\tr2\t\tsha256sum\th001\t\ti\t\t\t\t\t'; cat "$T/b")"
+	await '^E	r1	'
+	await '^E	r2	'
+	assert_equal "$(field R r1 8)" "$(sha256sum <"$T/a" | sed 's/$/\\n/')"
+	assert_equal "$(field R r2 8)" "$(sha256sum <"$T/b" | sed 's/$/\\n/')"
+	# one connection for all three
+	assert_equal "$(grep -c '^S	h001	up' "$T/out")" 1
+}
+
 @test "serve: P records give hosts their own command; one not for the request refuses it" {
 	serve
 	send "$(printf 'H\th001')" "$(printf 'H\th002')" "$(printf 'H\th003')"
