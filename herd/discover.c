@@ -10,13 +10,10 @@
  */
 #include <arpa/inet.h>
 #include <err.h>
-#include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -278,7 +275,7 @@ scan(struct scan *s)
 	char *prog = find_program("herd-run"), *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	int in, fd[2], st;
+	int in, fd[2], rc;
 	FILE *out;
 	pid_t pid;
 
@@ -290,17 +287,7 @@ scan(struct scan *s)
 	run_argv(s, &argv);
 	if (pipe2(fd, O_CLOEXEC) < 0)
 		err(HERD_EXIT_RUNTIME, "pipe");
-	fflush(NULL);
-	if ((pid = fork()) < 0)
-		err(HERD_EXIT_RUNTIME, "fork");
-	if (pid == 0) {
-		if (dup2(in, STDIN_FILENO) < 0 || dup2(fd[1], STDOUT_FILENO) < 0)
-			_exit(127);
-		signal(SIGPIPE, SIG_DFL);
-		execv(prog, argv.v);
-		warn("%s", prog);
-		_exit(127);
-	}
+	pid = spawn(prog, argv.v, in, fd[1], -1);
 	close(in);
 	close(fd[1]);
 	if (!(out = fdopen(fd[0], "r")))
@@ -310,14 +297,9 @@ scan(struct scan *s)
 	fclose(out);
 	free(line);
 	herd_rec_free(&rec);
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			err(HERD_EXIT_RUNTIME, "waitpid");
 	/* 1: some address did not answer, as most do */
-	if (WIFSIGNALED(st))
-		exit(WTERMSIG(st) == SIGINT ? HERD_EXIT_INTERRUPT : HERD_EXIT_RUNTIME);
-	if (WEXITSTATUS(st) > 1)
-		exit(WEXITSTATUS(st));
+	if ((rc = reap(pid)) > 1)
+		exit(rc > 128 && rc != HERD_EXIT_INTERRUPT ? HERD_EXIT_RUNTIME : rc);
 	free(prog);
 	herd_strv_free(&argv);
 }

@@ -2,6 +2,8 @@
 #ifndef HERD_PIPELINE_H
 #define HERD_PIPELINE_H
 
+#include <sys/types.h>
+
 #include "herd.h"
 
 #define PIPELINE_MAX 8
@@ -20,6 +22,10 @@ struct pipeline {
 struct stage *pipeline_add(struct pipeline *, const char *prog);
 int pipeline_explain(struct pipeline *);
 int pipeline_run(struct pipeline *);
+
+/* spawn.c */
+pid_t spawn(const char *prog, char *const argv[], int in, int out, int errfd);
+int reap(pid_t pid);
 
 /* execpath.c */
 char *find_program(const char *prog);

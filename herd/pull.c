@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #define TAR_SUFFIX ".herd-tar"
@@ -120,9 +119,8 @@ unpack(const char *host_dir, const char *name)
 {
 	char *tar = xasprintf("%s/%s" TAR_SUFFIX, host_dir, name), *into;
 	const char *slash = strrchr(name, '/');
-	int status, rc = -1;
 	struct stat st;
-	pid_t pid;
+	int rc;
 
 	if (stat(tar, &st) < 0) {
 		free(tar);
@@ -130,16 +128,8 @@ unpack(const char *host_dir, const char *name)
 	}
 	into = slash ? xasprintf("%s/%.*s", host_dir, (int)(slash - name), name) :
 	    xstrdup(host_dir);
-	if ((pid = fork()) < 0)
-		err(HERD_EXIT_RUNTIME, "fork");
-	if (pid == 0) {
-		execlp("tar", "tar", "-x", "--no-same-owner", "-f", tar, "-C", into,
-		    (char *)NULL);
-		warn("tar");
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) == pid && WIFEXITED(status) && !WEXITSTATUS(status))
-		rc = 0;
+	rc = reap(spawn("tar", (char *[]){ "tar", "-x", "--no-same-owner", "-f", tar, "-C",
+	    into, NULL }, -1, -1, -1)) == 0 ? 0 : -1;
 	if (rc == 0)
 		unlink(tar);
 	else

@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -120,9 +119,8 @@ static int
 tar_of(const char *local)
 {
 	char *base = transfer_base(local), *parent = xstrdup(local);
-	int fd = temp_file(), status;
+	int fd = temp_file();
 	size_t n = strlen(parent);
-	pid_t pid;
 
 	while (n > 1 && parent[n - 1] == '/')
 		parent[--n] = '\0';
@@ -130,16 +128,8 @@ tar_of(const char *local)
 		parent[n - strlen(base)] = '\0';
 	else
 		strcpy(parent, ".");
-	if ((pid = fork()) < 0)
-		err(HERD_EXIT_RUNTIME, "fork");
-	if (pid == 0) {
-		if (dup2(fd, STDOUT_FILENO) < 0)
-			_exit(127);
-		execlp("tar", "tar", "-c", "-f", "-", "-C", parent, "--", base, (char *)NULL);
-		warn("tar");
-		_exit(127);
-	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+	if (reap(spawn("tar", (char *[]){ "tar", "-c", "-f", "-", "-C", parent, "--", base,
+	    NULL }, -1, fd, -1)) != 0)
 		errx(HERD_EXIT_RUNTIME, "push: tar of %s failed", shown(local));
 	free(base);
 	free(parent);

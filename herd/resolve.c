@@ -6,9 +6,8 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <ctype.h>
-#include <errno.h>
+#include <err.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -80,7 +79,7 @@ show_settings(const struct args *a, const struct herd_strv *words, pid_t *pid)
 	size_t i, k;
 	int fd[2], null;
 
-	if (!prog || pipe(fd) < 0) {
+	if (!prog || pipe2(fd, O_CLOEXEC) < 0) {
 		free(prog);
 		return NULL;
 	}
@@ -101,25 +100,13 @@ show_settings(const struct args *a, const struct herd_strv *words, pid_t *pid)
 	herd_strv_add(&argv, "--");
 	for (i = 0; i < words->n; i++)
 		herd_strv_add(&argv, words->v[i]);
-	fflush(NULL);
-	if ((*pid = fork()) == 0) {
-		dup2(fd[1], STDOUT_FILENO);
-		if ((null = open("/dev/null", O_RDWR)) >= 0) {
-			dup2(null, STDIN_FILENO);
-			dup2(null, STDERR_FILENO);
-		}
-		close(fd[0]);
-		close(fd[1]);
-		execv(prog, argv.v);
-		_exit(127);
-	}
+	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0)
+		err(HERD_EXIT_RUNTIME, "/dev/null");
+	*pid = spawn(prog, argv.v, null, fd[1], null);
+	close(null);
 	close(fd[1]);
 	free(prog);
 	herd_strv_free(&argv);
-	if (*pid < 0) {
-		close(fd[0]);
-		return NULL;
-	}
 	return fdopen(fd[0], "r");
 }
 
@@ -153,7 +140,7 @@ find_unresolved(struct args *a)
 	struct herd_strv words = { 0 };
 	char *line = NULL, *host = NULL, *address = NULL, *v;
 	size_t cap = 0;
-	int proxied = 0, st = -1;
+	int proxied = 0;
 	ssize_t n;
 	FILE *f;
 	pid_t pid;
@@ -182,9 +169,7 @@ find_unresolved(struct args *a)
 		}
 	}
 	fclose(f);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+	if (reap(pid) == 0)
 		judge(host, address, proxied, &a->unresolved);
 	else
 		herd_strv_free(&a->unresolved);	/* no -G: no judgement */

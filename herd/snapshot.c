@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "records.h"
@@ -117,9 +116,9 @@ chosen(const struct args *a)
 	return mask;
 }
 
-/* PROG ARGS with IN and OUT as its standard input and output (-1: herd's own). */
+/* The stage S with IN and OUT as its standard input and output (-1: herd's own). */
 static pid_t
-spawn(const struct stage *s, int in, int out)
+start_stage(const struct stage *s, int in, int out)
 {
 	char **argv = xcalloc(s->argv.n + 2, sizeof *argv), *path = find_program(s->prog);
 	pid_t pid;
@@ -131,34 +130,10 @@ spawn(const struct stage *s, int in, int out)
 	argv[0] = (char *)s->prog;
 	for (i = 0; i < s->argv.n; i++)
 		argv[i + 1] = s->argv.v[i];
-	fflush(stdout);
-	if ((pid = fork()) < 0)
-		err(HERD_EXIT_RUNTIME, "fork");
-	if (pid == 0) {
-		if (in >= 0 && dup2(in, STDIN_FILENO) < 0)
-			_exit(127);
-		if (out >= 0 && dup2(out, STDOUT_FILENO) < 0)
-			_exit(127);
-		signal(SIGPIPE, SIG_DFL);
-		execv(path, argv);
-		warn("%s", path);
-		_exit(127);
-	}
+	pid = spawn(path, argv, in, out, -1);
 	free(path);
 	free(argv);
 	return pid;
-}
-
-/* PID's exit status, a signal as 128 + it. */
-static int
-reap(pid_t pid)
-{
-	int st;
-
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return HERD_EXIT_RUNTIME;
-	return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
 }
 
 static void
@@ -180,7 +155,7 @@ select_hosts(const struct stage *sel, struct herd_buf *recs, struct herd_strv *h
 	pid_t pid;
 
 	pipe_or_die(fd);
-	pid = spawn(sel, -1, fd[1]);
+	pid = start_stage(sel, -1, fd[1]);
 	close(fd[1]);
 	while ((n = read(fd[0], buf, sizeof buf)) != 0) {
 		if (n < 0 && errno == EINTR)
@@ -335,8 +310,8 @@ capture(struct pipeline *pl, const struct herd_buf *recs, struct capture *c, uns
 	pipe_or_die(to_hist);
 	if ((devnull = open("/dev/null", O_WRONLY | O_CLOEXEC)) < 0)
 		err(HERD_EXIT_RUNTIME, "/dev/null");
-	hist = spawn(stage_of(pl, HIST), to_hist[0], devnull);
-	run = spawn(stage_of(pl, RUN), to_run[0], from_run[1]);
+	hist = start_stage(stage_of(pl, HIST), to_hist[0], devnull);
+	run = start_stage(stage_of(pl, RUN), to_run[0], from_run[1]);
 	close(to_hist[0]);
 	close(to_run[0]);
 	close(from_run[1]);
