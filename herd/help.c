@@ -168,7 +168,7 @@ const char push_help[] =
     "                    beside REMOTE, which it replaces as a whole\n"
     "  --mkdir           create REMOTE's missing parent directories\n"
     "  --checksum        leave hosts whose REMOTE already has LOCAL's content\n"
-    "                    (unchanged); not with -r\n"
+    "                    (unchanged); -r: the same files, by path and content\n"
     "  --preserve        keep the owner (numeric) and modification time too\n"
     "  --sudo            write as root (passwordless sudo -n)\n"
     "  --timeout DUR     for each host's whole upload\n"

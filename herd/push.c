@@ -13,6 +13,7 @@
  * of a push run (transfer.c) reads that line.
  */
 #include <err.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,9 +96,6 @@ check_push(struct args *a)
 	free(base);
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
 		errx(HERD_EXIT_USAGE, "push: %s is not a regular file", shown(local));
-	if (S_ISDIR(st.st_mode) && transfer_opt(a, "checksum"))
-		errx(HERD_EXIT_USAGE, "push: --checksum compares a file: not with a "
-		    "directory (-r)");
 }
 
 /* The last component of PATH (without trailing slashes), to free. */
@@ -112,6 +110,35 @@ transfer_base(const char *path)
 	for (p = path + n; p > path && p[-1] != '/'; p--)
 		;
 	return xstrndup(p, (size_t)(path + n - p));
+}
+
+/*
+ * A directory's content as one SHA-256, the same on both ends: the path and
+ * SHA-256 of every regular file under the current directory, sorted.
+ * Modes, links and empty directories are not in it.
+ */
+#define TREE_HASH "find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum | " \
+	"sha256sum"
+
+/* TREE_HASH of the directory LOCAL, into SHA (65 bytes). */
+static void
+tree_hash(const char *local, char sha[65])
+{
+	char *argv[] = { "sh", "-c", "cd -- \"$1\" && " TREE_HASH, "sh", (char *)local, NULL };
+	int fd[2], rc;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(fd, O_CLOEXEC) < 0)
+		err(HERD_EXIT_RUNTIME, "pipe");
+	pid = spawn("sh", argv, -1, fd[1], -1);
+	close(fd[1]);
+	while ((n = read(fd[0], sha, 64)) < 0 && errno == EINTR)
+		;
+	close(fd[0]);
+	if ((rc = reap(pid)) != 0 || n != 64)
+		errx(HERD_EXIT_RUNTIME, "push: --checksum: hashing %s failed", shown(local));
+	sha[64] = '\0';
 }
 
 /* A tar stream of the directory LOCAL in an unlinked temporary file: its fd. */
@@ -223,12 +250,16 @@ file_script(const struct args *a, const char *target, const char *base,
  */
 static char *
 tree_script(const struct args *a, const char *target, const char *base,
-    unsigned long long size, const char *sha)
+    unsigned long long size, const char *sha, const char *tree_sha)
 {
 	int keep = transfer_opt(a, "preserve") != NULL;
 	struct herd_buf b = { 0 };
 
 	script_head(&b, target, NULL, transfer_opt(a, "mkdir") != NULL);
+	if (tree_sha)
+		herd_buf_addf(&b, "if [ -d \"$t\" ]; then case $(cd -- \"$t\" && "
+		    TREE_HASH ") in %s\\ *) echo 'unchanged %llu %s'; exit 0 ;; esac; fi\n",
+		    tree_sha, size, sha);
 	herd_buf_adds(&b, "[ -e \"$t\" ] && [ ! -d \"$t\" ] && fail \"$t is not a directory\"\n"
 	    "tmp=$(mktemp -d \"$d/.herd-push.XXXXXX\") || fail \"cannot write in $d\"\n"
 	    "trap 'rm -rf -- \"$tmp\"' EXIT\n");
@@ -250,7 +281,7 @@ build_push(struct pipeline *pl, const struct args *a)
 	struct stage *sel = stage_of(pl, SELECT), *run = stage_of(pl, RUN);
 	struct herd_strv hosts = { 0 };
 	const char *local, *remote;
-	char sha[65], *base, *target, *script, *selection, *data;
+	char sha[65], tree_sha[65], *base, *target, *script, *selection, *data;
 	unsigned long long size;
 	struct stat st;
 	int fd, tree;
@@ -263,13 +294,16 @@ build_push(struct pipeline *pl, const struct args *a)
 	if (tree) {
 		close(fd);
 		fd = tar_of(local);
+		if (transfer_opt(a, "checksum"))
+			tree_hash(local, tree_sha);
 	}
 	if (herd_fd_sha256(fd, sha, &size) < 0)
 		err(HERD_EXIT_RUNTIME, "push: reading %s", shown(local));
 	base = transfer_base(local);
 	target = remote[strlen(remote) - 1] == '/' ? xasprintf("%s%s", remote, base) :
 	    xstrdup(remote);
-	script = tree ? tree_script(a, target, base, size, sha) :
+	script = tree ? tree_script(a, target, base, size, sha,
+	    transfer_opt(a, "checksum") ? tree_sha : NULL) :
 	    file_script(a, target, base, &st, size, sha);
 	/* herd-run opens the data again: the file hashed, even if LOCAL is renamed */
 	fcntl(fd, F_SETFD, 0);

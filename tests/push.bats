@@ -164,6 +164,24 @@ no_temp() {
 	no_temp "$D"
 }
 
+@test "push -r --checksum: a host whose directory has the same files is unchanged" {
+	mkdir -p "$T/site/css" "$T/site/empty"
+	echo '<h1>' >"$T/site/index.html"
+	echo 'body{}' >"$T/site/css/a.css"
+	run hp -r "$T/site" "$R/$D/site" h001 h002 h003
+	[ "$status" -eq 0 ]
+	echo changed >"$FLEET_ROOTS/h002/$D/site/css/a.css"
+	echo extra >"$FLEET_ROOTS/h003/$D/site/extra.html"
+	inode=$(stat -c %i "$FLEET_ROOTS/h001/$D/site/index.html")
+	run hp -r --checksum "$T/site" "$R/$D/site" h001 h002 h003 h004
+	[ "$status" -eq 0 ]
+	assert_output --regexp "  h001  unchanged  sha256 [0-9a-f]{12}"
+	assert_line "3 succeeded, 1 unchanged, 0 failed"
+	# h001 not written again; the others have LOCAL's files, and only them
+	[ "$(stat -c %i "$FLEET_ROOTS/h001/$D/site/index.html")" = "$inode" ]
+	for h in h002 h003 h004; do diff -r "$T/site" "$FLEET_ROOTS/$h/$D/site"; done
+}
+
 @test "push: a host whose connection is killed mid-push keeps its old file, no temp file" {
 	head -c $((96 << 20)) /dev/zero >"$T/big"
 	echo old >"$FLEET_ROOTS/h001/$D/big"
@@ -216,8 +234,6 @@ no_temp() {
 	run hp --ask-become-pass "$T/x" "$R/$D/x" h001
 	[ "$status" -eq 2 ]
 	assert_output --partial "use --sudo with passwordless sudo"
-	run hp -r --checksum "$T" "$R/$D/x" h001
-	[ "$status" -eq 2 ]
 	run hp "$T/x"
 	[ "$status" -eq 2 ]
 	assert_output --partial "give LOCAL REMOTE [HOSTS...]"
