@@ -188,7 +188,7 @@ sha() { sha256sum "$W/$1" | cut -d' ' -f1; }
 	run python3 - "$P" <<'EOF'
 import hashlib, socket, sys, time
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 16384)
 s.sendall(b"GET /big HTTP/1.0\r\nHost: x\r\n\r\n")
 s.shutdown(socket.SHUT_WR)
 time.sleep(1)	# the host's bytes wait in the tunnel meanwhile
