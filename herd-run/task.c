@@ -237,15 +237,14 @@ finish_read(struct task *t)
 }
 
 /*
- * Bytes of stdin in flight (sent, not yet taken by the remote command, as
- * the window says) at most.  sshd keeps what it has not yet
- * written to the command in one buffer and moves the rest to its front
- * after each write to the command's pipe: a full 2 MB window in flight
- * made it copy ~2 MB per pipe write, six times slower uploads (10 MiB on
- * loopback: 1.5 s, 0.26 s capped).  And as much again per ms of the
+ * At most this many bytes of stdin in flight (sent, not yet taken by the
+ * remote command, as the window says), and as much again per ms of the
  * connection's shortest round trip (the kernel's), so a distant host still
- * gets what its link carries; no cap over a proxy, whose round trip is
- * not known.
+ * gets what its link carries; no cap over a proxy, whose round trip is not
+ * known.  sshd keeps what it has not yet written to the command in one
+ * buffer and moves the rest to its front after each write to the command's
+ * pipe: a full 2 MB window in flight made it copy ~2 MB per pipe write
+ * (10 MiB on loopback: 1.5 s; capped, 0.26 s).
  */
 #define STDIN_INFLIGHT (256 * 1024)
 
