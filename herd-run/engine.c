@@ -73,6 +73,7 @@ engine_run_new(struct engine *e, struct client *cl, const struct herd_run *c)
 	r->c.series = xstrdup(c->series ? c->series : "");
 	r->c.compare = xstrdup(c->compare ? c->compare : "");
 	r->timeout_ms = -1;
+	r->stdin_fd = -1;
 	r->client = cl;
 	r->tick = ++e->tick;
 	return r;

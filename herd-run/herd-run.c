@@ -189,21 +189,61 @@ become_password(struct options *o, const char *file)
 		    "(or --become-pass-file, or HERD_BECOME_PASS)");
 }
 
-/* --stdin-file: read once, sent to every host's command. */
+/*
+ * --stdin-file, sent to every host's command: a regular file is read where
+ * each host's part is sent (never held whole: 100 MiB to 20 hosts took
+ * 139 MB); anything else (a pipe) is read once, here.
+ */
 static void
-read_stdin_file(struct options *o)
+open_stdin_file(struct options *o)
 {
 	char chunk[65536];
-	size_t n;
-	FILE *f = fopen(o->stdin_file, "re");
+	struct stat st;
+	ssize_t n;
+	int fd = open(o->stdin_file, O_RDONLY | O_CLOEXEC);
 
-	if (!f)
+	if (fd < 0 || fstat(fd, &st) < 0)
 		err(HERD_EXIT_USAGE, "--stdin-file: %s", o->stdin_file);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		herd_buf_add(&o->stdin_data, chunk, n);
-	if (ferror(f))
-		err(HERD_EXIT_RUNTIME, "--stdin-file: %s", o->stdin_file);
-	fclose(f);
+	if (S_ISREG(st.st_mode)) {
+		o->stdin_fd = fd;
+		o->stdin_len = (size_t)st.st_size;
+		return;
+	}
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			err(HERD_EXIT_RUNTIME, "--stdin-file: %s", o->stdin_file);
+		herd_buf_add(&o->stdin_data, chunk, (size_t)n);
+	}
+	close(fd);
+	o->stdin_len = o->stdin_data.len;
+}
+
+/* All of --stdin-file, for a mux request: to free. */
+static char *
+stdin_file_data(const struct options *o)
+{
+	char *p = xmalloc(o->stdin_len + 1);
+	size_t off = 0;
+	ssize_t n;
+
+	if (o->stdin_fd < 0) {
+		memcpy(p, o->stdin_data.p ? o->stdin_data.p : "", o->stdin_len);
+		return p;
+	}
+	while (off < o->stdin_len && (n = pread(o->stdin_fd, p + off, o->stdin_len - off,
+	    (off_t)off)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			err(HERD_EXIT_RUNTIME, "--stdin-file: %s", o->stdin_file);
+		off += (size_t)n;
+	}
+	if (off < o->stdin_len)
+		errx(HERD_EXIT_RUNTIME, "--stdin-file: %s: shorter than when opened",
+		    o->stdin_file);
+	return p;
 }
 
 static char *
@@ -277,6 +317,8 @@ free_options(struct options *o)
 	free(o->command);
 	free(o->mux_config);
 	herd_buf_free(&o->stdin_data);
+	if (o->stdin_fd >= 0)
+		close(o->stdin_fd);
 	if (o->password)
 		explicit_bzero(o->password, strlen(o->password));
 	if (o->become_password)
@@ -433,14 +475,16 @@ by_mux(struct options *o, const char *mode, const char *config,
 	struct mux_request req = {
 		.command = o->command, .timeout_ms = o->timeout_ms, .stream = o->stream,
 		.sudo = o->sudo, .json = o->json,
-		.stdin_data = o->stdin_file ? o->stdin_data.p : NULL,
-		.stdin_len = o->stdin_data.len, .selection = o->selection, .kind = o->kind,
+		.stdin_len = o->stdin_len, .selection = o->selection, .kind = o->kind,
 		.series = o->series, .compare = o->compare, .seq = o->seq,
 	};
 	int fd = mux_client_open(mode, &ms, idle_timeout_ms), rc;
+	char *data = NULL;
 
 	if (fd < 0)
 		return -1;
+	if (o->stdin_file)
+		req.stdin_data = data = stdin_file_data(o);
 	if (records)
 		herd_rec_header(stdout);
 	read_hosts(in, &hosts, records ? stdout : NULL);
@@ -452,6 +496,7 @@ by_mux(struct options *o, const char *mode, const char *config,
 	req.nhosts = hosts.n;
 	rc = mux_client_run(fd, &req);
 	herd_hostlist_free(&hosts);
+	free(data);
 	return rc;
 }
 
@@ -477,12 +522,9 @@ one_run(struct engine *e, struct client *cl, const struct herd_hostlist *hosts)
 	r->stream = o->stream;
 	r->sudo = o->sudo;
 	r->has_stdin = o->stdin_file != NULL;
-	if (o->every && o->stdin_file) {
-		herd_buf_add(&r->stdin_data, o->stdin_data.p, o->stdin_data.len);
-	} else {
-		r->stdin_data = o->stdin_data;
-		memset(&o->stdin_data, 0, sizeof o->stdin_data);
-	}
+	r->stdin_p = o->stdin_data.p;
+	r->stdin_fd = o->stdin_fd;
+	r->stdin_len = o->stdin_len;
 	r->remote_command = sudo_wrap(o->command, o->sudo, o);
 	for (i = 0; i < hosts->n; i++) {
 		if (!(conn = engine_conn(e, &hosts->h[i], &why))) {
@@ -550,7 +592,7 @@ main(int argc, char **argv)
 		{ "until-ok", no_argument, NULL, OPT_UNTILOK },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct options o = { 0 };
+	struct options o = { .stdin_fd = -1 };
 	struct herd_hostlist hosts = { 0 };
 	struct engine e = { .opts = &o, .listen_fd = -1 };
 	const char *opt_config = NULL, *hosts_file = NULL, *pass_file = NULL;
@@ -735,7 +777,7 @@ main(int argc, char **argv)
 	e.every = o.every;
 	e.keep = o.every != NULL;
 	if (o.stdin_file)
-		read_stdin_file(&o);
+		open_stdin_file(&o);
 	if (o.show_config && (o.ping || o.dry_run))
 		errx(HERD_EXIT_USAGE, "-G goes with neither --ping nor --dry-run");
 	if (argc == 0 && !o.ping && !o.show_config) {

@@ -40,7 +40,9 @@ struct options {
 	long long seq;				/* -1: none */
 	int stream;				/* --stream: L records as output arrives */
 	const char *stdin_file;			/* --stdin-file: every command's input */
-	struct herd_buf stdin_data;
+	int stdin_fd;				/* ... open, if a regular file; else -1 */
+	struct herd_buf stdin_data;		/* ... else read here */
+	size_t stdin_len;			/* ... its size */
 	char *mux_config;			/* defaults.mux: auto or no */
 	struct every *every;			/* --every: the iterations */
 	struct follow *follow;			/* --follow: streams kept up */
@@ -161,7 +163,10 @@ struct run {
 	long long timeout_ms;	/* -1: the hosts' own, else the default */
 	int stream, sudo, has_stdin;
 	int follow;		/* --follow: output not kept, stdin left open */
-	struct herd_buf stdin_data;
+	struct herd_buf stdin_data;	/* a request's stdin, its own */
+	const char *stdin_p;	/* the stdin sent: stdin_data's, or --stdin-file's */
+	int stdin_fd;		/* --stdin-file's regular file, read where sent; else -1 */
+	size_t stdin_len;
 	struct task *tasks;
 	size_t ntasks, next, nactive, ndone;
 	long long count[HERD_NSTATUS];

@@ -174,6 +174,8 @@ start_request(struct engine *e, struct client *cl, struct herd_request *q)
 	r->has_stdin = !!(q->flags & HERD_REQ_STDIN);
 	r->stdin_data = q->stdin_data;
 	memset(&q->stdin_data, 0, sizeof q->stdin_data);
+	r->stdin_p = r->stdin_data.p;
+	r->stdin_len = r->stdin_data.len;
 	r->remote_command = sudo_wrap(q->command, r->sudo, e->opts);
 	if (q->hosts.n) {
 		for (i = 0; i < q->hosts.n; i++) {

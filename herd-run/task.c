@@ -4,6 +4,7 @@
  * or a cancel.  Each call to task_advance goes as far as it can without
  * blocking; the engine calls it again when the connection's socket is ready.
  */
+#include <errno.h>
 #include <linux/tcp.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "run.h"
 
@@ -282,19 +284,33 @@ stdin_room(const struct task *t, size_t want)
 static void
 feed_stdin(struct task *t)
 {
-	const struct herd_buf *in = &t->run->stdin_data;
+	const struct run *r = t->run;
+	static char chunk[65536];
+	const char *p;
 	size_t want;
+	ssize_t got;
 	int n;
 
 	if (!t->stdin_off && !t->stdin_window) {
 		t->stdin_window = ssh_channel_window_size(t->channel);
 		t->stdin_cap = stdin_cap(t);
 	}
-	while (t->stdin_off < in->len) {
-		want = in->len - t->stdin_off;
-		if (!(want = stdin_room(t, want > 65536 ? 65536 : want)))
+	while (t->stdin_off < r->stdin_len) {
+		want = r->stdin_len - t->stdin_off;
+		if (!(want = stdin_room(t, want > sizeof chunk ? sizeof chunk : want)))
 			return;
-		n = ssh_channel_write(t->channel, in->p + t->stdin_off, (uint32_t)want);
+		p = r->stdin_p + t->stdin_off;
+		if (r->stdin_fd >= 0) {
+			/* a file that shrank ends here: the host's check says so */
+			while ((got = pread(r->stdin_fd, chunk, want, (off_t)t->stdin_off)) < 0 &&
+			    errno == EINTR)
+				;
+			if (got <= 0)
+				break;
+			want = (size_t)got;
+			p = chunk;
+		}
+		n = ssh_channel_write(t->channel, p, (uint32_t)want);
 		if (n == SSH_ERROR) {
 			t->stdin_done = 1;	/* closed: the result says the rest */
 			return;

@@ -767,4 +767,14 @@ h002 | OK | rc=0 | from h002 (+1 more line)"
 	run herd-run -F "$FLEET_SSH_CONFIG" -f "$T/hosts" --stdin-file "$T/nonexistent" true
 	assert_failure 2
 	assert_output --partial "--stdin-file"
+	# a pipe (read whole first) and a file (read as sent), each iteration of --every
+	seq 200000 >"$T/seq"
+	sum=$(sha256sum <"$T/seq")
+	run herd-run -F "$FLEET_SSH_CONFIG" -f "$T/hosts" --stdin-file <(cat "$T/seq") sha256sum
+	assert_success
+	assert_equal "$(rec-get R 7 <<<"$output")" "$sum"
+	HERD_MIN_INTERVAL=10ms run herd-run -F "$FLEET_SSH_CONFIG" -f "$T/hosts" --stdin-file "$T/seq" --every 50ms \
+	    --count 2 sha256sum
+	assert_success
+	assert_equal "$(rec-get R 7 <<<"$output" | grep -c -- "^$sum\$")" 2
 }

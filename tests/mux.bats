@@ -443,6 +443,10 @@ ends() { awk -F '\t' '$1 == "R" { split($8, a, " "); print $3, a[1], a[2] }' | s
 	# and herd exec, the same way
 	run -0 herd exec --mux auto -F "$FLEET_SSH_CONFIG" 'uname -r' h001 h002 h003
 	assert_equal "$(ss -tnpH state established | grep -c "pid=$pid,")" 3
+	# a file for the commands' input goes in the request, whole
+	seq 100000 >"$T/in"
+	run -0 herd-run --mux auto -F "$FLEET_SSH_CONFIG" -f "$T/hosts" --stdin-file "$T/in" sha256sum
+	assert_equal "$(rec-get R 7 <<<"$output" | sort -u)" "$(sha256sum <"$T/in")"
 }
 
 @test "mux: several clients at once share the connections" {
