@@ -41,7 +41,7 @@ dash_start() {
 	dash_tmux -f /dev/null new-session -d -x 200 -y 50 \
 	    "cd '$dir'; XDG_STATE_HOME='$dir/state' XDG_DATA_HOME='$dir/data' HERD_EXEC_PATH='$build' \
 	    '$build/herd-ui' --dashboard --health-interval 1h -c '$FLEET_CONFIG' -F '$FLEET_SSH_CONFIG' \
-	    --concurrency $1 --connect-timeout $connect_timeout --hosts-file '$dir/hosts.$1' \
+	    --concurrency $fanout --connect-timeout $connect_timeout --hosts-file '$dir/hosts.$1' \
 	    2>'$dir/dash.err'; exec sleep 600"
 	dash_until 600 " $1 up, 0 down |"
 }
