@@ -83,19 +83,6 @@ child_start_fd3(struct child *c, char *const argv[], int in, int out, int fd3)
 	return 0;
 }
 
-int
-child_wait(pid_t pid)
-{
-	int status;
-
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return HERD_EXIT_RUNTIME;
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return WEXITSTATUS(status);
-}
-
 void
 read_all(int fd, struct herd_buf *b)
 {
@@ -162,5 +149,5 @@ child_filter(char *const argv[], const struct herd_buf *data, int out_fd, struct
 		read_all(c.out, out);
 		close(c.out);
 	}
-	return child_wait(c.pid);
+	return herd_wait(c.pid);
 }

@@ -301,7 +301,7 @@ c_history(struct ui *ui, const char *arg)
 	nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	child_start(&c, argv.v, nul, STDOUT_FILENO);
 	close(nul);
-	child_wait(c.pid);
+	herd_wait(c.pid);
 	herd_strv_free(&argv);
 }
 

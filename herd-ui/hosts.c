@@ -64,7 +64,7 @@ select_hosts(struct ui *ui, struct herd_strv *args, struct herd_strv *names)
 	close(nul);
 	read_all(c.out, &out.buf);
 	close(c.out);
-	rc = child_wait(c.pid);
+	rc = herd_wait(c.pid);
 	herd_lines_eof(&out);
 	while (herd_lines_next(&out, &line, &len)) {
 		if (herd_rec_parse(&r, line, len) != 1 || r.type != 'H' ||

@@ -40,7 +40,7 @@ server_start(struct ui *ui)
 		server_read(ui);
 	if (ui->srv_gone) {
 		/* it said why; a usage or config error of its stays one */
-		rc = child_wait(ui->srv);
+		rc = herd_wait(ui->srv);
 		exit(rc == HERD_EXIT_USAGE ? HERD_EXIT_USAGE : HERD_EXIT_RUNTIME);
 	}
 	fcntl(ui->srv_out, F_SETFL, fcntl(ui->srv_out, F_GETFL) | O_NONBLOCK);
@@ -151,7 +151,7 @@ server_stop(struct ui *ui)
 	if (ui->srv_in)
 		fclose(ui->srv_in);
 	ui->srv_in = NULL;
-	rc = child_wait(ui->srv);
+	rc = herd_wait(ui->srv);
 	if (rc && rc != HERD_EXIT_HOSTS)
 		warnx("herd-run --serve exited with status %d", rc);
 	close(ui->srv_out);

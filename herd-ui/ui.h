@@ -82,7 +82,6 @@ void ui_sigpipe_drain(void);
  * a pipe when -1, else the descriptor to give (0 and 1 ours).  */
 int child_start(struct child *, char *const argv[], int in, int out);
 int child_start_fd3(struct child *, char *const argv[], int in, int out, int fd3);
-int child_wait(pid_t);		/* its exit status; 128+signal */
 /* Everything on FD until EOF, to free with herd_buf_free. */
 void read_all(int fd, struct herd_buf *);
 void write_all(int fd, const void *, size_t);

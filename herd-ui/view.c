@@ -90,7 +90,7 @@ companion_stop(struct companion *k)
 		return;
 	close(k->c.in);
 	close(k->done);
-	child_wait(k->c.pid);
+	herd_wait(k->c.pid);
 	k->c.pid = 0;
 }
 

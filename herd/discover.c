@@ -298,7 +298,7 @@ scan(struct scan *s)
 	free(line);
 	herd_rec_free(&rec);
 	/* 1: some address did not answer, as most do */
-	if ((rc = reap(pid)) > 1)
+	if ((rc = herd_wait(pid)) > 1)
 		exit(rc > 128 && rc != HERD_EXIT_INTERRUPT ? HERD_EXIT_RUNTIME : rc);
 	free(prog);
 	herd_strv_free(&argv);

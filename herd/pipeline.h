@@ -25,7 +25,6 @@ int pipeline_run(struct pipeline *);
 
 /* spawn.c */
 pid_t spawn(const char *prog, char *const argv[], int in, int out, int errfd);
-int reap(pid_t pid);
 
 /* execpath.c */
 char *find_program(const char *prog);

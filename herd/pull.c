@@ -128,7 +128,7 @@ unpack(const char *host_dir, const char *name)
 	}
 	into = slash ? xasprintf("%s/%.*s", host_dir, (int)(slash - name), name) :
 	    xstrdup(host_dir);
-	rc = reap(spawn("tar", (char *[]){ "tar", "-x", "--no-same-owner", "-f", tar, "-C",
+	rc = herd_wait(spawn("tar", (char *[]){ "tar", "-x", "--no-same-owner", "-f", tar, "-C",
 	    into, NULL }, -1, -1, -1)) == 0 ? 0 : -1;
 	if (rc == 0)
 		unlink(tar);

@@ -136,7 +136,7 @@ tree_hash(const char *local, char sha[65])
 	while ((n = read(fd[0], sha, 64)) < 0 && errno == EINTR)
 		;
 	close(fd[0]);
-	if ((rc = reap(pid)) != 0 || n != 64)
+	if ((rc = herd_wait(pid)) != 0 || n != 64)
 		errx(HERD_EXIT_RUNTIME, "push: --checksum: hashing %s failed", shown(local));
 	sha[64] = '\0';
 }
@@ -155,7 +155,7 @@ tar_of(const char *local)
 		parent[n - strlen(base)] = '\0';
 	else
 		strcpy(parent, ".");
-	if (reap(spawn("tar", (char *[]){ "tar", "-c", "-f", "-", "-C", parent, "--", base,
+	if (herd_wait(spawn("tar", (char *[]){ "tar", "-c", "-f", "-", "-C", parent, "--", base,
 	    NULL }, -1, fd, -1)) != 0)
 		errx(HERD_EXIT_RUNTIME, "push: tar of %s failed", shown(local));
 	free(base);

@@ -169,7 +169,7 @@ find_unresolved(struct args *a)
 		}
 	}
 	fclose(f);
-	if (reap(pid) == 0)
+	if (herd_wait(pid) == 0)
 		judge(host, address, proxied, &a->unresolved);
 	else
 		herd_strv_free(&a->unresolved);	/* no -G: no judgement */

@@ -165,7 +165,7 @@ select_hosts(const struct stage *sel, struct herd_buf *recs, struct herd_strv *h
 		herd_buf_add(recs, buf, (size_t)n);
 	}
 	close(fd[0]);
-	if ((rc = reap(pid)) != 0)
+	if ((rc = herd_wait(pid)) != 0)
 		exit(rc);
 	for (p = recs->p; p && *p; p = nl + 1) {
 		if (!(nl = strchr(p, '\n')))
@@ -331,15 +331,15 @@ capture(struct pipeline *pl, const struct herd_buf *recs, struct capture *c, uns
 	while (getc(c->from_run) != EOF)	/* the connections' last S records */
 		;
 	fclose(c->from_run);
-	if ((rc = reap(run)) != 0 && rc != HERD_EXIT_HOSTS)
+	if ((rc = herd_wait(run)) != 0 && rc != HERD_EXIT_HOSTS)
 		warnx("herd-run failed (exit status %d)", rc);
 	if (c->cancelled) {
 		fclose(c->to_hist);
-		reap(hist);
+		herd_wait(hist);
 		printf("\nInterrupted: no snapshot saved (the steps run are in herd history)\n");
 		return HERD_EXIT_INTERRUPT;
 	}
-	if (fclose(c->to_hist) == EOF || (rc = reap(hist)) != 0)
+	if (fclose(c->to_hist) == EOF || (rc = herd_wait(hist)) != 0)
 		errx(HERD_EXIT_RUNTIME, "snapshot: the runs were not recorded (herd-hist record "
 		    "said why); no snapshot saved");
 	return c->status;

@@ -1,12 +1,10 @@
 /*
- * Starting a program beside herd (not as a pipeline's stage): its
- * standard descriptors given, herd's own where -1, and waiting for it.
+ * Starting a program beside herd (not as a pipeline's stage), its
+ * standard descriptors given, herd's own where -1; herd_wait waits for it.
  */
 #include <err.h>
-#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "pipeline.h"
@@ -34,16 +32,4 @@ spawn(const char *prog, char *const argv[], int in, int out, int errfd)
 	execvp(prog, argv);
 	warn("%s", prog);
 	_exit(127);
-}
-
-/* PID's exit status, a signal as 128 + it; HERD_EXIT_RUNTIME if it cannot be had. */
-int
-reap(pid_t pid)
-{
-	int st;
-
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return HERD_EXIT_RUNTIME;
-	return WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st);
 }

@@ -48,6 +48,7 @@ char *herd_buf_steal(struct herd_buf *);
 /* out.c: standard output handling common to every program. */
 void herd_init(const char *argv0);	/* set up stdout checks and locale */
 void herd_usage_exit(const char *usage);	/* print usage, exit 2 */
+int herd_wait(pid_t pid);	/* its exit status; a signal as 128 + it; 3 if none (wait.c) */
 
 /* input.c: exit 2 with HINT when IN, where records are read, is a terminal. */
 void herd_refuse_tty(FILE *in, const char *hint);
