@@ -43,6 +43,15 @@ shim() {
 	chmod 755 "$FLEET_DIR/bin/$1"
 }
 
+# The machine's own listening ports change while the suite runs (the hosts
+# share it): the same two on every host.
+fixed_ports() {
+	shim ss <<-'EOF'
+	printf 'State Recv-Q Send-Q Local Address:Port Peer Address:Port\n'
+	printf 'LISTEN 0 128 0.0.0.0:22 0.0.0.0:*\n'
+	EOF
+}
+
 # systemd on every host but h004 (whose systemctl is not found): ssh and
 # cron enabled; cron not running on h002.
 systemd_but_h004() {
@@ -116,8 +125,11 @@ systemd_but_h004() {
 		printf '/dev/sda1 1000000 420000 580000 %s /\n' "$pct"
 		exit 0
 	fi
-	exec /bin/df "$@"
+	# the machine's own disk and ports change while the suite runs: fixed here
+	printf 'Filesystem 1024-blocks Used Available Capacity Mounted on\n'
+	printf '/dev/sda1 1000000 100000 900000 10%% /\n'
 	EOF
+	fixed_ports
 	shim dpkg-query <<-'EOF'
 	[ "$FLEET_HOST" = h002 ] || exec /usr/bin/dpkg-query "$@"
 	# the machine's own bash and curl left out: the test's versions instead
@@ -181,6 +193,11 @@ h003 service ssh enabled,running"
 }
 
 @test "drift: per field the fleet's majority and the hosts that differ, folded" {
+	fixed_ports
+	shim df <<-'EOF'
+	printf 'Filesystem 1024-blocks Used Available Capacity Mounted on\n'
+	printf '/dev/sda1 1000000 100000 900000 10%% /\n'
+	EOF
 	run -0 snap -g fleet
 	run -0 herd snapshot drift 1
 	assert_output "kernel: $FLEET_KERNEL on 6 hosts
