@@ -28,6 +28,10 @@ setup() {
 	done
 }
 
+teardown() {
+	rm -f "$FLEET_DIR/bin/cat"
+}
+
 # hp ARGS...: herd push on the fleet (its ssh_config names the hosts).
 hp() {
 	herd push -F "$FLEET_SSH_CONFIG" "$@"
@@ -186,6 +190,17 @@ no_temp() {
 	head -c $((96 << 20)) /dev/zero >"$T/big"
 	echo old >"$FLEET_ROOTS/h001/$D/big"
 	chown "$FLEET_USER" "$FLEET_ROOTS/h001/$D/big"
+	# h001 takes the upload in slowly (about 20 MiB/s), so it is still being
+	# written when its sessions are stopped, however fast the rest goes
+	cat >"$FLEET_DIR/bin/cat" <<-'EOF'
+	#!/bin/sh
+	if [ "$FLEET_HOST" = h001 ] && [ $# = 0 ]; then
+		exec perl -e 'binmode STDIN; binmode STDOUT; $| = 1;
+		    while (read(STDIN, my $b, 1 << 20)) { print $b; select(undef, undef, undef, 0.05) }'
+	fi
+	exec /bin/cat "$@"
+	EOF
+	chmod 755 "$FLEET_DIR/bin/cat"
 	hp --timeout 1m "$T/big" "$R/$D/big" h001 h002 >"$T/out" 2>&1 &
 	pid=$!
 	# the temporary copy is being written: stop its sshd's sessions, then kill them
