@@ -52,9 +52,9 @@ repl_session() {
 	    '$measure' '$build/herd-ui' -c '$FLEET_CONFIG' -F '$FLEET_SSH_CONFIG' \
 	    --concurrency $repl_hosts --connect-timeout $connect_timeout --hosts-file '$dir/hosts.$repl_hosts' \
 	    2>'$dir/repl.measure'; exec sleep 600"
-	# shellcheck disable=SC2016
+	# no % in it: tmux gives the command to strftime
 	tmux -L "$sock" pipe-pane -o "exec perl -MTime::HiRes=time -ne \
-	    'BEGIN { \$| = 1 } printf \"%.3f %s\", time * 1000, \$_ if /succeeded|timeout: /' \
+	    'BEGIN { \$| = 1 } print time * 1000, \" \", \$_ if /succeeded|timeout: /' \
 	    >>'$dir/repl.marks'"
 	repl_prompts "$sock" 1
 	for ((i = 0; i < $1; i++)); do
