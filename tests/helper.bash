@@ -30,6 +30,9 @@ export PATH="$HERD_BUILD:$HERD_BUILD/tests:$PATH"
 export HERD_EXEC_PATH="$HERD_BUILD"
 export XDG_CONFIG_HOME="$BATS_TEST_TMPDIR/config" XDG_DATA_HOME="$BATS_TEST_TMPDIR/data"
 export NO_COLOR=1
+# The terminal tests' tmux sockets go with the file's temporary directory:
+# tmux leaves a killed server's socket file behind.
+export TMUX_TMPDIR="$BATS_FILE_TMPDIR"
 # What the human views show of non-ASCII text depends on the locale: pin it.
 export LC_ALL=C.UTF-8
 unset HERD_CONFIG
