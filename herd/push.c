@@ -126,6 +126,7 @@ tree_hash(const char *local, char sha[65])
 {
 	char *argv[] = { "sh", "-c", "cd -- \"$1\" && " TREE_HASH, "sh", (char *)local, NULL };
 	int fd[2], rc;
+	size_t got = 0;
 	ssize_t n;
 	pid_t pid;
 
@@ -133,10 +134,11 @@ tree_hash(const char *local, char sha[65])
 		err(HERD_EXIT_RUNTIME, "pipe");
 	pid = spawn("sh", argv, -1, fd[1], -1);
 	close(fd[1]);
-	while ((n = read(fd[0], sha, 64)) < 0 && errno == EINTR)
-		;
+	while (got < 64 && ((n = read(fd[0], sha + got, 64 - got)) > 0 || (n < 0 && errno == EINTR)))
+		if (n > 0)
+			got += (size_t)n;
 	close(fd[0]);
-	if ((rc = herd_wait(pid)) != 0 || n != 64)
+	if ((rc = herd_wait(pid)) != 0 || got != 64)
 		errx(HERD_EXIT_RUNTIME, "push: --checksum: hashing %s failed", shown(local));
 	sha[64] = '\0';
 }
