@@ -21,8 +21,10 @@ herd_result_hash(const char *status, long long exit_code, const void *out,
 	size_t i;
 
 	SHA256Init(&ctx);
-	n = snprintf(head, sizeof head, "herd-result-1%c%s%c%lld%c%zu%c", 0, status, 0,
-	    exit_code, 0, outlen, 0);
+	/* the status as it came, of any length: only the numbers go through head */
+	SHA256Update(&ctx, (const unsigned char *)"herd-result-1", sizeof "herd-result-1");
+	SHA256Update(&ctx, (const unsigned char *)status, strlen(status) + 1);
+	n = snprintf(head, sizeof head, "%lld%c%zu%c", exit_code, 0, outlen, 0);
 	SHA256Update(&ctx, (const unsigned char *)head, (size_t)n);
 	SHA256Update(&ctx, out, outlen);
 	n = snprintf(head, sizeof head, "%zu%c", errlen, 0);
