@@ -84,22 +84,6 @@ child_start_fd3(struct child *c, char *const argv[], int in, int out, int fd3)
 }
 
 void
-read_all(int fd, struct herd_buf *b)
-{
-	char chunk[8192];
-	ssize_t n;
-
-	for (;;) {
-		n = read(fd, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		herd_buf_add(b, chunk, (size_t)n);
-	}
-}
-
-void
 write_all(int fd, const void *p, size_t len)
 {
 	const char *s = p;
@@ -146,7 +130,7 @@ child_filter(char *const argv[], const struct herd_buf *data, int out_fd, struct
 	child_start(&c, argv, fd, out ? -1 : out_fd);
 	close(fd);
 	if (out) {
-		read_all(c.out, out);
+		herd_buf_read_fd(out, c.out);
 		close(c.out);
 	}
 	return herd_wait(c.pid);

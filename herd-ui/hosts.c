@@ -62,7 +62,7 @@ select_hosts(struct ui *ui, struct herd_strv *args, struct herd_strv *names)
 		herd_strv_add(&argv, args->v[i]);
 	child_start(&c, argv.v, nul, -1);
 	close(nul);
-	read_all(c.out, &out.buf);
+	herd_buf_read_fd(&out.buf, c.out);
 	close(c.out);
 	rc = herd_wait(c.pid);
 	herd_lines_eof(&out);

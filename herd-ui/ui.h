@@ -82,8 +82,6 @@ void ui_sigpipe_drain(void);
  * a pipe when -1, else the descriptor to give (0 and 1 ours).  */
 int child_start(struct child *, char *const argv[], int in, int out);
 int child_start_fd3(struct child *, char *const argv[], int in, int out, int fd3);
-/* Everything on FD until EOF, to free with herd_buf_free. */
-void read_all(int fd, struct herd_buf *);
 void write_all(int fd, const void *, size_t);
 char *prog_path(const char *name);	/* the program's path, or exit 3 */
 int data_file(const struct herd_buf *);

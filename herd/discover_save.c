@@ -84,8 +84,6 @@ entry(const char *host, const struct herd_strv *tags)
 static void
 read_all(const char *path, struct herd_buf *text)
 {
-	char buf[65536];
-	ssize_t n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
@@ -93,13 +91,8 @@ read_all(const char *path, struct herd_buf *text)
 			return;
 		err(HERD_EXIT_RUNTIME, "%s", shown(path));
 	}
-	while ((n = read(fd, buf, sizeof buf)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			err(HERD_EXIT_RUNTIME, "%s", shown(path));
-		herd_buf_add(text, buf, (size_t)n);
-	}
+	if (herd_buf_read_fd(text, fd) < 0)
+		err(HERD_EXIT_RUNTIME, "%s", shown(path));
 	close(fd);
 }
 

@@ -13,7 +13,6 @@
  * of a push run (transfer.c) reads that line.
  */
 #include <err.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,22 +124,22 @@ static void
 tree_hash(const char *local, char sha[65])
 {
 	char *argv[] = { "sh", "-c", "cd -- \"$1\" && " TREE_HASH, "sh", (char *)local, NULL };
-	int fd[2], rc;
-	size_t got = 0;
-	ssize_t n;
+	struct herd_buf out = { 0 };
+	int fd[2], rc, got;
 	pid_t pid;
 
 	if (pipe2(fd, O_CLOEXEC) < 0)
 		err(HERD_EXIT_RUNTIME, "pipe");
 	pid = spawn("sh", argv, -1, fd[1], -1);
 	close(fd[1]);
-	while (got < 64 && ((n = read(fd[0], sha + got, 64 - got)) > 0 || (n < 0 && errno == EINTR)))
-		if (n > 0)
-			got += (size_t)n;
+	got = herd_buf_read_fd(&out, fd[0]);
 	close(fd[0]);
-	if ((rc = herd_wait(pid)) != 0 || got != 64)
+	/* sha256sum's line: the hex digest, then "  -" */
+	if ((rc = herd_wait(pid)) != 0 || got < 0 || out.len < 64)
 		errx(HERD_EXIT_RUNTIME, "push: --checksum: hashing %s failed", shown(local));
+	memcpy(sha, out.p, 64);
 	sha[64] = '\0';
+	herd_buf_free(&out);
 }
 
 /* A tar stream of the directory LOCAL in an unlinked temporary file: its fd. */

@@ -148,22 +148,15 @@ static void
 select_hosts(const struct stage *sel, struct herd_buf *recs, struct herd_strv *hosts)
 {
 	struct herd_rec r = { 0 };
-	char buf[65536];
 	const char *p, *nl;
-	ssize_t n;
 	int fd[2], rc;
 	pid_t pid;
 
 	pipe_or_die(fd);
 	pid = start_stage(sel, -1, fd[1]);
 	close(fd[1]);
-	while ((n = read(fd[0], buf, sizeof buf)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			err(HERD_EXIT_RUNTIME, "reading from herd-select");
-		herd_buf_add(recs, buf, (size_t)n);
-	}
+	if (herd_buf_read_fd(recs, fd[0]) < 0)
+		err(HERD_EXIT_RUNTIME, "reading from herd-select");
 	close(fd[0]);
 	if ((rc = herd_wait(pid)) != 0)
 		exit(rc);

@@ -1,7 +1,9 @@
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "herd.h"
 
@@ -80,4 +82,21 @@ herd_buf_steal(struct herd_buf *b)
 	b->p = NULL;
 	b->len = b->cap = 0;
 	return p;
+}
+
+/* Append what FD gives until its end: 0, or -1 with errno on a read error. */
+int
+herd_buf_read_fd(struct herd_buf *b, int fd)
+{
+	char chunk[65536];
+	ssize_t n;
+
+	while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		herd_buf_add(b, chunk, (size_t)n);
+	}
+	return 0;
 }

@@ -44,6 +44,7 @@ void herd_buf_addf(struct herd_buf *, const char *, ...)
 void herd_buf_reset(struct herd_buf *);
 void herd_buf_free(struct herd_buf *);
 char *herd_buf_steal(struct herd_buf *);
+int herd_buf_read_fd(struct herd_buf *, int fd);	/* to its end; -1 on an error */
 
 /* out.c: standard output handling common to every program. */
 void herd_init(const char *argv0);	/* set up stdout checks and locale */
