@@ -39,8 +39,8 @@ repl_prompts() {
 
 # repl_session COMMANDS: a session of that many `true`; prints measure's
 # "wall_ms cpu_ms maxrss_kb busy_ms", the Enter-to-view latencies of the
-# commands after the first into $dir/repl.lat, and as many of `:timeout`
-# into $dir/repl.floor.
+# commands after the first into $dir/repl.lat, and those of the `:timeout`
+# typed after each command into $dir/repl.floor.
 repl_session() {
 	local sock="herd-bench-repl-$$" i
 	: >"$dir/repl.lat"
