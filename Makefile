@@ -79,7 +79,7 @@ unit: $(O)/tests/unit
 
 # libFuzzer targets (fuzz/README), built with clang into FUZZ_O.  A target
 # may take in a program's objects: their main is renamed herd_prog_main.
-FUZZ_TARGETS = rec group conf select sshconf notify snapshot confedit
+FUZZ_TARGETS = rec group conf select sshconf notify snapshot confedit recipe
 FUZZ_O = build-fuzz
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_WRAP = -Wl,--wrap=exit,--wrap=err,--wrap=errx,--wrap=verr,--wrap=verrx,--wrap=atexit

@@ -134,22 +134,23 @@ known_params(const struct herd_recipe *r)
 }
 
 /*
- * Where the shell is at the end of TEXT[0, LEN), from state *Q: 0 plain, a
- * quote character inside that quote, '#' in a comment, '<' after a <<
- * (a here-document: its body is not parsed here), '\\' right after a
- * backslash, '$' right after a dollar.  A value is one word only where the
- * state is 0: its quotes mean nothing inside quotes, a comment or a here-
- * document, and $'...' is another kind of quote.
+ * Where the shell is at the end of TEXT[0, LEN), from state *Q, with BEFORE
+ * the byte before TEXT: 0 plain, a quote character inside that quote, 'E'
+ * inside bash's $'...' (where \' does not end it), '#' in a comment, '<'
+ * after a << (a here-document: its body is not parsed here), '\\' right
+ * after a backslash, '$' right after a dollar.  A value is one word only
+ * where the state is 0: its quotes mean nothing inside quotes, a comment
+ * or a here-document.
  */
 static void
-shell_state(const char *text, size_t len, int *q)
+shell_state(const char *text, size_t len, char before, int *q)
 {
 	size_t i;
 	char c, prev;
 
 	for (i = 0; i < len; i++) {
 		c = text[i];
-		prev = i ? text[i - 1] : ' ';
+		prev = i ? text[i - 1] : before;
 		switch (*q) {
 		case '<':
 			continue;
@@ -157,7 +158,7 @@ shell_state(const char *text, size_t len, int *q)
 			*q = 0;
 			continue;
 		case '$':
-			*q = c == '\'' ? '\'' : 0;	/* $'...': a quote still */
+			*q = c == '\'' ? 'E' : 0;
 			if (*q)
 				continue;
 			break;
@@ -165,11 +166,12 @@ shell_state(const char *text, size_t len, int *q)
 			if (c == '\'')
 				*q = 0;
 			continue;
+		case 'E':
 		case '"':
 		case '`':
 			if (c == '\\' && i + 1 < len)
 				i++;
-			else if (c == *q)
+			else if (c == (*q == 'E' ? '\'' : *q))
 				*q = 0;
 			continue;
 		case '#':
@@ -181,7 +183,7 @@ shell_state(const char *text, size_t len, int *q)
 			*q = c;
 		else if (c == '\'' || c == '"' || c == '`')
 			*q = c;
-		else if (c == '#' && strchr(" \t\n;&|()", prev))
+		else if (c == '#' && strchr(" \t\n;&|()<>", prev))
 			*q = '#';
 		else if (c == '<' && prev == '<')
 			*q = '<';
@@ -196,15 +198,19 @@ herd_recipe_check_step(const struct herd_recipe *r, const char *step, char **err
 	char *name, *known, *what;
 	size_t i;
 	int q = 0;
+	char before = ' ';
 
 	if (herd_tpl_parse(&t, step, strlen(step), err) < 0)
 		return -1;
 	for (i = 0; i < t.n; i++) {
 		p = &t.part[i];
 		if (!p->placeholder) {
-			shell_state(t.text + p->off, p->len, &q);
+			shell_state(t.text + p->off, p->len, before, &q);
+			before = p->len ? t.text[p->off + p->len - 1] : before;
 			continue;
 		}
+		/* a value's word ends in a quote or a plain byte: "{{.a}}#" is no comment */
+		before = '\'';
 		if (q) {
 			*err = herd_tpl_where(t.text, p->at, q == '<' ? "a placeholder in a "
 			    "here-document: its value would not be quoted there" : q == '#' ?

@@ -155,6 +155,12 @@ second line"
 	      - "@failed"
 	      - "echo {{.a"
 	      - echo "Hi {{.a}}"
+	      - echo $'it\'s {{.a}}'
+	      - echo >#{{.a}}
+	      - |-
+	        cd {{.a}}#x <<EOF
+	        {{.a}}
+	        EOF
 	EOF
 	run -2 herd recipe r -c "$T/bad.yaml"
 	assert_output --partial 'bad.yaml:3:20: recipe "r": parameter "Host" is a built-in name'
@@ -162,6 +168,9 @@ second line"
 	assert_output --partial 'bad.yaml:6:9: recipe "r": step 2: a command goes after the selector @failed'
 	assert_output --partial 'bad.yaml:7:9: recipe "r": step 3: 1:6: a placeholder not closed by }}'
 	assert_output --partial 'bad.yaml:8:9: recipe "r": step 4: 1:10: a placeholder inside quotes'
+	assert_output --partial 'bad.yaml:9:9: recipe "r": step 5: 1:14: a placeholder inside quotes'
+	assert_output --partial 'bad.yaml:10:9: recipe "r": step 6: 1:8: a placeholder in a comment'
+	assert_output --partial 'bad.yaml:11:9: recipe "r": step 7: 2:1: a placeholder in a here-document'
 }
 
 @test "recipe --dry-run: each step's command per host, hosts with one command folded; nothing run" {
