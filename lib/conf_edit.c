@@ -258,6 +258,25 @@ into_root(struct edit *e, const char *group)
 	return 0;
 }
 
+/*
+ * Whether a block scalar (| or >) runs to the end of a text without a line
+ * break there: the line break an edit must add would join its value.
+ */
+static yaml_node_t *
+ends_in_block_scalar(struct edit *e)
+{
+	yaml_node_t *n;
+
+	if (!e->len || e->text[e->len - 1] == '\n')
+		return NULL;
+	for (n = e->doc.nodes.start; n < e->doc.nodes.top; n++)
+		if (n->type == YAML_SCALAR_NODE && n->end_mark.index >= e->len &&
+		    (n->data.scalar.style == YAML_LITERAL_SCALAR_STYLE ||
+		    n->data.scalar.style == YAML_FOLDED_SCALAR_STYLE))
+			return n;
+	return NULL;
+}
+
 /* Whether P parses as YAML: an edit is given back only if it does. */
 static int
 parses(const char *p, size_t n)
@@ -279,6 +298,7 @@ herd_conf_add_hosts(const char *text, size_t len, const char *group,
     const struct herd_strv *entries, struct herd_buf *out, char **err)
 {
 	struct edit e = { .text = text, .len = len, .entries = entries };
+	yaml_node_t *block;
 	yaml_parser_t parser;
 	size_t start;
 	int rc;
@@ -300,6 +320,9 @@ herd_conf_add_hosts(const char *text, size_t len, const char *group,
 		return -1;
 	}
 	rc = into_root(&e, group);
+	if (rc == 0 && e.at == len && (block = ends_in_block_scalar(&e)))
+		rc = fail(&e, block, "a | or > block ends the file without a line "
+		    "break, which would join its value; end the file with one");
 	yaml_document_delete(&e.doc);
 	yaml_parser_delete(&parser);
 	if (rc < 0) {

@@ -200,6 +200,15 @@ EOF
 	[ "$(cat "$XDG_CONFIG_HOME/herd/config.yaml")" = "$(printf 'groups:\n  lab:\n    hosts:\n      - {host: %s, tags: [x]}' "$(saved 127.0.1.3)")" ]
 }
 
+@test "discover --save: a file ending in a | block without a line break is left as it was" {
+	printf 'groups:\n  lab:\n    hosts:\n      - a\n      - |\n        b' >"$T/herd.yaml"
+	cp "$T/herd.yaml" "$T/before.yaml"
+	run herd discover -c "$T/herd.yaml" --cidr 127.0.1.1/32 --port "$P" --timeout 5s --save lab
+	[ "$status" -eq 2 ]
+	assert_output --partial "herd.yaml:5:9: a | or > block ends the file without a line break"
+	cmp "$T/before.yaml" "$T/herd.yaml"
+}
+
 @test "discover --save: a config that does not load is refused before the scan" {
 	printf 'groups:\n  lab:\n    hosts: [a,\n' >"$T/broken.yaml"
 	cp "$T/broken.yaml" "$T/before.yaml"
