@@ -91,18 +91,26 @@ last_end(struct edit *e, yaml_node_t *n, int depth)
 	}
 }
 
+/* Whether the text ends a line at byte I: YAML's line breaks are LF, CR and CR LF. */
+static int
+is_break(const struct edit *e, size_t i)
+{
+	return e->text[i] == '\n' || e->text[i] == '\r';
+}
+
 /* The start of the line after the one holding the byte before I. */
 static size_t
 line_after(const struct edit *e, size_t i)
 {
-	const char *nl;
-
 	if (i > e->len)
 		i = e->len;
-	if (i > 0 && e->text[i - 1] == '\n')
+	if (i > 0 && is_break(e, i - 1))
+		return i < e->len && e->text[i - 1] == '\r' && e->text[i] == '\n' ? i + 1 : i;
+	while (i < e->len && !is_break(e, i))
+		i++;
+	if (i == e->len)
 		return i;
-	nl = memchr(e->text + i, '\n', e->len - i);
-	return nl ? (size_t)(nl - e->text) + 1 : e->len;
+	return e->text[i] == '\r' && i + 1 < e->len && e->text[i + 1] == '\n' ? i + 2 : i + 1;
 }
 
 /* A key's column, or that of the "?" before it (an explicit key). */
@@ -267,7 +275,7 @@ ends_in_block_scalar(struct edit *e)
 {
 	yaml_node_t *n;
 
-	if (!e->len || e->text[e->len - 1] == '\n')
+	if (!e->len || is_break(e, e->len - 1))
 		return NULL;
 	for (n = e->doc.nodes.start; n < e->doc.nodes.top; n++)
 		if (n->type == YAML_SCALAR_NODE && n->end_mark.index >= e->len &&
@@ -332,7 +340,7 @@ herd_conf_add_hosts(const char *text, size_t len, const char *group,
 	}
 	start = out->len;
 	herd_buf_add(out, text, e.at);
-	if (e.at == len && len && text[len - 1] != '\n' && e.add.len &&
+	if (e.at == len && len && !is_break(&e, len - 1) && e.add.len &&
 	    e.add.p[e.add.len - 1] == '\n')
 		herd_buf_addc(out, '\n');
 	herd_buf_add(out, e.add.p, e.add.len);

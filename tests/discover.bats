@@ -209,6 +209,16 @@ EOF
 	cmp "$T/before.yaml" "$T/herd.yaml"
 }
 
+@test "discover --save: a config whose lines end in CR alone: the hosts go to the group named" {
+	printf 'groups:\r  web:\r    user: x\r  db:\r    hosts: [d]\r' >"$T/herd.yaml"
+	run herd discover -c "$T/herd.yaml" --cidr 127.0.1.1/32 --port "$P" --timeout 5s --save web
+	[ "$status" -eq 0 ]
+	run -0 herd-select -c "$T/herd.yaml" -g web
+	assert_output --partial "127.0.1.1"
+	run -0 herd-select -c "$T/herd.yaml" -g db
+	refute_output --partial "127.0.1.1"
+}
+
 @test "discover --save: a config that does not load is refused before the scan" {
 	printf 'groups:\n  lab:\n    hosts: [a,\n' >"$T/broken.yaml"
 	cp "$T/broken.yaml" "$T/before.yaml"
