@@ -98,6 +98,13 @@ is_break(const struct edit *e, size_t i)
 	return e->text[i] == '\n' || e->text[i] == '\r';
 }
 
+/* Where the line break at byte I ends. */
+static size_t
+break_end(const struct edit *e, size_t i)
+{
+	return e->text[i] == '\r' && i + 1 < e->len && e->text[i + 1] == '\n' ? i + 2 : i + 1;
+}
+
 /* The start of the line after the one holding the byte before I. */
 static size_t
 line_after(const struct edit *e, size_t i)
@@ -105,12 +112,10 @@ line_after(const struct edit *e, size_t i)
 	if (i > e->len)
 		i = e->len;
 	if (i > 0 && is_break(e, i - 1))
-		return i < e->len && e->text[i - 1] == '\r' && e->text[i] == '\n' ? i + 1 : i;
+		return break_end(e, i - 1);
 	while (i < e->len && !is_break(e, i))
 		i++;
-	if (i == e->len)
-		return i;
-	return e->text[i] == '\r' && i + 1 < e->len && e->text[i + 1] == '\n' ? i + 2 : i + 1;
+	return i < e->len ? break_end(e, i) : i;
 }
 
 /* A key's column, or that of the "?" before it (an explicit key). */

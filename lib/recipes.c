@@ -198,19 +198,20 @@ herd_recipe_check_step(const struct herd_recipe *r, const char *step, char **err
 	char *name, *known, *what;
 	size_t i;
 	int q = 0;
-	char before = ' ';
 
 	if (herd_tpl_parse(&t, step, strlen(step), err) < 0)
 		return -1;
 	for (i = 0; i < t.n; i++) {
 		p = &t.part[i];
 		if (!p->placeholder) {
-			shell_state(t.text + p->off, p->len, before, &q);
-			before = p->len ? t.text[p->off + p->len - 1] : before;
+			/*
+			 * A literal that is not the first part follows a value,
+			 * whose word ends in a quote or a plain byte: "{{.a}}#"
+			 * is no comment.
+			 */
+			shell_state(t.text + p->off, p->len, i ? '\'' : ' ', &q);
 			continue;
 		}
-		/* a value's word ends in a quote or a plain byte: "{{.a}}#" is no comment */
-		before = '\'';
 		if (q) {
 			*err = herd_tpl_where(t.text, p->at, q == '<' ? "a placeholder in a "
 			    "here-document: its value would not be quoted there" : q == '#' ?
