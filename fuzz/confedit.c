@@ -3,7 +3,8 @@
  * line is the group's name, the rest a config.  An edit must keep every
  * byte of the input (the output is the input with one run of bytes
  * inserted); when the input loads as a config and the group's name is
- * valid, the output must load too, with the new hosts in the group.
+ * valid, the output must load too, with the new hosts in the group (only
+ * those it does not have yet are added, as discover --save does).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -56,13 +57,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int loads;
 
 	fuzz_split_line(&data, &size, &group);
-	for (i = 0; i < sizeof added / sizeof added[0]; i++)
-		herd_strv_add(&entries, added[i]);
 	text = size ? (const char *)data : "";
 	loads = herd_valid_name(group) && herd_conf_load(&cfg, fuzz_file(0, data, size), 1) == 0 &&
 	    !cfg.errors.n;
+	/* as discover --save: only hosts the group does not have yet */
+	for (i = 0; i < sizeof added / sizeof added[0]; i++)
+		if (!loads || !in_group(herd_conf_group(&cfg, group), names[i]))
+			herd_strv_add(&entries, added[i]);
 	if (herd_valid_name(group))
 		herd_conf_free(&cfg);
+	if (!entries.n)
+		goto done;
 	if (herd_conf_add_hosts(text, size, group, &entries, &out, &err) < 0) {
 		if (!err || !*err)
 			fuzz_fail("the editor failed without saying why");
