@@ -58,6 +58,18 @@ await() {
 	return 1
 }
 
+# await_line N TEXT: until line N of the screen shows TEXT (a resize lands
+# after the screen of the old size may already show what await looks for).
+await_line() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		tmux -L "$TMUX_SOCK" capture-pane -p | sed -n "$1p" | grep -qF -- "$2" && break
+		sleep 0.05
+	done
+	run bash -c "tmux -L '$TMUX_SOCK' capture-pane -p | sed -n $1p"
+	assert_output --partial "$2"
+}
+
 # gone TEXT: until the screen no longer shows TEXT.
 gone() {
 	local i
@@ -359,15 +371,9 @@ quit() {
 	dash -g fleet
 	tmux -L "$TMUX_SOCK" resize-window -x 100 -y 30
 	await '| 3 shown |'
-	run bash -c "tmux -L '$TMUX_SOCK' capture-pane -p | sed -n 29p"
-	assert_output --partial 'fleet: 3 hosts | 3 up, 0 down'
+	await_line 29 'fleet: 3 hosts | 3 up, 0 down'
 	tmux -L "$TMUX_SOCK" resize-window -x 60 -y 16
-	for i in $(seq 100); do
-		tmux -L "$TMUX_SOCK" capture-pane -p | sed -n 15p | grep -q 'fleet: 3 hosts' && break
-		sleep 0.05
-	done
-	run bash -c "tmux -L '$TMUX_SOCK' capture-pane -p | sed -n 15p"
-	assert_output --partial 'fleet: 3 hosts'
+	await_line 15 'fleet: 3 hosts'
 	quit
 }
 
